@@ -1,0 +1,203 @@
+"""Contested claims, found in the documents themselves (no list of known controversies).
+
+Three signals, on the sentences retrieved for a question:
+
+(a) explicit doubt: a hedge or controversy cue ("controversial", "remains unknown",
+    "no statistically significant differences", ...) in a sentence about the topic;
+(b) opposing stances: on the same intervention, one sentence reports benefit or use and
+    another reports no benefit (negation checked first, NegEx-style);
+(c) different figures for the same quantity (incidence, mortality, recurrence, a date).
+
+A topic is an intervention the question (or, for treatment questions, an answer statement)
+names, or a quantity or facet the question asks about. Every source that takes a position on
+a flagged topic is shown with its citation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from assistant.candidates import Candidate
+from assistant.lexicon import (
+    CONTROVERSY_CUES,
+    FACETS,
+    FIGURE_RE,
+    NEGATIVE_STANCE,
+    POSITIVE_STANCE,
+    QUANTITY_FACETS,
+    TOPIC_LABELS,
+    TREATMENT_QUESTION,
+)
+from index.synonyms import Vocabulary
+
+STANCE_ORDER = {"supports": 0, "disputes": 1, "uncertain": 2, "figure": 3}
+MAX_POSITIONS = 10
+
+
+@dataclass
+class Flag:
+    topic: str
+    summary: str
+    reason: str
+    positions: list[tuple[Candidate, str]]
+
+
+def question_facets(question: str) -> list[str]:
+    facets = [name for name, pattern in FACETS.items() if name != "treatment" and pattern.search(question)]
+    if TREATMENT_QUESTION.search(question):
+        facets.append("treatment")
+    if re.search(r"\bhow (?:often|common|frequent)|\boccur", question, re.I) and "incidence" not in facets:
+        facets.append("incidence")
+    return facets
+
+
+def stance(text: str) -> str | None:
+    if NEGATIVE_STANCE.search(text):
+        return "disputes"
+    if CONTROVERSY_CUES.search(text):
+        return "uncertain"
+    if POSITIVE_STANCE.search(text):
+        return "supports"
+    return None
+
+
+def _mentions(vocabulary: Vocabulary, entity: str, text: str) -> bool:
+    for group in vocabulary.entities:
+        if group[0] == entity:
+            return any(vocabulary.pattern(t).search(text) for t in group)
+    return bool(vocabulary.pattern(entity).search(text))
+
+
+def normalise_figure(value: str) -> str:
+    value = re.sub(r"^(about|around|approximately|up to|as high as|below|over|under|between|from)\s", "", value.strip())
+    value = re.sub(r"\s?(to|–|-|and)\s?", "-", value)
+    return value.replace(" ", "")
+
+
+def figures_by_facet(text: str) -> dict[str, list[str]]:
+    """Figures in a sentence, each assigned to the nearest quantity word of the sentence."""
+    anchors: list[tuple[int, str]] = []
+    for facet in QUANTITY_FACETS:
+        anchors.extend((m.start(), facet) for m in FACETS[facet].finditer(text))
+    if not anchors:
+        return {}
+    out: dict[str, list[str]] = defaultdict(list)
+    for match in FIGURE_RE.finditer(text):
+        value = match.group(0)
+        is_year = bool(re.fullmatch(r"1[89]\d\d|20\d\d", value))
+        options = [(abs(pos - match.start()), f) for pos, f in anchors if (f == "history") == is_year]
+        if options:
+            out[min(options)[1]].append(normalise_figure(value))
+    return out
+
+
+def _summarise(positions: list[tuple[Candidate, str]]) -> str:
+    by_stance: dict[str, set[str]] = defaultdict(set)
+    for cand, side in positions:
+        by_stance[side].add(cand.doc_id)
+    parts = []
+    labels = {
+        "supports": "report benefit or use",
+        "disputes": "report no benefit or doubt it",
+        "uncertain": "call the evidence weak, unclear or controversial",
+        "figure": "give different figures",
+    }
+    for side in ("supports", "disputes", "uncertain", "figure"):
+        if by_stance.get(side):
+            n = len(by_stance[side])
+            parts.append(f"{n} source{'s' if n > 1 else ''} {labels[side]}")
+    return "; ".join(parts) + "."
+
+
+def _diverse(positions: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
+    """Keep every (source, side) pair first, then fill up by relevance; drop repeats."""
+    positions = sorted(positions, key=lambda p: (-p[0].similarity, STANCE_ORDER[p[1]]))
+    seen_text: set[str] = set()
+    first: list[tuple[Candidate, str]] = []
+    rest: list[tuple[Candidate, str]] = []
+    pairs: set[tuple[str, str]] = set()
+    for cand, side in positions:
+        if cand.text in seen_text:
+            continue
+        seen_text.add(cand.text)
+        if (cand.doc_id, side) not in pairs:
+            pairs.add((cand.doc_id, side))
+            first.append((cand, side))
+        else:
+            rest.append((cand, side))
+    chosen = (first + rest)[:MAX_POSITIONS]
+    return sorted(chosen, key=lambda p: (STANCE_ORDER[p[1]], -p[0].similarity))
+
+
+def find_contested(
+    question: str,
+    entities: list[str],
+    facets: list[str],
+    pool: list[Candidate],
+    vocabulary: Vocabulary,
+    min_relevance: float,
+) -> list[Flag]:
+    flags: list[Flag] = []
+    used_entities: set[str] = set()
+    for entity in entities:
+        positions = []
+        for cand in pool:
+            if not _mentions(vocabulary, entity, cand.text):
+                continue
+            side = stance(cand.text)
+            if side:
+                positions.append((cand, side))
+        sides = {side for _, side in positions}
+        if not ({"supports", "disputes"} <= sides or "uncertain" in sides):
+            continue
+        reasons = []
+        if {"supports", "disputes"} <= sides:
+            reasons.append("opposing")
+        if "uncertain" in sides or any(CONTROVERSY_CUES.search(c.text) for c, _ in positions):
+            reasons.append("explicit")
+        chosen = _diverse(positions)
+        flags.append(
+            Flag(
+                topic=f"{entity} efficacy",
+                summary=f"Sources disagree on {entity}: {_summarise(chosen)}",
+                reason="+".join(reasons),
+                positions=chosen,
+            )
+        )
+        used_entities.add(entity)
+
+    for facet in facets:
+        pattern = FACETS[facet]
+        relevant = [c for c in pool if pattern.search(c.text) and c.similarity >= min_relevance * 0.8]
+        explicit = [(c, "uncertain") for c in relevant if CONTROVERSY_CUES.search(c.text)]
+        if facet == "treatment":
+            # pharmacological doubt that names no single drug already flagged
+            explicit = [(c, s) for c, s in explicit if not any(_mentions(vocabulary, e, c.text) for e in used_entities)]
+        figure_positions: list[tuple[Candidate, str]] = []
+        values: dict[str, set[str]] = defaultdict(set)
+        if facet in QUANTITY_FACETS:
+            for cand in relevant:
+                found = figures_by_facet(cand.text).get(facet)
+                if found:
+                    figure_positions.append((cand, "figure"))
+                    values[cand.doc_id].update(found)
+        distinct = {v for vs in values.values() for v in vs}
+        reasons = []
+        if len(distinct) >= 2:
+            reasons.append("figures")
+        if explicit:
+            reasons.append("explicit")
+        if not reasons:
+            continue
+        positions = (figure_positions if "figures" in reasons else []) + explicit
+        chosen = _diverse(positions)
+        label = TOPIC_LABELS.get(facet, facet)
+        if "figures" in reasons:
+            shown = ", ".join(sorted(distinct)[:6])
+            summary = f"Figures for {label} differ between or within sources ({shown}); {_summarise(chosen)}"
+        else:
+            summary = f"The sources call the evidence on {label} weak, unclear or controversial: {_summarise(chosen)}"
+        flags.append(Flag(topic=label, summary=summary, reason="+".join(reasons), positions=chosen))
+    return flags

@@ -1,0 +1,73 @@
+"""The long-lived object behind the CLI and the UI: one model, the current index snapshot.
+
+``Engine.snapshot()`` re-reads the index only when a writer has switched to a new
+generation, so a running app sees a re-index at once, and each caller keeps the snapshot it
+started with (never half of one and half of another).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from index.builder import IngestReport, Progress, update_index
+from index.embedder import Embedder
+from index.search import Filters, Hit, Searcher
+from index.store import IndexStore, Snapshot
+from index.synonyms import Vocabulary, load_vocabulary
+from nmsa.settings import Settings
+
+
+class Engine:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or Settings()
+        self.embedder = embedder or Embedder(
+            self.settings.index.model, self.settings.index.precision, self.settings.index.batch_size
+        )
+        self.store = IndexStore(self.settings.index.dir)
+        self._snapshot: Snapshot | None = None
+        self._pointer: tuple[str, str] | None = None
+        self._lock = threading.Lock()
+        self._vocabulary: Vocabulary | None = None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = load_vocabulary(self.settings.corpus_dir / self.settings.retrieval.synonyms)
+        return self._vocabulary
+
+    def expected_record(self) -> dict[str, object]:
+        from index.builder import settings_record
+
+        record = settings_record(self.settings, self.embedder)
+        return {k: record[k] for k in ("model", "chunking", "passage_vectors")}
+
+    def snapshot(self) -> Snapshot:
+        """The current index generation (loaded once per generation)."""
+        pointer = self.store.current()
+        with self._lock:
+            if self._snapshot is None or pointer != self._pointer:
+                self._snapshot = self.store.load(expected=self.expected_record())
+                self._pointer = (self._snapshot.generation, pointer[1]) if pointer else None
+            return self._snapshot
+
+    def searcher(self, snapshot: Snapshot | None = None) -> Searcher:
+        return Searcher(snapshot or self.snapshot(), self.embedder, self.vocabulary, self.settings.retrieval.rrf_k)
+
+    def search(self, query: str, k: int | None = None, mode: str | None = None, filters: Filters | None = None) -> list[Hit]:
+        return self.searcher().search(
+            query,
+            k=k or self.settings.retrieval.k,
+            mode=mode or self.settings.retrieval.mode,
+            candidates=self.settings.retrieval.candidates,
+            filters=filters,
+        )
+
+    def ingest(self, paths: list[Path], rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+        report = update_index(paths, self.settings, self.embedder, rebuild=rebuild, progress=progress)
+        return report
+
+    def warm_up(self) -> None:
+        """Load the model and the index now rather than on the first question."""
+        self.embedder.embed(["warm up"])
+        self.snapshot()

@@ -1,0 +1,128 @@
+"""The embedding model behind a small class: loaded lazily, once, and shared."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def cpu_supports_bf16() -> bool:
+    """True when the CPU has native bfloat16 matrix instructions (AVX512-BF16 or AMX)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
+def model_identity(model: str) -> str:
+    """A stable name for a model: hub name as is; a directory by a hash of its config and weights size."""
+    path = Path(model)
+    if not path.is_dir():
+        return model
+    digest = hashlib.sha256()
+    for name in ("config.json", "modules.json", "sentence_bert_config.json", "1_Pooling/config.json"):
+        f = path / name
+        if f.is_file():
+            digest.update(f.read_bytes())
+    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
+        digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
+    label = "all-MiniLM-L6-v2" if (path / "config.json").is_file() and "minilm" in str(path).lower() else path.name
+    return f"{label}@{digest.hexdigest()[:12]}"
+
+
+class Embedder:
+    """Normalised sentence embeddings from a sentence-transformers model, batched.
+
+    ``calls`` and ``texts_embedded`` count the work done (tests use them to prove that
+    unchanged documents are not re-embedded).
+    """
+
+    def __init__(self, model: str, precision: str = "auto", batch_size: int = 32) -> None:
+        self.model_name = model
+        self.identity = model_identity(model)
+        self.batch_size = batch_size
+        if precision == "auto":
+            precision = "bf16" if cpu_supports_bf16() else "fp32"
+        if precision not in ("fp32", "bf16"):
+            raise ValueError(f"precision must be auto, fp32 or bf16, not {precision!r}")
+        self.precision = precision
+        self.calls = 0
+        self.texts_embedded = 0
+        self._model = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):  # type: ignore[no-untyped-def]
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    import torch
+                    from sentence_transformers import SentenceTransformer
+
+                    model = SentenceTransformer(self.model_name, device="cpu")
+                    if self.precision == "bf16":
+                        model = model.to(torch.bfloat16)
+                    model.eval()
+                    self._model = model
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self.model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    @property
+    def max_tokens(self) -> int:
+        return int(getattr(self.model, "max_seq_length", 256) or 256)
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model reads for ``text``, including [CLS] and [SEP]."""
+        if self._tokenizer is None:
+            with self._lock:
+                if self._tokenizer is None:
+                    self._tokenizer = self._load_tokenizer()
+        return len(self._tokenizer(text))
+
+    def _load_tokenizer(self):  # type: ignore[no-untyped-def]
+        path = Path(self.model_name) / "tokenizer.json"
+        if path.is_file():
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(path))
+            tok.no_truncation()
+            tok.no_padding()
+            return lambda text: tok.encode(text).ids
+        hf = self.model.tokenizer
+        return lambda text: hf(text, add_special_tokens=True, truncation=False)["input_ids"]
+
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        self.calls += 1
+        self.texts_embedded += len(texts)
+        import torch
+
+        with torch.inference_mode():
+            vectors = self.model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]

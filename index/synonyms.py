@@ -1,0 +1,55 @@
+"""Query normalisation from the documented synonyms file in the corpus folder."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nmsa.errors import NMSAssistantError
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Synonym groups (for expansion) and entity groups (things claims are about)."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    entities: tuple[tuple[str, ...], ...] = ()
+    _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def pattern(self, term: str) -> re.Pattern[str]:
+        pat = self._patterns.get(term)
+        if pat is None:
+            flags = 0 if (term.isupper() and len(term) <= 4) else re.IGNORECASE
+            pat = re.compile(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", flags)
+            self._patterns[term] = pat
+        return pat
+
+    def expand(self, query: str) -> str:
+        """The query plus the other names of every group it mentions."""
+        extra: list[str] = []
+        for group in self.groups + self.entities:
+            if any(self.pattern(t).search(query) for t in group):
+                extra.extend(t for t in group if not self.pattern(t).search(query) and t not in extra)
+        return f"{query} ({'; '.join(extra)})" if extra else query
+
+    def knows(self, word: str) -> bool:
+        """True if ``word`` is one of the names in the synonyms file."""
+        return any(self.pattern(t).fullmatch(word) for g in self.groups + self.entities for t in g)
+
+    def canonical_entities(self, text: str) -> list[str]:
+        """Canonical names of the entity groups mentioned in ``text``."""
+        return [group[0] for group in self.entities if any(self.pattern(t).search(text) for t in group)]
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    if not path.is_file():
+        return Vocabulary()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise NMSAssistantError(f"{path}: the synonyms file is not valid TOML ({exc})") from None
+    groups = tuple(tuple(g["terms"]) for g in data.get("group", []) if g.get("terms"))
+    entities = tuple(tuple(g["terms"]) for g in data.get("entity", []) if g.get("terms"))
+    return Vocabulary(groups=groups, entities=entities)

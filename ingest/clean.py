@@ -1,0 +1,457 @@
+"""Cleaning extracted text into paragraphs and sections (pure functions; no I/O).
+
+Input is the text of each page (one page for plain text); output is a ``CleanDocument``
+whose offsets everything downstream refers to. What it does:
+
+* undoes PDF line-break hyphenation (``esti-`` + ``mated`` -> ``estimated``) while keeping
+  real hyphens (``life-threatening``), deciding from the document's own vocabulary first;
+* joins wrapped lines into paragraphs, also across column and page breaks;
+* drops web chrome (navigation, sharing, advisory banners, review status), back matter
+  (reference lists) and disclaimers;
+* keeps headings as the section of the text under them;
+* lifts floats (key-point panels, boxes, figure captions, tables) out of the sentence they
+  interrupt and keeps them as sections of their own; flattened tables become ``table``
+  sections that are never glued to prose.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass, field
+
+from ingest.lexicon import (
+    BACK_MATTER_HEADINGS,
+    BOILERPLATE_RE,
+    BULLET_RE,
+    COMPOUND_LEFT_PARTS,
+    DROP_SECTION_HEADINGS,
+    FLOAT_LABEL_RE,
+    INLINE_NOISE_RE,
+    NUMBER_BEFORE_PERIOD_WORDS,
+)
+from ingest.records import CleanDocument, Section
+
+Line = tuple[str, int | None]  # (text, page)
+
+_ENDS_SENTENCE = re.compile(r"[.!?:][\"'”’)\]]*(\d{1,3}([,–-]\d{1,3})*)?$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]")
+_CITE_AFTER_PERIOD = re.compile(r"(?<=[a-z\)])\.(\d{1,3}(?:[,–-]\d{1,3})*)(?=\s|$)")
+_CITE_AFTER_COMMA = re.compile(r"(?<=[a-z]),(\d{1,3}(?:[,–-]\d{1,3})*)(?=\s|$)")
+_CITE_AFTER_WORD = re.compile(r"\b([a-z]{4,})(\d{1,2}(?:,\d{1,2})*)(?=[\s,.;:)]|$)")
+_WEB_CITE = re.compile(r"(?<=[a-z\)]) (\d{1,2}(?:, ?\d{1,2})*)(?=\.(?:\s|$))")
+_FLOAT_TITLE = re.compile(r"^((?:figure|fig\.|table|box|panel) \d+|key points)", re.I)
+
+
+@dataclass
+class _Block:
+    kind: str  # heading | text | list | table | box | caption
+    pieces: list[Line] = field(default_factory=list)
+    title: str | None = None
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC, unified line ends and spaces, no soft hyphens or zero-width characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    text = re.sub(r"[\u00a0\u2009\u202f\t]", " ", text)
+    return text
+
+
+def is_wrapped(lines: list[str]) -> bool:
+    """True for hard-wrapped text (PDF extraction, wrapped Markdown): short lines of similar width."""
+    lengths = [len(s.strip()) for s in lines if len(s.strip()) > 25]
+    return bool(lengths) and statistics.median(lengths) <= 100
+
+
+def document_vocabulary(text: str) -> tuple[set[str], set[str]]:
+    """Words seen unbroken in the document: (plain words, hyphenated words), lower-cased."""
+    plain, hyphenated = set(), set()
+    for line in text.split("\n"):
+        core = line.rstrip()
+        if core.endswith("-"):
+            core = core[: core.rfind(" ") + 1] if " " in core else ""
+        for word in _WORD.findall(core):
+            (hyphenated if "-" in word else plain).add(word.lower())
+    return plain, hyphenated
+
+
+def join_hyphenated(left: str, right: str, plain: set[str], hyphenated: set[str]) -> str:
+    """Join a word broken at a line end: ``esti-``/``mated`` -> ``estimated``; keep real hyphens."""
+    lw = re.search(r"([A-Za-z]+)-$", left)
+    rw = re.match(r"([A-Za-z]+)", right)
+    if not lw or not rw:
+        return left + right
+    a, b = lw.group(1), rw.group(1)
+    joined, dashed = (a + b).lower(), f"{a}-{b}".lower()
+    if right[:1].isupper() or dashed in hyphenated:
+        keep = True
+    elif joined in plain:
+        keep = False
+    else:
+        keep = a.lower() in COMPOUND_LEFT_PARTS
+    return left + right if keep else left[:-1] + right
+
+
+def strip_citation_marks(line: str, wrapped: bool) -> str:
+    """Remove reference numbers glued to words (``medication.1,2`` -> ``medication.``)."""
+    line = INLINE_NOISE_RE.sub("", line)
+    if wrapped:
+        line = _CITE_AFTER_PERIOD.sub(".", line)
+        line = _CITE_AFTER_COMMA.sub(",", line)
+        line = _CITE_AFTER_WORD.sub(r"\1", line)
+    else:
+
+        def web(match: re.Match[str]) -> str:
+            before = line[: match.start()].rsplit(" ", 1)[-1].lower()
+            return match.group(0) if before in NUMBER_BEFORE_PERIOD_WORDS else ""
+
+        line = _WEB_CITE.sub(web, line)
+    return line
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_ENDS_SENTENCE.search(text.rstrip()))
+
+
+def _starts_lower(text: str) -> bool:
+    s = text.lstrip()
+    return bool(s) and (s[0].islower() or s[0] in ",;)")
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _is_heading_text(text: str, max_words: int) -> bool:
+    s = text.strip()
+    if not s or BULLET_RE.match(s) or not (s[0].isupper() or s[0].isdigit()):
+        return False
+    if s.endswith(":"):
+        return _word_count(s) <= 3
+    if s[-1] in ".,;" or _word_count(s) > max_words:
+        return False
+    return True
+
+
+def _next_nonblank(lines: list[Line], i: int) -> int:
+    while i < len(lines) and not lines[i][0].strip():
+        i += 1
+    return i
+
+
+def _append(block: _Block, text: str, page: int | None, plain: set[str], hyph: set[str]) -> None:
+    text = text.strip()
+    if not text:
+        return
+    if block.pieces:
+        prev, prev_page = block.pieces[-1]
+        if re.search(r"[A-Za-z]-$", prev) and text[:1].isalpha():
+            block.pieces[-1] = (join_hyphenated(prev, text, plain, hyph), prev_page)
+            return
+    block.pieces.append((text, page))
+
+
+def _read_float(lines: list[Line], i: int) -> tuple[_Block, int]:
+    """A float starts at lines[i]; it ends at the next indented block start or a double blank line."""
+    raw, page = lines[i]
+    indented = raw[:1].isspace()
+    label = raw.strip()
+    kind = {"table": "table", "figure": "caption", "fig.": "caption"}.get(label.split(" ")[0].lower(), "box")
+    body: list[Line] = [(raw.strip(), page)]
+    j, blanks = i + 1, 0
+    while j < len(lines):
+        text, pg = lines[j]
+        if not text.strip():
+            blanks += 1
+            if blanks >= 2 or (not indented and kind != "table"):
+                break
+            body.append(("", pg))
+        else:
+            if indented and text[:1].isspace():
+                break
+            blanks = 0
+            body.append((text.rstrip(), pg))
+        j += 1
+    # Title: the first stanza when short, else the label and its first sentence.
+    first: list[str] = []
+    for text, _ in body:
+        if not text:
+            break
+        first.append(text.strip())
+    stanza = " ".join(first)
+    match = _FLOAT_TITLE.match(label)
+    if _word_count(stanza) <= 20:
+        title, rest = stanza, body[len(first) :]
+    else:
+        head = re.match(r"(.+?\.)\s", stanza)
+        title = (head.group(1) if head else (match.group(1) if match else label)).rstrip(".:")
+        rest = body
+    block = _Block(kind=kind, title=title.rstrip("*").strip(), pieces=list(rest))
+    return block, j
+
+
+def _parse_wrapped(lines: list[Line], plain: set[str], hyph: set[str]) -> list[_Block]:
+    blocks: list[_Block] = []
+    floats: list[_Block] = []
+    cur: _Block | None = None
+    widths = [len(t.strip()) for t, _ in lines if len(t.strip()) > 25]
+    typical = statistics.median(widths) if widths else 60
+    prev_blank = True
+    i = 0
+
+    def flush() -> None:
+        nonlocal cur
+        if cur and cur.pieces:
+            blocks.append(cur)
+        cur = None
+        blocks.extend(floats)
+        floats.clear()
+
+    while i < len(lines):
+        raw, page = lines[i]
+        text = raw.strip()
+        if not text:
+            prev_blank = True
+            i += 1
+            continue
+        unfinished = cur is not None and cur.kind in ("text", "list") and not _ends_sentence(cur.pieces[-1][0])
+        if FLOAT_LABEL_RE.match(text) and (raw[:1].isspace() or prev_blank or cur is None):
+            block, i = _read_float(lines, i)
+            (floats if unfinished else blocks).append(block)
+            if not unfinished:
+                flush_floats = blocks.pop()
+                flush()
+                blocks.append(flush_floats)
+            prev_blank = True
+            continue
+        nxt = _next_nonblank(lines, i + 1)
+        if unfinished:
+            if prev_blank and not _starts_lower(text) and _word_count(text) <= 4 and nxt < len(lines):
+                following = lines[nxt][0]
+                if _starts_lower(following) and not lines[i + 1][0].strip():
+                    i += 1  # a running head or page label inside an interrupted sentence
+                    continue
+            if not BULLET_RE.match(text) and (not prev_blank or _starts_lower(text) or cur.pieces[-1][0].endswith("-")):
+                assert cur is not None
+                _append(cur, text, page, plain, hyph)
+                prev_blank = False
+                i += 1
+                continue
+        # A heading: a short stanza between blank lines, or a short line followed by a new paragraph.
+        stanza_end = i
+        while stanza_end < len(lines) and lines[stanza_end][0].strip():
+            stanza_end += 1
+        stanza = " ".join(t.strip() for t, _ in lines[i:stanza_end])
+        if prev_blank and stanza_end - i <= 3 and _is_heading_text(stanza, 16) and not text.endswith("-"):
+            flush()
+            blocks.append(_Block(kind="heading", title=stanza))
+            i = stanza_end
+            prev_blank = True
+            continue
+        if (
+            _is_heading_text(text, 8)
+            and len(text) < 0.7 * typical
+            and i + 1 < len(lines)
+            and lines[i + 1][0].strip()[:1].isupper()
+        ):
+            flush()
+            blocks.append(_Block(kind="heading", title=text))
+            i += 1
+            prev_blank = True
+            continue
+        if BULLET_RE.match(text):
+            flush()
+            cur = _Block(kind="list")
+            _append(cur, BULLET_RE.sub("", text), page, plain, hyph)
+        elif cur is not None and cur.kind in ("text", "list") and not prev_blank:
+            _append(cur, text, page, plain, hyph)
+        else:
+            flush()
+            cur = _Block(kind="text")
+            _append(cur, text, page, plain, hyph)
+        prev_blank = False
+        i += 1
+    flush()
+    return blocks
+
+
+def _parse_unwrapped(lines: list[Line]) -> list[_Block]:
+    blocks: list[_Block] = []
+    i = 0
+    while i < len(lines):
+        text, page = lines[i][0].strip(), lines[i][1]
+        if not text:
+            i += 1
+            continue
+        run_end = i
+        while run_end < len(lines) and lines[run_end][0].strip() and not BULLET_RE.match(lines[run_end][0]):
+            run_end += 1
+        if run_end - i >= 3:
+            blocks.append(_Block(kind="table", pieces=[(t.strip(), p) for t, p in lines[i:run_end]]))
+            i = run_end
+            continue
+        if BULLET_RE.match(text):
+            blocks.append(_Block(kind="list", pieces=[(BULLET_RE.sub("", text), page)]))
+        elif _is_heading_text(text, 12) or (text.endswith("?") and _word_count(text) <= 14 and text[0].isupper()):
+            blocks.append(_Block(kind="heading", title=text))
+        else:
+            blocks.append(_Block(kind="text", pieces=[(text, page)]))
+        i += 1
+    return blocks
+
+
+def _drop_back_matter(blocks: list[_Block]) -> list[_Block]:
+    kept: list[_Block] = []
+    dropping = False
+    for block in blocks:
+        if block.kind == "heading":
+            title = (block.title or "").strip().rstrip(":")
+            if BACK_MATTER_HEADINGS.match(title):
+                break
+            dropping = bool(DROP_SECTION_HEADINGS.match(title))
+            if dropping:
+                continue
+        if not dropping:
+            kept.append(block)
+    return kept
+
+
+def clean_pages(pages: list[str], page_numbers: list[int | None] | None = None) -> CleanDocument:
+    """Clean the text of a document given page by page (a text file is one page)."""
+    numbers = page_numbers or [None] * len(pages)
+    raw_lines: list[Line] = []
+    for text, number in zip(pages, numbers):
+        for line in normalise(text).split("\n"):
+            raw_lines.append((line.rstrip(), number))
+    wrapped = is_wrapped([t for t, _ in raw_lines])
+    lines: list[Line] = []
+    for text, page in raw_lines:
+        stripped = text.strip()
+        if stripped and BOILERPLATE_RE.match(stripped):
+            continue
+        cleaned = strip_citation_marks(text, wrapped)
+        cleaned = re.sub(r"(?<=\S) {2,}", " ", cleaned)
+        lines.append((cleaned, page))
+    plain, hyph = document_vocabulary("\n".join(t for t, _ in lines))
+    blocks = _parse_wrapped(lines, plain, hyph) if wrapped else _parse_unwrapped(lines)
+    return _assemble(_drop_back_matter(blocks))
+
+
+def clean_text(text: str) -> CleanDocument:
+    """Clean a plain-text document."""
+    return clean_pages([text])
+
+
+def _assemble(blocks: list[_Block]) -> CleanDocument:
+    out: list[str] = []
+    pos = 0
+    sections: list[Section] = []
+    paragraphs: list[tuple[int, int]] = []
+    page_starts: list[tuple[int, int]] = []
+    heading: str | None = None
+    sec_start: int | None = None
+    sec_kind = "text"
+
+    def write(s: str, page: int | None) -> tuple[int, int]:
+        nonlocal pos
+        if out:
+            out.append("\n\n")
+            pos += 2
+        if page is not None and (not page_starts or page_starts[-1][1] != page):
+            page_starts.append((pos, page))
+        start = pos
+        out.append(s)
+        pos += len(s)
+        return start, pos
+
+    def close_section() -> None:
+        nonlocal sec_start
+        if sec_start is not None and pos > sec_start:
+            sections.append(Section(title=heading, kind=sec_kind, start=sec_start, end=pos))
+        sec_start = None
+
+    body_heading: str | None = None
+    parent: str | None = None
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            close_section()
+            title = _unglue(block.title or "")
+            nxt = blocks[index + 1] if index + 1 < len(blocks) else None
+            if nxt is not None and nxt.kind == "heading" and index > 0:
+                parent = title  # a heading with no text of its own heads the ones below it
+            heading = body_heading = f"{parent} › {title}" if parent and parent != title else title
+            write(title, None)
+            continue
+        if block.kind in ("table", "box", "caption"):
+            close_section()
+            outer = heading
+            heading, sec_kind = block.title or (f"{body_heading} (table)" if body_heading else "Table"), block.kind
+            if block.kind == "table":
+                rows = [t for t, _ in block.pieces if t.strip()]
+                if rows:
+                    page = block.pieces[0][1]
+                    sec_start = pos + (2 if out else 0)
+                    start, end = write("\n".join(rows), page)
+                    paragraphs.append((start, end))
+            else:
+                sec_start = pos + (2 if out else 0)
+                for para in _paragraphs_of(block):
+                    start, end = write(para[0], para[1])
+                    paragraphs.append((start, end))
+            close_section()
+            heading, sec_kind = outer, "text"
+            continue
+        if sec_start is None:
+            sec_start = pos + (2 if out else 0)
+            sec_kind = "text"
+        text = _join_pieces(block.pieces)
+        first_page = block.pieces[0][1] if block.pieces else None
+        start, end = write(text, first_page)
+        # record page changes inside the paragraph
+        offset = start
+        for piece, page in block.pieces:
+            if page is not None and page_starts and page_starts[-1][1] != page:
+                page_starts.append((offset, page))
+            offset += len(piece) + 1
+        paragraphs.append((start, end))
+    close_section()
+    return CleanDocument(
+        text="".join(out), sections=tuple(sections), paragraphs=tuple(paragraphs), page_starts=tuple(page_starts)
+    )
+
+
+def _unglue(title: str) -> str:
+    """Split words glued by web extraction in a heading: ``MedicineNeuroleptic`` -> ``Medicine: Neuroleptic``."""
+    return re.sub(r"(?<=[a-z]{3})(?=[A-Z][a-z]{3})", ": ", title)
+
+
+def _join_pieces(pieces: list[Line]) -> str:
+    return " ".join(t for t, _ in pieces if t)
+
+
+def _paragraphs_of(block: _Block) -> list[tuple[str, int | None]]:
+    """Split a box or caption body into paragraphs: bullets and blank-line stanzas."""
+    paras: list[tuple[str, int | None]] = []
+    current: list[Line] = []
+
+    def close() -> None:
+        if current:
+            paras.append((_join_pieces(current), current[0][1]))
+            current.clear()
+
+    for text, page in block.pieces:
+        if not text.strip():
+            close()
+        elif BULLET_RE.match(text):
+            close()
+            current.append((BULLET_RE.sub("", text.strip()), page))
+        elif current and current[-1][0].endswith("-") and text.strip()[:1].islower():
+            prev, pg = current[-1]
+            current[-1] = (join_hyphenated(prev, text.strip(), set(), set()), pg)
+        else:
+            current.append((text.strip(), page))
+    close()
+    return paras

@@ -1,0 +1,199 @@
+"""Reading files into page texts, with every way a file can be bad turned into one reason.
+
+PDFs are parsed by pypdf in a child process with a time and memory limit, so a hostile or
+broken PDF can neither hang nor kill ingestion.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nmsa.errors import RejectedInput
+
+SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
+_CHILD_MEMORY_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class RawText:
+    """Extracted text, page by page (one page for text files), and the PDF's own title if any."""
+
+    pages: list[str]
+    page_numbers: list[int | None]
+    pdf_title: str | None = None
+
+
+def check_size(path: Path, data_len: int, max_mb: float) -> None:
+    if data_len == 0:
+        raise RejectedInput(str(path), "the file is empty")
+    if data_len > max_mb * 1024 * 1024:
+        raise RejectedInput(str(path), f"the file is {data_len / 1024 / 1024:.1f} MB, over the {max_mb:g} MB limit")
+
+
+def sniff_kind(path: Path, data: bytes) -> str:
+    """'pdf' or 'text' from the suffix, confirmed by the content (magic bytes)."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise RejectedInput(str(path), f"unsupported file type '{suffix or '(none)'}'; use PDF, TXT or MD")
+    if suffix == ".pdf":
+        if b"%PDF-" not in data[:1024]:
+            raise RejectedInput(str(path), "named .pdf but is not a PDF (no %PDF header)")
+        return "pdf"
+    if data[:5] == b"%PDF-":
+        raise RejectedInput(str(path), f"is a PDF named {suffix}; rename it to .pdf")
+    return "text"
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """Decode a text file; binary data is rejected rather than indexed as gibberish."""
+    sample = data[:65536]
+    if b"\x00" in sample:
+        raise RejectedInput(str(path), "looks like binary data, not text (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        bad = text.count("\ufffd")
+        if bad > max(5, len(text) // 100):
+            raise RejectedInput(str(path), "is not valid UTF-8 text and looks like binary data") from None
+    control = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if control > max(5, len(text[:65536]) // 50):
+        raise RejectedInput(str(path), "looks like binary data, not text (many control characters)")
+    if not text.strip():
+        raise RejectedInput(str(path), "the file is empty (only whitespace)")
+    return text
+
+
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_HTML_TAG = re.compile(r"<[^>\n]{1,200}>")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain text from Markdown: headings on lines of their own, links as their text, no images or tags."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        heading = _MD_HEADING.match(line)
+        if heading:
+            out.extend(["", heading.group(1).strip(), ""])
+            continue
+        if re.match(r"^\s*(```|~~~|---+\s*$|\|?\s*:?-{3,})", line):
+            continue
+        line = _MD_IMAGE.sub("", line)
+        line = _MD_LINK.sub(r"\1", line)
+        line = _HTML_TAG.sub("", line)
+        line = re.sub(r"(\*\*|__|`)", "", line)
+        line = line.replace("|", " ")
+        out.append(line)
+    return "\n".join(out)
+
+
+def _pdf_worker(data: bytes, max_pages: int, conn) -> None:  # type: ignore[no-untyped-def]
+    """Runs in a child process: parse, or send back a reason."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (_CHILD_MEMORY_BYTES, _CHILD_MEMORY_BYTES))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - non-Linux
+        pass
+    try:
+        import io
+        import logging
+
+        logging.disable(logging.CRITICAL)
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - any failure means we cannot read it
+                ok = 0
+            if not ok:
+                conn.send(("reject", "is encrypted (password-protected); save an unprotected copy and add that"))
+                return
+        n = len(reader.pages)
+        if n == 0:
+            conn.send(("reject", "the PDF has no pages"))
+            return
+        if n > max_pages:
+            conn.send(("reject", f"has {n} pages, over the {max_pages}-page limit"))
+            return
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = None
+        try:
+            meta = reader.metadata
+            title = str(meta.title).strip() if meta and meta.title else None
+        except Exception:  # noqa: BLE001 - metadata is optional
+            title = None
+        conn.send(("ok", pages, title))
+    except MemoryError:
+        conn.send(("reject", "is too complex to parse within the memory limit"))
+    except Exception as exc:  # noqa: BLE001 - every parser failure becomes a reason
+        message = str(exc).strip().split("\n")[0][:160] or type(exc).__name__
+        conn.send(("reject", f"is damaged or truncated and cannot be read ({message})"))
+    finally:
+        conn.close()
+
+
+def read_pdf(path: Path, data: bytes, max_pages: int, timeout_s: float) -> RawText:
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_pdf_worker, args=(data, max_pages, child), daemon=True)
+    proc.start()
+    child.close()
+    result = None
+    timed_out = False
+    try:
+        if parent.poll(timeout_s):
+            try:
+                result = parent.recv()
+            except (EOFError, OSError):
+                result = None  # the child died without answering
+        else:
+            timed_out = True
+    finally:
+        proc.join(0.5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        parent.close()
+    if timed_out:
+        raise RejectedInput(str(path), f"took longer than {timeout_s:g} s to parse; skipped")
+    if result is None:
+        raise RejectedInput(str(path), "could not be parsed (the PDF parser crashed or ran out of memory on it)")
+    if result[0] == "reject":
+        raise RejectedInput(str(path), result[1])
+    pages: list[str] = result[1]
+    if sum(len(p.strip()) for p in pages) < max(40, 20 * len(pages) // 4):
+        raise RejectedInput(str(path), "has no text layer (a scanned or image-only PDF); run OCR on it first")
+    return RawText(pages=pages, page_numbers=list(range(1, len(pages) + 1)), pdf_title=result[2])
+
+
+def read_file(path: Path, max_mb: float, max_pages: int, timeout_s: float, data: bytes | None = None) -> RawText:
+    """Read any supported file; raise ``RejectedInput`` with one reason otherwise."""
+    if data is None:
+        if not path.exists():
+            raise RejectedInput(str(path), "no such file")
+        if not path.is_file():
+            raise RejectedInput(str(path), "is not a regular file")
+        size = path.stat().st_size
+        check_size(path, size, max_mb)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise RejectedInput(str(path), f"cannot be read ({exc.strerror})") from None
+    check_size(path, len(data), max_mb)
+    kind = sniff_kind(path, data)
+    if kind == "pdf":
+        return read_pdf(path, data, max_pages, timeout_s)
+    text = decode_text(path, data)
+    if path.suffix.lower() in (".md", ".markdown"):
+        text = markdown_to_text(text)
+        if not text.strip():
+            raise RejectedInput(str(path), "the file is empty once Markdown markup is removed")
+    return RawText(pages=[text], page_numbers=[None])

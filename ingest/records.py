@@ -1,0 +1,106 @@
+"""Typed records that travel through ingestion, indexing and answering."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of the cleaned text under one heading. ``kind`` is text, list, table, box or caption."""
+
+    title: str | None
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    """The cleaned text of one file, its sections and where each PDF page starts in it."""
+
+    text: str
+    sections: tuple[Section, ...]
+    paragraphs: tuple[tuple[int, int], ...]
+    page_starts: tuple[tuple[int, int], ...] = ()  # (offset into text, 1-based page number)
+
+    def page_at(self, offset: int) -> int | None:
+        page = None
+        for start, number in self.page_starts:
+            if start > offset:
+                break
+            page = number
+        return page
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """Metadata of one indexed document."""
+
+    doc_id: str
+    title: str
+    source: str
+    evidence_type: str
+    evidence_type_origin: str  # manifest | inferred | default
+    year: int | None
+    origin: str | None
+    content_hash: str
+    n_chars: int
+    n_pages: int | None = None
+    n_passages: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentInfo:
+        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A section-aware run of whole sentences, the unit that is embedded and cited.
+
+    ``start``/``end`` are offsets into the cleaned document; ``sentences`` are (start, end)
+    offsets into ``text``.
+    """
+
+    id: str
+    doc_id: str
+    title: str
+    source: str
+    evidence_type: str
+    section: str | None
+    kind: str
+    page: int | None
+    start: int
+    end: int
+    text: str
+    sentences: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+    ordinal: int = 0
+
+    def sentence_texts(self) -> list[str]:
+        return [self.text[a:b] for a, b in self.sentences]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sentences"] = [list(s) for s in self.sentences]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Passage:
+        values = {k: data.get(k) for k in cls.__dataclass_fields__}
+        values["sentences"] = tuple(tuple(s) for s in (data.get("sentences") or ()))
+        return cls(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A file that was not ingested, and the one reason why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
