@@ -197,14 +197,18 @@ def answer(
     base = Answer(question=original, status="no_evidence", message=NO_EVIDENCE_MESSAGE, ignored_instructions=ignored)
     if ignored:
         base.message += " Instructions inside the question were ignored."
-    off_topic = bool(unknown) and best < cfg.min_relevance_unknown_terms
+    # A question naming the field's own vocabulary (synonyms file) is anchored in it; one that
+    # is not, and uses words the index has never seen, must match much better to be answered.
+    anchored = vocabulary.mentions_any(query)
+    off_topic = bool(unknown) and not anchored and best < cfg.min_relevance_unknown_terms
     if unknown and not off_topic and candidates:
         # Do the unknown words carry the topic? Without them, would the corpus match much better?
         reduced = _without(query, unknown)
         if reduced:
-            vector = engine.embedder.embed_query(vocabulary.expand(reduced))
-            shift = float(np.max(np.stack([c.vector for c in candidates]) @ vector)) - best
-            off_topic = shift > cfg.unknown_term_shift
+            matrix = np.stack([c.vector for c in candidates])
+            with_words = np.sort(matrix @ query_vector)[::-1][:5].mean()
+            without = np.sort(matrix @ engine.embedder.embed_query(vocabulary.expand(reduced)))[::-1][:5].mean()
+            off_topic = float(without - with_words) > cfg.unknown_term_shift
     if not candidates or best < cfg.min_relevance or off_topic:
         base.nearest = _nearest(sorted(hits, key=lambda h: -h.dense_score))
         if unknown and candidates and best >= cfg.min_relevance:

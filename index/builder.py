@@ -21,7 +21,7 @@ from nmsa.settings import Settings
 # (stage, done, total) -> None; stages: "parse", "embed", "write"
 Progress = Callable[[str, int, int], None]
 
-CHUNKER_VERSION = 2  # bump when cleaning or chunking changes what passages are produced
+CHUNKER_VERSION = 3  # bump when cleaning or chunking changes what passages are produced
 
 
 @dataclass

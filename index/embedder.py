@@ -12,6 +12,9 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
 
 
 def cpu_supports_bf16() -> bool:
@@ -78,6 +81,13 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
+        pooling = Path(self.model_name) / "1_Pooling" / "config.json"
+        if self._model is None and pooling.is_file():  # known without loading the weights
+            import json
+
+            dim = json.loads(pooling.read_text()).get("word_embedding_dimension")
+            if isinstance(dim, int):
+                return dim
         model = self.model
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())

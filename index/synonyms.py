@@ -34,6 +34,10 @@ class Vocabulary:
                 extra.extend(t for t in group if not self.pattern(t).search(query) and t not in extra)
         return f"{query} ({'; '.join(extra)})" if extra else query
 
+    def mentions_any(self, text: str) -> bool:
+        """True if ``text`` names any term of the synonyms file."""
+        return any(self.pattern(t).search(text) for g in self.groups + self.entities for t in g)
+
     def knows(self, word: str) -> bool:
         """True if ``word`` is one of the names in the synonyms file."""
         return any(self.pattern(t).fullmatch(word) for g in self.groups + self.entities for t in g)

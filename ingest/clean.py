@@ -40,7 +40,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]")
 _CITE_AFTER_PERIOD = re.compile(r"(?<=[a-z\)])\.(\d{1,3}(?:[,–-]\d{1,3})*)(?=\s|$)")
 _CITE_AFTER_COMMA = re.compile(r"(?<=[a-z]),(\d{1,3}(?:[,–-]\d{1,3})*)(?=\s|$)")
 _CITE_AFTER_WORD = re.compile(r"\b([a-z]{4,})(\d{1,2}(?:,\d{1,2})*)(?=[\s,.;:)]|$)")
-_WEB_CITE = re.compile(r"(?<=[a-z\)]) (\d{1,2}(?:, ?\d{1,2})*)(?=\.(?:\s|$))")
+_WEB_CITE = re.compile(r"(?<=[A-Za-z\)]) (\d{1,2}(?:, ?\d{1,2})*)(?=\.(?:\s|$))")
 _FLOAT_TITLE = re.compile(r"^((?:figure|fig\.|table|box|panel) \d+|key points)", re.I)
 
 
@@ -96,20 +96,19 @@ def join_hyphenated(left: str, right: str, plain: set[str], hyphenated: set[str]
 
 
 def strip_citation_marks(line: str, wrapped: bool) -> str:
-    """Remove reference numbers glued to words (``medication.1,2`` -> ``medication.``)."""
+    """Remove reference numbers: ``medication.1,2`` -> ``medication.``, ``as needed 1.`` -> ``as needed.``
+    (and, in hard-wrapped PDF text, ``exercise21`` -> ``exercise``)."""
     line = INLINE_NOISE_RE.sub("", line)
+    line = _CITE_AFTER_PERIOD.sub(".", line)
+    line = _CITE_AFTER_COMMA.sub(",", line)
     if wrapped:
-        line = _CITE_AFTER_PERIOD.sub(".", line)
-        line = _CITE_AFTER_COMMA.sub(",", line)
         line = _CITE_AFTER_WORD.sub(r"\1", line)
-    else:
 
-        def web(match: re.Match[str]) -> str:
-            before = line[: match.start()].rsplit(" ", 1)[-1].lower()
-            return match.group(0) if before in NUMBER_BEFORE_PERIOD_WORDS else ""
+    def web(match: re.Match[str]) -> str:
+        before = line[: match.start()].rsplit(" ", 1)[-1].lower()
+        return match.group(0) if before in NUMBER_BEFORE_PERIOD_WORDS else ""
 
-        line = _WEB_CITE.sub(web, line)
-    return line
+    return _WEB_CITE.sub(web, line)
 
 
 def _ends_sentence(text: str) -> bool:

@@ -78,8 +78,9 @@ class AnswerSettings(BaseModel):
         "the best sentence must be at least this similar.",
     )
     unknown_term_shift: float = Field(
-        0.065,
-        description="If removing the question's unknown words raises the best similarity by more than this, "
+        0.06,
+        description="If removing the question's unknown words raises the mean similarity of the five best "
+        "sentences by more than this, "
         "those words carried the question's topic and the corpus does not cover it (no_evidence).",
     )
     relative_cutoff: float = Field(0.65, description="Statements must score at least this fraction of the best one.")
