@@ -209,6 +209,7 @@ def answer(
             with_words = np.sort(matrix @ query_vector)[::-1][:5].mean()
             without = np.sort(matrix @ engine.embedder.embed_query(vocabulary.expand(reduced)))[::-1][:5].mean()
             off_topic = float(without - with_words) > cfg.unknown_term_shift
+    base.retrieved = [h.passage.id for h in hits]
     if not candidates or best < cfg.min_relevance or off_topic:
         base.nearest = _nearest(sorted(hits, key=lambda h: -h.dense_score))
         if unknown and candidates and best >= cfg.min_relevance:
@@ -248,6 +249,7 @@ def answer(
     hits_by_row = {h.row: h for h in hits}
     cite = _Citations(hits_by_row)
     result = Answer(question=original, status="answered", message="", ignored_instructions=ignored)
+    result.retrieved = list(dict.fromkeys([h.passage.id for h in hits] + [snapshot.passages[r].id for r in extra_rows]))
     for cand in selected:
         category = classify(cand.text, cand.passage.section, cand.passage.evidence_type, cand.passage.kind)
         statement = cite.statement(cand, category)

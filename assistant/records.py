@@ -91,6 +91,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     nearest: list[Citation] = field(default_factory=list)
     ignored_instructions: list[str] = field(default_factory=list)
+    retrieved: list[str] = field(default_factory=list)  # ids of every passage retrieved for this question
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def citation(self, number: int) -> Citation:
@@ -113,5 +114,6 @@ class Answer:
         if self.ignored_instructions:
             # how many instruction-like sentences were ignored (not echoed: they are not statements)
             data["instructions_ignored"] = len(self.ignored_instructions)
+        data["retrieved"] = list(self.retrieved)
         data["timings_ms"] = {k: round(v, 2) for k, v in self.timings_ms.items()}
         return data
