@@ -238,7 +238,12 @@ def answer(
             for e in vocabulary.canonical_entities(cand.text):
                 if e not in entities:
                     entities.append(e)
-    extra_rows: list[int] = []
+    # a deeper retrieval for the contested scan, so every source taking a position is seen
+    deep = searcher.search(
+        query, k=max(3 * k, 24), mode=mode or settings.retrieval.mode, candidates=settings.retrieval.candidates,
+        filters=filters, query_vector=query_vector,
+    )
+    extra_rows: list[int] = [h.row for h in deep]
     for term in entities:
         for row, _ in snapshot.lexical.search(vocabulary.expand(term), 30, searcher._mask(filters)):
             extra_rows.append(row)
