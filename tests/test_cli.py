@@ -1,0 +1,105 @@
+"""The real CLI, run as a user runs it (subprocess), output parsed and checked."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import CORPUS, ROOT
+
+pytestmark = [pytest.mark.model, pytest.mark.slow]
+SCHEMA = json.loads((ROOT / "contract" / "answer.schema.json").read_text())
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    env.pop("NMS_INDEX_DIR", None)
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "index"
+    result = run("ingest", "--index-dir", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert len(report["added"]) == 5 and report["passages"] > 0
+    return path
+
+
+def test_second_ingest_embeds_nothing(index_dir):
+    result = run("ingest", str(CORPUS), "--index-dir", str(index_dir))
+    assert result.returncode == 0, result.stderr
+    assert "unchanged:    5" in result.stdout and "embedded 0 new sentences" in result.stdout
+
+
+def test_search_json(index_dir):
+    result = run("search", "is dantrolene effective", "--index-dir", str(index_dir), "--json")
+    hits = json.loads(result.stdout)
+    assert [h["rank"] for h in hits] == [1, 2, 3, 4, 5]
+    assert len({h["doc_id"] for h in hits}) >= 3
+    assert all(h["text"] and h["evidence_type"] for h in hits)
+    result = run("search", "CPK", "--mode", "lexical", "--k", "2", "--index-dir", str(index_dir))
+    assert result.returncode == 0 and result.stdout.count("score") == 2
+
+
+def test_sources(index_dir):
+    data = json.loads(run("sources", "--index-dir", str(index_dir), "--json").stdout)
+    docs = {d["doc_id"]: d for d in data["documents"]}
+    assert docs["treatment-qa-guidelines-and-research.txt"]["evidence_type"] == "guideline"
+    assert all(d["n_passages"] > 0 for d in docs.values())
+    text = run("sources", "--index-dir", str(index_dir)).stdout
+    assert "5 documents" in text
+
+
+def test_ask_json_and_batch(index_dir, tmp_path):
+    result = run("ask", "Is bromocriptine effective for NMS?", "--json", "--index-dir", str(index_dir))
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, SCHEMA)
+    assert any("bromocriptine" in c["topic"] for c in data["contested"])
+    batch = tmp_path / "questions.txt"
+    batch.write_text("What supportive care does a patient with NMS need?\n\nHow do I bake sourdough bread?\n")
+    result = run("ask", "--batch", str(batch), "--json", "--index-dir", str(index_dir))
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2
+    answers = [json.loads(line) for line in lines]
+    for a in answers:
+        jsonschema.validate(a, SCHEMA)
+    assert [a["status"] for a in answers] == ["answered", "no_evidence"]
+    text = run("ask", "What is the very first management step in NMS?", "--index-dir", str(index_dir)).stdout
+    assert "Guideline statements:" in text and "Sources:" in text and "[1]" in text
+
+
+def test_eval(index_dir):
+    result = run("eval", str(ROOT / "eval" / "dev_questions.jsonl"), "--json", "--index-dir", str(index_dir))
+    summary = json.loads(result.stdout)
+    assert summary["pass_rate"] >= 0.9 and summary["false_flags"] == 0
+    text = run("eval", str(ROOT / "eval" / "own_questions.jsonl"), "--index-dir", str(index_dir)).stdout
+    assert "citation hit rate" in text and "median latency" in text
+
+
+def test_errors_are_messages_not_tracebacks(index_dir, tmp_path, bad_files):
+    files = bad_files()
+    good = tmp_path / "note.md"
+    good.write_text("# Cooling in NMS\n\nExternal cooling with ice packs lowered temperature within hours in 9 of 10 patients.\n")
+    result = run("ingest", *[str(p) for p, _ in files.values()], str(good), "--index-dir", str(index_dir))
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr + result.stdout
+    for path, reason in files.values():
+        assert path.name in result.stdout and reason in result.stdout
+    assert "added:        1" in result.stdout  # the good file beside them is indexed
+    missing = run("ask", "Is dantrolene effective?", "--index-dir", str(tmp_path / "none"))
+    assert missing.returncode == 1 and "nms-assistant ingest" in missing.stderr and "Traceback" not in missing.stderr
+    empty = run("ask", "   ", "--index-dir", str(index_dir))
+    assert empty.returncode == 1 and "empty" in empty.stderr
+    usage = run("search", "x", "--k", "0", "--index-dir", str(index_dir))
+    assert usage.returncode == 2 and "--k must be at least 1" in usage.stderr
+    nofile = run("ingest", str(tmp_path / "does-not-exist.pdf"), "--index-dir", str(index_dir))
+    assert nofile.returncode == 3 and "no such file" in nofile.stdout
