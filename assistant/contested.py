@@ -150,13 +150,13 @@ def find_contested(
             if side:
                 positions.append((cand, side))
         sides = {side for _, side in positions}
-        if not ({"supports", "disputes"} <= sides or "uncertain" in sides):
-            continue
         reasons = []
         if {"supports", "disputes"} <= sides:
             reasons.append("opposing")
-        if "uncertain" in sides or any(CONTROVERSY_CUES.search(c.text) for c, _ in positions):
+        if any(CONTROVERSY_CUES.search(c.text) for c, _ in positions):
             reasons.append("explicit")
+        if not reasons:
+            continue
         chosen = _diverse(positions)
         flags.append(
             Flag(

@@ -1,0 +1,150 @@
+"""Rendering helpers shared by the Streamlit pages. All answering logic lives in the packages;
+untrusted text (passages, answers, file names) is escaped, never rendered as HTML."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.engine import Engine
+from assistant.records import Answer, Citation, ContestedClaim, Statement
+from assistant.render import STANCE_LABELS, escape_markdown, to_markdown
+from index.search import Filters
+from nmsa.errors import NMSAssistantError
+from nmsa.settings import Settings
+
+DISCLAIMER = (
+    "This is a literature tool: it quotes what the indexed sources say, with citations. "
+    "It is not a substitute for clinical judgement."
+)
+
+
+@st.cache_resource(show_spinner="Loading the model and the index…")
+def get_engine(index_dir: str) -> Engine:
+    """One engine (model + index) per process, shared by every session and rerun."""
+    engine = Engine(Settings().with_index_dir(index_dir))
+    engine.embedder.embed(["warm up"])
+    return engine
+
+
+def engine() -> Engine:
+    return get_engine(os.environ.get("NMS_INDEX_DIR") or str(Settings().index.dir))
+
+
+def highlighted(citation: Citation) -> str:
+    """The passage as inert Markdown with the cited sentences highlighted."""
+    text = citation.text
+    out, pos = [], 0
+    for a, b in sorted(citation.highlights):
+        out.append(escape_markdown(text[pos:a]))
+        out.append(f"**:orange-background[{escape_markdown(text[a:b])}]**")
+        pos = b
+    out.append(escape_markdown(text[pos:]))
+    return "".join(out).replace("\n", "  \n")
+
+
+def citation_card(citation: Citation) -> None:
+    meta = [f"**[{citation.id}] {escape_markdown(citation.document)}**", f"evidence type: *{citation.evidence_type}*"]
+    if citation.section:
+        meta.append(f"section: {escape_markdown(citation.section)}")
+    if citation.page:
+        meta.append(f"page {citation.page}")
+    st.markdown(" · ".join(meta))
+    st.markdown(highlighted(citation))
+    st.caption(escape_markdown(citation.source))
+
+
+def statement_row(statement: Statement, answer: Answer | object, key: str) -> None:
+    text_col, cite_col = st.columns([0.86, 0.14], vertical_alignment="top")
+    tag = " *(background)*" if statement.category == "background" else ""
+    text_col.markdown(f"{escape_markdown(statement.text)}{tag}")
+    with cite_col:
+        for n in statement.citations:
+            with st.popover(f"[{n}]", help="Open the cited passage"):
+                citation_card(answer.citation(n))  # type: ignore[attr-defined]
+
+
+def contested_block(claim: ContestedClaim, answer: Answer | object, key: str) -> None:
+    st.badge("Contested", icon=":material/warning:", color="orange")
+    st.markdown(f"**{escape_markdown(claim.topic)}** — {escape_markdown(claim.summary)}")
+    sides = [s for s in ("supports", "disputes", "uncertain", "figure") if any(p.stance == s for p in claim.positions)]
+    columns = st.columns(len(sides)) if sides else []
+    for column, side in zip(columns, sides):
+        with column:
+            st.markdown(f"*{STANCE_LABELS[side]}*")
+            for i, position in enumerate(p for p in claim.positions if p.stance == side):
+                statement_row(position, answer, f"{key}-{side}-{i}")
+
+
+def render_answer(answer: Answer, key: str) -> None:
+    if answer.status == "no_evidence":
+        st.info(f"**No evidence.** {escape_markdown(answer.message)}", icon=":material/search_off:")
+        if answer.nearest:
+            st.markdown("Nearest passages, for browsing (not an answer):")
+            for c in answer.nearest:
+                with st.expander(f"{c.document} — {c.section or 'no section'}"):
+                    citation_card(c)
+        return
+    st.caption(escape_markdown(answer.message))
+    if answer.summary:
+        st.markdown(f"**Summary:** {escape_markdown(answer.summary)}")
+    st.subheader("Guideline statements", divider="blue")
+    if not answer.guideline_statements:
+        st.markdown("*None among the retrieved passages.*")
+    for i, s in enumerate(answer.guideline_statements):
+        statement_row(s, answer, f"{key}-g{i}")
+    st.subheader("Research findings", divider="green")
+    if not answer.research_findings:
+        st.markdown("*None among the retrieved passages.*")
+    for i, s in enumerate(answer.research_findings):
+        statement_row(s, answer, f"{key}-r{i}")
+    if answer.contested:
+        st.subheader("Contested", divider="orange")
+        for i, claim in enumerate(answer.contested):
+            with st.container(border=True):
+                contested_block(claim, answer, f"{key}-c{i}")
+    st.subheader("Sources", divider="gray")
+    for c in answer.citations:
+        with st.expander(f"[{c.id}] {c.document} — {c.section or 'no section'}"):
+            citation_card(c)
+    st.download_button(
+        "Download as Markdown",
+        data=to_markdown(answer),
+        file_name="nms-answer.md",
+        mime="text/markdown",
+        key=f"download-{key}",
+        icon=":material/download:",
+    )
+
+
+def sidebar(eng: Engine) -> Filters:
+    """Index status, filters that apply to retrieval, clear chat, and the disclaimer."""
+    with st.sidebar:
+        st.markdown("### Index")
+        try:
+            snap = eng.snapshot()
+        except NMSAssistantError as exc:
+            st.error(escape_markdown(str(exc)))
+            st.stop()
+        manifest = snap.manifest
+        st.markdown(
+            f"{manifest['counts']['documents']} documents · {manifest['counts']['passages']} passages  \n"
+            f"Model: `{manifest['model']}` ({manifest.get('precision', 'fp32')})  \n"
+            f"Last indexed: {manifest['created_at']}"
+        )
+        st.markdown("### Filters")
+        types = sorted({d.evidence_type for d in snap.documents.values()})
+        chosen_types = st.multiselect("Evidence type", types, key="filter_types")
+        titles = {d.doc_id: d.title for d in snap.documents.values()}
+        chosen_docs = st.multiselect("Documents", sorted(titles), format_func=lambda d: titles[d], key="filter_docs")
+        if st.button("Clear chat", icon=":material/delete:"):
+            st.session_state["history"] = []
+        st.divider()
+        st.caption(DISCLAIMER)
+    return Filters(frozenset(chosen_types), frozenset(chosen_docs))
+
+
+def project_path(*parts: str) -> Path:
+    return Path(__file__).resolve().parent.parent.joinpath(*parts)
