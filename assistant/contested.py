@@ -99,15 +99,15 @@ def _summarise(positions: list[tuple[Candidate, str]]) -> str:
         by_stance[side].add(cand.doc_id)
     parts = []
     labels = {
-        "supports": "report benefit or use",
-        "disputes": "report no benefit or doubt it",
-        "uncertain": "call the evidence weak, unclear or controversial",
-        "figure": "give different figures",
+        "supports": ("reports benefit or use", "report benefit or use"),
+        "disputes": ("reports no benefit or doubts it", "report no benefit or doubt it"),
+        "uncertain": ("calls the evidence weak, unclear or controversial", "call the evidence weak, unclear or controversial"),
+        "figure": ("gives a figure", "give different figures"),
     }
     for side in ("supports", "disputes", "uncertain", "figure"):
         if by_stance.get(side):
             n = len(by_stance[side])
-            parts.append(f"{n} source{'s' if n > 1 else ''} {labels[side]}")
+            parts.append(f"{n} source{'s' if n > 1 else ''} {labels[side][n > 1]}")
     return "; ".join(parts) + "."
 
 
@@ -172,6 +172,8 @@ def find_contested(
         pattern = FACETS[facet]
         relevant = [c for c in pool if pattern.search(c.text) and c.similarity >= min_relevance * 0.8]
         explicit = [(c, "uncertain") for c in relevant if CONTROVERSY_CUES.search(c.text)]
+        if facet == "treatment" and entities:
+            continue  # the question names the interventions; their own flags say it better
         if facet == "treatment":
             # pharmacological doubt that names no single drug already flagged
             explicit = [(c, s) for c, s in explicit if not any(_mentions(vocabulary, e, c.text) for e in used_entities)]

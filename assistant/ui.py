@@ -56,14 +56,19 @@ def citation_card(citation: Citation) -> None:
     st.caption(escape_markdown(citation.source))
 
 
-def statement_row(statement: Statement, answer: Answer | object, key: str) -> None:
-    text_col, cite_col = st.columns([0.86, 0.14], vertical_alignment="top")
+def statement_row(statement: Statement, answer: Answer | object, key: str, compact: bool = False) -> None:
+    """A statement with its [n] markers; each marker opens the cited passage."""
     tag = " *(background)*" if statement.category == "background" else ""
-    text_col.markdown(f"{escape_markdown(statement.text)}{tag}")
-    with cite_col:
-        for n in statement.citations:
-            with st.popover(f"[{n}]", help="Open the cited passage"):
-                citation_card(answer.citation(n))  # type: ignore[attr-defined]
+    if compact:  # narrow columns: markers under the text, so their labels stay readable
+        st.markdown(f"{escape_markdown(statement.text)}{tag}")
+        holders = st.columns(max(4, len(statement.citations)), gap="small")
+    else:
+        text_col, cite_col = st.columns([0.86, 0.14], vertical_alignment="top")
+        text_col.markdown(f"{escape_markdown(statement.text)}{tag}")
+        holders = [cite_col] * len(statement.citations)
+    for holder, n in zip(holders, statement.citations):
+        with holder, st.popover(f"[{n}]", help="Open the cited passage"):
+            citation_card(answer.citation(n))  # type: ignore[attr-defined]
 
 
 def contested_block(claim: ContestedClaim, answer: Answer | object, key: str) -> None:
@@ -75,7 +80,7 @@ def contested_block(claim: ContestedClaim, answer: Answer | object, key: str) ->
         with column:
             st.markdown(f"*{STANCE_LABELS[side]}*")
             for i, position in enumerate(p for p in claim.positions if p.stance == side):
-                statement_row(position, answer, f"{key}-{side}-{i}")
+                statement_row(position, answer, f"{key}-{side}-{i}", compact=len(sides) > 1)
 
 
 def render_answer(answer: Answer, key: str) -> None:
@@ -143,6 +148,7 @@ def sidebar(eng: Engine) -> Filters:
             st.session_state["history"] = []
         st.divider()
         st.caption(DISCLAIMER)
+        st.caption(f"Index: {escape_markdown(str(eng.settings.index.dir))}")
     return Filters(frozenset(chosen_types), frozenset(chosen_docs))
 
 

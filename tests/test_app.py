@@ -12,7 +12,7 @@ from assistant.uploads import sanitize_filename
 from tests.conftest import ROOT, make_settings, write_pdf
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
-APP = str(ROOT / "assistant" / "app.py")
+APP = str(ROOT / "assistant" / "app.py")  # the navigation entry point; its default page is the chat
 PAGES = ROOT / "assistant" / "pages"
 
 
