@@ -8,7 +8,7 @@ Layout of an index directory::
         manifest.json     model, dimension, chunking, documents with content hashes, counts,
                           creation time, and the sha256 of every other file
         passages.sqlite   documents, passages and sentences, keyed by FAISS row
-        dense.faiss       inner-product index over unit vectors (exact, or HNSW when large)
+        dense.faiss       inner-product index over unit vectors (exact, or IVF when large)
         vectors.npy       passage vectors (float32), reused by incremental updates
         sentences.npy     sentence vectors (float16), for answer composition
         bm25/             bm25s arrays and JSON vocabulary (no pickle)
@@ -95,16 +95,37 @@ class Snapshot:
         return self.sentence_vectors[self.sentence_offsets[row] : self.sentence_offsets[row + 1]]
 
 
-def build_dense_index(vectors: np.ndarray, approximate_above: int) -> Any:
+def build_dense_index(vectors: np.ndarray, approximate_above: int, target_recall: float = 0.95) -> Any:
+    """Exact inner-product search up to ``approximate_above`` vectors; above it an IVF index
+    whose ``nprobe`` is tuned at build time until recall@10 against exact search reaches
+    ``target_recall`` on a sample of the vectors themselves."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[0] else 384
-    if len(vectors) > approximate_above:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 96
-    else:
+    if len(vectors) <= approximate_above:
         index = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        if len(vectors):
+            index.add(vectors)
+        return index
+    n = len(vectors)
+    nlist = int(min(max(64, 4 * np.sqrt(n)), n // 39))
+    quantizer = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(0)
+    train = vectors[rng.choice(n, size=min(n, nlist * 64), replace=False)]
+    index.train(train)
+    index.add(vectors)
+    queries = vectors[rng.choice(n, size=min(n, 200), replace=False)]
+    queries = queries + rng.normal(scale=0.02, size=queries.shape).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    exact = faiss.IndexFlatIP(dim)
+    exact.add(vectors)
+    _, truth = exact.search(queries, 10)
+    for nprobe in (4, 8, 16, 32, 64, 128, 256, nlist):
+        index.nprobe = min(nprobe, nlist)
+        _, found = index.search(queries, 10)
+        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)])
+        if recall >= target_recall:
+            break
     return index
 
 
@@ -270,7 +291,7 @@ class IndexStore:
         manifest = {
             "format_version": FORMAT_VERSION,
             **settings_record,
-            "dense_index": "hnsw" if len(vectors) > approximate_above else "flat",
+            "dense_index": "ivf" if len(vectors) > approximate_above else "flat",
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "counts": {
                 "documents": len(documents),

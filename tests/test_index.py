@@ -245,3 +245,20 @@ def test_index_survives_kill_9_during_reindexing(tmp_path):
         assert snap.size == snap.dense.ntotal == snap.manifest["counts"]["passages"] == len(snap.vectors)
         scores, rows = snap.dense.search(snap.vectors[:1], 3)
         assert rows[0][0] == 0
+
+
+def test_large_indexes_switch_to_an_approximate_index_with_measured_recall():
+    from index.store import build_dense_index
+
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(50, 64)).astype(np.float32)
+    vectors = centres[rng.integers(0, 50, 6000)] + rng.normal(scale=0.3, size=(6000, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact = build_dense_index(vectors, approximate_above=10_000)
+    approx = build_dense_index(vectors, approximate_above=1000)
+    assert type(exact).__name__ == "IndexFlatIP" and type(approx).__name__ == "IndexIVFFlat"
+    queries = vectors[:100]
+    _, truth = exact.search(queries, 10)
+    _, found = approx.search(queries, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)])
+    assert recall >= 0.9
