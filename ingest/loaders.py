@@ -7,6 +7,7 @@ broken PDF can neither hang nor kill ingestion.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from nmsa.errors import RejectedInput
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
-_CHILD_MEMORY_BYTES = 2 * 1024**3
+_CHILD_MEMORY_BYTES = 2 * 1024**3  # address space a PDF parse may add (a decompression bomb stops there)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,10 @@ def _pdf_worker(data: bytes, max_pages: int, conn) -> None:  # type: ignore[no-u
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (_CHILD_MEMORY_BYTES, _CHILD_MEMORY_BYTES))
+        with open("/proc/self/statm") as fh:  # the limit is on top of what the process already maps
+            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = mapped + _CHILD_MEMORY_BYTES
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):  # pragma: no cover - non-Linux
         pass
     try:
@@ -140,8 +144,22 @@ def _pdf_worker(data: bytes, max_pages: int, conn) -> None:  # type: ignore[no-u
         conn.close()
 
 
+_CONTEXT: mp.context.BaseContext | None = None
+
+
+def _context() -> mp.context.BaseContext:
+    """Children come from a small fork server (with pypdf preloaded), not from this possibly
+    large, multi-threaded process."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["pypdf", "ingest.loaders"])
+        _CONTEXT = ctx
+    return _CONTEXT
+
+
 def read_pdf(path: Path, data: bytes, max_pages: int, timeout_s: float) -> RawText:
-    ctx = mp.get_context("fork")
+    ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_pdf_worker, args=(data, max_pages, child), daemon=True)
     proc.start()

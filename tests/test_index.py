@@ -25,7 +25,7 @@ pytestmark = pytest.mark.model
 def test_generated_pdf_keeps_page_numbers(tmp_path, embedder, paper_pdf):
     settings = make_settings(tmp_path / "idx")
     report = update_index([paper_pdf], settings, embedder)
-    assert report.added == [paper_pdf.name] and not report.rejected
+    assert report.added == [paper_pdf.name] and not report.rejected, report.rejected
     snap = IndexStore(settings.index.dir).load()
     pages = {p.page for p in snap.passages}
     assert pages == {1, 2}

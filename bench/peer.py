@@ -1,0 +1,38 @@
+"""The peer: the recipe of most RAG tutorials. RecursiveCharacterTextSplitter(1000, 200), the same
+MiniLM through langchain-huggingface, LangChain's community FAISS store, similarity_search(k=4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nmsa.settings import bundled_model_path
+
+
+def embeddings(precision: str = "fp32"):  # type: ignore[no-untyped-def]
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    emb = HuggingFaceEmbeddings(
+        model_name=bundled_model_path(), model_kwargs={"device": "cpu"}, encode_kwargs={"normalize_embeddings": True}
+    )
+    emb.embed_query("warm up")
+    return emb
+
+
+def load_documents(folder: Path):  # type: ignore[no-untyped-def]
+    from langchain_core.documents import Document
+
+    return [Document(page_content=p.read_text(encoding="utf-8"), metadata={"source": p.name})
+            for p in sorted(Path(folder).glob("*.txt"))]
+
+
+def split(documents):  # type: ignore[no-untyped-def]
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    return RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(documents)
+
+
+def build(folder: Path, emb):  # type: ignore[no-untyped-def]
+    from langchain_community.vectorstores import FAISS
+
+    chunks = split(load_documents(folder))
+    return FAISS.from_documents(chunks, emb), chunks
