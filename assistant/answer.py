@@ -194,7 +194,8 @@ def answer(
     best = max((c.similarity for c in candidates), default=0.0)
     unknown = unknown_terms(query, snapshot.lexical.vocab, vocabulary)
     cfg = settings.answer
-    base = Answer(question=original, status="no_evidence", message=NO_EVIDENCE_MESSAGE, ignored_instructions=ignored)
+    base = Answer(question=original, status="no_evidence", message=NO_EVIDENCE_MESSAGE, ignored_instructions=ignored,
+                  index_generation=snapshot.generation)
     if ignored:
         base.message += " Instructions inside the question were ignored."
     # A question naming the field's own vocabulary (synonyms file) is anchored in it; one that
@@ -253,7 +254,8 @@ def answer(
 
     hits_by_row = {h.row: h for h in hits}
     cite = _Citations(hits_by_row)
-    result = Answer(question=original, status="answered", message="", ignored_instructions=ignored)
+    result = Answer(question=original, status="answered", message="", ignored_instructions=ignored,
+                    index_generation=snapshot.generation)
     result.retrieved = list(dict.fromkeys([h.passage.id for h in hits] + [snapshot.passages[r].id for r in extra_rows]))
     for cand in selected:
         category = classify(cand.text, cand.passage.section, cand.passage.evidence_type, cand.passage.kind)

@@ -92,6 +92,7 @@ class Answer:
     nearest: list[Citation] = field(default_factory=list)
     ignored_instructions: list[str] = field(default_factory=list)
     retrieved: list[str] = field(default_factory=list)  # ids of every passage retrieved for this question
+    index_generation: str | None = None  # the index generation the whole answer was computed on
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def citation(self, number: int) -> Citation:
@@ -115,5 +116,7 @@ class Answer:
             # how many instruction-like sentences were ignored (not echoed: they are not statements)
             data["instructions_ignored"] = len(self.ignored_instructions)
         data["retrieved"] = list(self.retrieved)
+        if self.index_generation:
+            data["index_generation"] = self.index_generation
         data["timings_ms"] = {k: round(v, 2) for k, v in self.timings_ms.items()}
         return data

@@ -213,7 +213,7 @@ def update_index(
         new_passages = [p for info, ps in parsed.values() for p in ps]
         texts_by_key = {_text_key(t): t for p in new_passages for t in embedding_texts(p)}
         to_embed = [key for key in dict.fromkeys(texts_by_key) if key not in cache]
-        batch = max(64, settings.index.batch_size * 4)
+        batch = 2048  # large groups let sentence-transformers sort by length: less padding
         for start in range(0, len(to_embed), batch):
             if progress:
                 progress("embed", start, len(to_embed))

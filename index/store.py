@@ -231,10 +231,16 @@ class IndexStore:
                 raise IndexCorrupt(f"{gen_dir.name}/{name} was modified after it was written; {REINDEX_HINT}")
         counts = manifest["counts"]
         documents, passages = _read_sqlite(gen_dir / "passages.sqlite")
-        vectors = np.load(gen_dir / "vectors.npy", allow_pickle=False)
-        sentence_vectors = np.load(gen_dir / "sentences.npy", allow_pickle=False).astype(np.float32)
-        dense = faiss.read_index(str(gen_dir / "dense.faiss"))
-        lexical = LexicalIndex.load(gen_dir / "bm25")
+        try:
+            # allow_pickle=False: an object array (a pickle) is refused, never executed
+            vectors = np.load(gen_dir / "vectors.npy", allow_pickle=False)
+            sentence_vectors = np.load(gen_dir / "sentences.npy", allow_pickle=False).astype(np.float32)
+            dense = faiss.read_index(str(gen_dir / "dense.faiss"))
+            lexical = LexicalIndex.load(gen_dir / "bm25")
+        except FileNotFoundError:
+            raise
+        except (ValueError, RuntimeError, OSError, KeyError, json.JSONDecodeError) as exc:
+            raise IndexCorrupt(f"{gen_dir.name} cannot be read ({str(exc)[:120]}); {REINDEX_HINT}") from None
         n_sentences = sum(len(p.sentences) for p in passages)
         if not (
             len(passages) == counts["passages"] == dense.ntotal == len(vectors)

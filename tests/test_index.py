@@ -201,52 +201,6 @@ def test_second_writer_gets_a_clear_message(tmp_path):
                 pass
 
 
-KILL_SCRIPT = r"""
-import sys, shutil, numpy as np
-from pathlib import Path
-sys.path.insert(0, {root!r})
-from nmsa.settings import Settings
-from index.builder import update_index
-
-class HashEmbedder:  # storage crash test: real files, a cheap deterministic embedding
-    identity = "hash"; model_name = "hash"; precision = "fp32"; dimension = 384
-    def count_tokens(self, text): return len(text.split()) + 2
-    def embed(self, texts):
-        out = np.zeros((len(texts), 384), np.float32)
-        for i, t in enumerate(texts):
-            out[i] = np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(384)
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
-
-settings = Settings().with_index_dir({index!r})
-corpus = Path({corpus!r})
-i = 0
-while True:
-    i += 1
-    (corpus / "extra.txt").write_text(("Run %d. NMS appears in varied settings. " % i) * 200)
-    update_index([corpus], settings, HashEmbedder())
-    print("saved", i, flush=True)
-"""
-
-
-@pytest.mark.slow
-def test_index_survives_kill_9_during_reindexing(tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    script = tmp_path / "writer.py"
-    script.write_text(KILL_SCRIPT.format(root=str(ROOT), index=str(tmp_path / "idx"), corpus=str(corpus)))
-    rng = np.random.default_rng(7)
-    for _ in range(5):
-        proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
-        proc.stdout.readline()  # at least one generation exists
-        time.sleep(float(rng.uniform(0.0, 0.6)))
-        proc.kill()  # SIGKILL: no cleanup handlers run
-        proc.wait()
-        snap = IndexStore(tmp_path / "idx").load()
-        assert snap.size == snap.dense.ntotal == snap.manifest["counts"]["passages"] == len(snap.vectors)
-        scores, rows = snap.dense.search(snap.vectors[:1], 3)
-        assert rows[0][0] == 0
-
-
 def test_large_indexes_switch_to_an_approximate_index_with_measured_recall():
     from index.store import build_dense_index
 
