@@ -32,6 +32,7 @@ run: $(STAMP) index
 	$(BIN)/nms-assistant serve
 
 test: $(STAMP) browser
+	$(BIN)/ruff check ingest index assistant nmsa tests bench
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -102,7 +102,7 @@ def _select(candidates: list[Candidate], max_n: int, cutoff: float, lam: float) 
     return selected
 
 
-class _Citations:
+class Citations:
     """Numbers passages in order of first citation and records the cited sentence spans."""
 
     def __init__(self, hits_by_row: dict[int, Hit]) -> None:
@@ -233,7 +233,7 @@ def answer(
     # search for each of them (so every source taking a position is found).
     facets = question_facets(query)
     entities = vocabulary.canonical_entities(query)
-    entities += [w for w in _question_terms(query, vocabulary) if w not in entities]
+    entities += [w for w in drug_like_terms(query, vocabulary) if w not in entities]
     if "treatment" in facets and not entities:
         for cand in selected:
             for e in vocabulary.canonical_entities(cand.text):
@@ -246,14 +246,14 @@ def answer(
     )
     extra_rows: list[int] = [h.row for h in deep]
     for term in entities:
-        for row, _ in snapshot.lexical.search(vocabulary.expand(term), 30, searcher._mask(filters)):
+        for row, _ in snapshot.lexical.search(vocabulary.expand(term), 30, searcher.mask(filters)):
             extra_rows.append(row)
     pool = collect(snapshot, hits, extra_rows)
     score(pool, query_vector, focus_vector, vocabulary.expand(focus), stats)
     flags = find_contested(query, entities, facets, pool, vocabulary, cfg.min_relevance)
 
     hits_by_row = {h.row: h for h in hits}
-    cite = _Citations(hits_by_row)
+    cite = Citations(hits_by_row)
     result = Answer(question=original, status="answered", message="", ignored_instructions=ignored,
                     index_generation=snapshot.generation)
     result.retrieved = list(dict.fromkeys([h.passage.id for h in hits] + [snapshot.passages[r].id for r in extra_rows]))
@@ -281,7 +281,7 @@ def answer(
     return result
 
 
-def _question_terms(query: str, vocabulary) -> list[str]:  # type: ignore[no-untyped-def]
+def drug_like_terms(query: str, vocabulary) -> list[str]:  # type: ignore[no-untyped-def]
     """Drug-like words of the question that the synonyms file does not list (e.g. a new agent)."""
     out = []
     for word in re.findall(r"[A-Za-z][a-z]{5,}", query):

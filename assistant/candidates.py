@@ -16,7 +16,6 @@ from index.search import Hit
 from index.store import Snapshot
 from ingest.records import Passage
 
-
 # Figure, table and box labels are titles, not statements.
 _LABEL = re.compile(r"^(?:figure|fig\.|table|box|panel) \d+\s*[:.]", re.IGNORECASE)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from index.builder import IngestReport, Progress, update_index
+from index.builder import IngestReport, Progress, settings_record, update_index
 from index.embedder import Embedder
 from index.search import Filters, Hit, Searcher
 from index.store import IndexStore, Snapshot
@@ -37,8 +37,6 @@ class Engine:
         return self._vocabulary
 
     def expected_record(self) -> dict[str, object]:
-        from index.builder import settings_record
-
         record = settings_record(self.settings, self.embedder)
         return {k: record[k] for k in ("model", "chunking", "passage_vectors")}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.answer import _Citations, _question_terms
+from assistant.answer import Citations, drug_like_terms
 from assistant.candidates import collect
 from assistant.classify import classify
 from assistant.contested import find_contested
@@ -34,11 +34,11 @@ def build_evidence_map(snapshot: Snapshot, vocabulary: Vocabulary, max_rows: int
     entities = vocabulary.canonical_entities(text)
     docs_by_term: dict[str, set[str]] = {}
     for cand in pool:
-        for term in _question_terms(cand.text, vocabulary):
+        for term in drug_like_terms(cand.text, vocabulary):
             docs_by_term.setdefault(term, set()).add(cand.doc_id)
     entities += sorted(t for t, docs in docs_by_term.items() if len(docs) >= 2 and t not in entities)
     flags = find_contested("", entities, list(FACETS), pool, vocabulary, min_relevance=0.0)
-    cite = _Citations({})
+    cite = Citations({})
     result = EvidenceMap(generation=snapshot.generation)
     for flag in flags:
         positions = [

@@ -49,7 +49,7 @@ class Searcher:
         self.vocabulary = vocabulary
         self.rrf_k = rrf_k
 
-    def _mask(self, filters: Filters | None) -> np.ndarray | None:
+    def mask(self, filters: Filters | None) -> np.ndarray | None:
         if not filters or not filters.active:
             return None
         return np.array([filters.allows(p) for p in self.snapshot.passages], dtype=bool)
@@ -77,7 +77,7 @@ class Searcher:
         if k < 1:
             raise ValueError("k must be at least 1")
         expanded = self.vocabulary.expand(query)
-        mask = self._mask(filters)
+        mask = self.mask(filters)
         n = max(k, candidates)
         dense_hits: list[tuple[int, float]] = []
         lexical_hits: list[tuple[int, float]] = []

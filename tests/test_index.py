@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +14,7 @@ from assistant.engine import Engine
 from index.builder import update_index
 from index.store import IndexStore
 from nmsa.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
-from tests.conftest import CORPUS, ROOT, make_settings, write_pdf
+from tests.conftest import CORPUS, make_settings
 
 pytestmark = pytest.mark.model
 

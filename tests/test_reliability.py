@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -92,7 +91,7 @@ def test_two_ingests_at_once(tmp_path):
     results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
     codes = sorted(r[2] for r in results)
     assert codes in ([0, 0], [0, 1])  # the second either ran after the first or gave up with a message
-    for out, err, code in results:
+    for _out, err, code in results:
         assert "Traceback" not in err
         if code == 1:
             assert "another ingest is writing the index" in err

@@ -20,10 +20,11 @@ for file in files or []:
     data = file.getvalue()
     key = hashlib.sha256(data).hexdigest() + file.name
     if key not in done:  # reruns never ingest the same upload twice
-        bar = st.progress(0.0, text=f"Indexing {escape_markdown(file.name)}…")
+        name = escape_markdown(file.name)
+        bar = st.progress(0.0, text=f"Indexing {name}…")
 
-        def progress(stage: str, i: int, n: int) -> None:
-            bar.progress(min(1.0, i / max(n, 1)), text=f"{stage} {escape_markdown(file.name)}")
+        def progress(stage: str, i: int, n: int, bar=bar, name=name) -> None:
+            bar.progress(min(1.0, i / max(n, 1)), text=f"{stage} {name}")
 
         done[key] = process_upload(eng, file.name, data, progress)
         bar.empty()
