@@ -1,21 +1,22 @@
 """Reading files into page texts, with every way a file can be bad turned into one reason.
 
-PDFs are parsed by pypdf in a child process with a time and memory limit, so a hostile or
-broken PDF can neither hang nor kill ingestion.
+PDFs are parsed by pypdf in a separate interpreter with a time and memory limit
+(``ingest.pdf_worker``), so a hostile or broken PDF can neither hang nor kill ingestion.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import json
 import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from nmsa.errors import RejectedInput
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
-_CHILD_MEMORY_BYTES = 2 * 1024**3  # address space a PDF parse may add (a decompression bomb stops there)
 
 
 @dataclass(frozen=True)
@@ -93,103 +94,28 @@ def markdown_to_text(text: str) -> str:
     return "\n".join(out)
 
 
-def _pdf_worker(data: bytes, max_pages: int, conn) -> None:  # type: ignore[no-untyped-def]
-    """Runs in a child process: parse, or send back a reason."""
-    try:
-        import resource
-
-        with open("/proc/self/statm") as fh:  # the limit is on top of what the process already maps
-            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        limit = mapped + _CHILD_MEMORY_BYTES
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):  # pragma: no cover - non-Linux
-        pass
-    try:
-        import io
-        import logging
-
-        logging.disable(logging.CRITICAL)
-        from pypdf import PdfReader
-
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                ok = reader.decrypt("")
-            except Exception:  # noqa: BLE001 - any failure means we cannot read it
-                ok = 0
-            if not ok:
-                conn.send(("reject", "is encrypted (password-protected); save an unprotected copy and add that"))
-                return
-        n = len(reader.pages)
-        if n == 0:
-            conn.send(("reject", "the PDF has no pages"))
-            return
-        if n > max_pages:
-            conn.send(("reject", f"has {n} pages, over the {max_pages}-page limit"))
-            return
-        pages = [page.extract_text() or "" for page in reader.pages]
-        title = None
-        try:
-            meta = reader.metadata
-            title = str(meta.title).strip() if meta and meta.title else None
-        except Exception:  # noqa: BLE001 - metadata is optional
-            title = None
-        conn.send(("ok", pages, title))
-    except MemoryError:
-        conn.send(("reject", "is too complex to parse within the memory limit"))
-    except Exception as exc:  # noqa: BLE001 - every parser failure becomes a reason
-        message = str(exc).strip().split("\n")[0][:160] or type(exc).__name__
-        conn.send(("reject", f"is damaged or truncated and cannot be read ({message})"))
-    finally:
-        conn.close()
-
-
-_CONTEXT: mp.context.BaseContext | None = None
-
-
-def _context() -> mp.context.BaseContext:
-    """Children come from a small fork server (with pypdf preloaded), not from this possibly
-    large, multi-threaded process."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["pypdf", "ingest.loaders"])
-        _CONTEXT = ctx
-    return _CONTEXT
-
-
 def read_pdf(path: Path, data: bytes, max_pages: int, timeout_s: float) -> RawText:
-    ctx = _context()
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_pdf_worker, args=(data, max_pages, child), daemon=True)
-    proc.start()
-    child.close()
-    result = None
-    timed_out = False
+    """Extract page texts in a separate interpreter under a time limit (see ``ingest.pdf_worker``)."""
     try:
-        if parent.poll(timeout_s):
-            try:
-                result = parent.recv()
-            except (EOFError, OSError):
-                result = None  # the child died without answering
-        else:
-            timed_out = True
-    finally:
-        proc.join(0.5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-        parent.close()
-    if timed_out:
-        raise RejectedInput(str(path), f"took longer than {timeout_s:g} s to parse; skipped")
-    if result is None:
-        raise RejectedInput(str(path), "could not be parsed (the PDF parser crashed or ran out of memory on it)")
-    if result[0] == "reject":
-        raise RejectedInput(str(path), result[1])
-    pages: list[str] = result[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "ingest.pdf_worker", str(max_pages)],
+            input=data,
+            capture_output=True,
+            timeout=timeout_s,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+    except subprocess.TimeoutExpired:
+        raise RejectedInput(str(path), f"took longer than {timeout_s:g} s to parse; skipped") from None
+    try:
+        result = json.loads(proc.stdout.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise RejectedInput(str(path), "could not be parsed (the PDF parser crashed or ran out of memory on it)") from None
+    if "reject" in result:
+        raise RejectedInput(str(path), result["reject"])
+    pages: list[str] = result["pages"]
     if sum(len(p.strip()) for p in pages) < max(40, 20 * len(pages) // 4):
         raise RejectedInput(str(path), "has no text layer (a scanned or image-only PDF); run OCR on it first")
-    return RawText(pages=pages, page_numbers=list(range(1, len(pages) + 1)), pdf_title=result[2])
+    return RawText(pages=pages, page_numbers=list(range(1, len(pages) + 1)), pdf_title=result.get("title"))
 
 
 def read_file(path: Path, max_mb: float, max_pages: int, timeout_s: float, data: bytes | None = None) -> RawText:
