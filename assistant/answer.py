@@ -10,17 +10,19 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.candidates import Candidate, collect, lexical_stats, score
+from assistant.candidates import Candidate, LexicalStats, collect, lexical_stats, score
 from assistant.classify import classify
-from assistant.contested import find_contested, question_facets
+from assistant.contested import Flag, drug_like_terms, find_contested, question_facets
 from assistant.engine import Engine
 from assistant.lexicon import INJECTION_RE, NO_EVIDENCE_MESSAGE, QUESTION_STOPWORDS
 from assistant.records import Answer, Citation, ContestedClaim, Statement
 from index.lexical import tokenize
-from index.search import Filters, Hit
+from index.search import Filters, Hit, Searcher
+from index.store import Snapshot
 from index.synonyms import Vocabulary
 from ingest.sentences import split_sentences
 from nmsa.errors import NMSAssistantError
@@ -74,6 +76,68 @@ def _without(question: str, words: list[str]) -> str:
     return " ".join(pattern.sub("", question).split())
 
 
+def _off_topic(
+    query: str, unknown: list[str], best: float, candidates: list[Candidate], query_vector: np.ndarray, engine: Engine
+) -> bool:
+    """Whether words unknown to the index carry the question's topic (so the corpus cannot answer it)."""
+    if not unknown or not candidates:
+        return False
+    cfg, vocabulary = engine.settings.answer, engine.vocabulary
+    # A question naming the field's own vocabulary (synonyms file) is anchored in it; one that
+    # is not, and uses words the index has never seen, must match much better to be answered.
+    if not vocabulary.mentions_any(query) and best < cfg.min_relevance_unknown_terms:
+        return True
+    reduced = _without(query, unknown)
+    if not reduced:
+        return False
+    # Without the unknown words, would the corpus match much better? Then they were the topic.
+    matrix = np.stack([c.vector for c in candidates])
+    with_words = np.sort(matrix @ query_vector)[::-1][:5].mean()
+    without = np.sort(matrix @ engine.embedder.embed_query(vocabulary.expand(reduced)))[::-1][:5].mean()
+    return float(without - with_words) > cfg.unknown_term_shift
+
+
+@dataclass
+class _Context:
+    """One question's retrieval state, shared by the steps of ``answer``."""
+
+    query: str
+    query_vector: np.ndarray
+    focus: str
+    focus_vector: np.ndarray
+    snapshot: Snapshot
+    searcher: Searcher
+    stats: LexicalStats
+    filters: Filters | None
+    mode: str
+    k: int
+
+
+def _contested(ctx: _Context, engine: Engine, selected: list[Candidate], hits: list[Hit]) -> tuple[list[int], list[Flag]]:
+    """Contested claims on the question's interventions and facets, over a deeper pool: a second,
+    deeper retrieval plus a lexical search for each intervention, so every source taking a
+    position is seen. Returns (the pool's rows beyond the hits, the flags)."""
+    settings, vocabulary = engine.settings, engine.vocabulary
+    facets = question_facets(ctx.query)
+    entities = vocabulary.canonical_entities(ctx.query)
+    entities += [w for w in drug_like_terms(ctx.query, vocabulary) if w not in entities]
+    if "treatment" in facets and not entities:  # "which drugs reverse NMS?": the answer's drugs
+        for cand in selected:
+            entities += [e for e in vocabulary.canonical_entities(cand.text) if e not in entities]
+    deep = ctx.searcher.search(
+        ctx.query, k=max(3 * ctx.k, 24), mode=ctx.mode, candidates=settings.retrieval.candidates,
+        filters=ctx.filters, query_vector=ctx.query_vector,
+    )
+    extra_rows = [h.row for h in deep]
+    mask = ctx.searcher.mask(ctx.filters)
+    for term in entities:
+        extra_rows += [row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(term), 30, mask)]
+    pool = collect(ctx.snapshot, hits, extra_rows)
+    score(pool, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats)
+    flags = find_contested(ctx.query, entities, facets, pool, vocabulary, settings.answer.min_relevance)
+    return extra_rows, flags
+
+
 def _stems(question: str) -> list[str]:
     words = re.findall(r"[A-Za-z][A-Za-z\-]+", question)
     return [(tokenize([w])[0] or [w.lower()])[0] for w in words]
@@ -123,7 +187,7 @@ class Citations:
                 section=p.section,
                 page=p.page,
                 text=p.text,
-                score=hit.score if hit else cand.dense,
+                score=hit.dense_score if hit else cand.similarity,  # cosine similarity to the question
                 passage_id=p.id,
             )
             self.by_row[cand.row] = citation
@@ -198,18 +262,7 @@ def answer(
                   index_generation=snapshot.generation)
     if ignored:
         base.message += " Instructions inside the question were ignored."
-    # A question naming the field's own vocabulary (synonyms file) is anchored in it; one that
-    # is not, and uses words the index has never seen, must match much better to be answered.
-    anchored = vocabulary.mentions_any(query)
-    off_topic = bool(unknown) and not anchored and best < cfg.min_relevance_unknown_terms
-    if unknown and not off_topic and candidates:
-        # Do the unknown words carry the topic? Without them, would the corpus match much better?
-        reduced = _without(query, unknown)
-        if reduced:
-            matrix = np.stack([c.vector for c in candidates])
-            with_words = np.sort(matrix @ query_vector)[::-1][:5].mean()
-            without = np.sort(matrix @ engine.embedder.embed_query(vocabulary.expand(reduced)))[::-1][:5].mean()
-            off_topic = float(without - with_words) > cfg.unknown_term_shift
+    off_topic = _off_topic(query, unknown, best, candidates, query_vector, engine)
     base.retrieved = [h.passage.id for h in hits]
     if not candidates or best < cfg.min_relevance or off_topic:
         base.nearest = _nearest(sorted(hits, key=lambda h: -h.dense_score))
@@ -229,28 +282,9 @@ def answer(
         return base
     timings["select"] = (time.perf_counter() - t0) * 1000 - timings["embed"] - timings["retrieve"]
 
-    # Contested claims: the question's interventions and facets, over a pool widened by a lexical
-    # search for each of them (so every source taking a position is found).
-    facets = question_facets(query)
-    entities = vocabulary.canonical_entities(query)
-    entities += [w for w in drug_like_terms(query, vocabulary) if w not in entities]
-    if "treatment" in facets and not entities:
-        for cand in selected:
-            for e in vocabulary.canonical_entities(cand.text):
-                if e not in entities:
-                    entities.append(e)
-    # a deeper retrieval for the contested scan, so every source taking a position is seen
-    deep = searcher.search(
-        query, k=max(3 * k, 24), mode=mode or settings.retrieval.mode, candidates=settings.retrieval.candidates,
-        filters=filters, query_vector=query_vector,
-    )
-    extra_rows: list[int] = [h.row for h in deep]
-    for term in entities:
-        for row, _ in snapshot.lexical.search(vocabulary.expand(term), 30, searcher.mask(filters)):
-            extra_rows.append(row)
-    pool = collect(snapshot, hits, extra_rows)
-    score(pool, query_vector, focus_vector, vocabulary.expand(focus), stats)
-    flags = find_contested(query, entities, facets, pool, vocabulary, cfg.min_relevance)
+    ctx = _Context(query, query_vector, focus, focus_vector, snapshot, searcher, stats, filters,
+                   mode or settings.retrieval.mode, k)
+    extra_rows, flags = _contested(ctx, engine, selected, hits)
 
     hits_by_row = {h.row: h for h in hits}
     cite = Citations(hits_by_row)
@@ -279,22 +313,6 @@ def answer(
     timings["contested"] = (time.perf_counter() - t0) * 1000 - sum(timings.values())
     result.timings_ms = {**timings, "total": (time.perf_counter() - t0) * 1000}
     return result
-
-
-def drug_like_terms(query: str, vocabulary) -> list[str]:  # type: ignore[no-untyped-def]
-    """Drug-like words of the question that the synonyms file does not list (e.g. a new agent)."""
-    out = []
-    for word in re.findall(r"[A-Za-z][a-z]{5,}", query):
-        low = word.lower()
-        if low in QUESTION_STOPWORDS or vocabulary.canonical_entities(word):
-            continue
-        if re.search(r"(?:ine|ole|ide|pam|lam|one|ate|zole|mab|pril|olol|azine|idol|ene|yl)$", low) and not re.search(
-            r"(?:medicine|routine|online|done|gone|none|someone|anyone|bone|hormone|syndrome|dopamine|serotonin)$", low
-        ):
-            out.append(low)
-    return out
-
-
 
 
 __all__ = ["answer", "strip_instructions"]

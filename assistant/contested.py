@@ -27,6 +27,7 @@ from assistant.lexicon import (
     NEGATIVE_STANCE,
     POSITIVE_STANCE,
     QUANTITY_FACETS,
+    QUESTION_STOPWORDS,
     TOPIC_LABELS,
     TREATMENT_QUESTION,
 )
@@ -203,3 +204,17 @@ def find_contested(
             summary = f"The sources call the evidence on {label} weak, unclear or controversial: {_summarise(chosen)}"
         flags.append(Flag(topic=label, summary=summary, reason="+".join(reasons), positions=chosen))
     return flags
+
+
+def drug_like_terms(query: str, vocabulary: Vocabulary) -> list[str]:
+    """Drug-like words of the question that the synonyms file does not list (e.g. a new agent)."""
+    out = []
+    for word in re.findall(r"[A-Za-z][a-z]{5,}", query):
+        low = word.lower()
+        if low in QUESTION_STOPWORDS or vocabulary.canonical_entities(word):
+            continue
+        if re.search(r"(?:ine|ole|ide|pam|lam|one|ate|zole|mab|pril|olol|azine|idol|ene|yl)$", low) and not re.search(
+            r"(?:medicine|routine|online|done|gone|none|someone|anyone|bone|hormone|syndrome|dopamine|serotonin)$", low
+        ):
+            out.append(low)
+    return out

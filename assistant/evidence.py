@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.answer import Citations, drug_like_terms
+from assistant.answer import Citations
 from assistant.candidates import collect
 from assistant.classify import classify
-from assistant.contested import find_contested
+from assistant.contested import drug_like_terms, find_contested
 from assistant.lexicon import FACETS
 from assistant.records import Citation, ContestedClaim
 from index.store import Snapshot

@@ -91,7 +91,7 @@ def main() -> None:
         out["latency"] = {"ours_corpus": lat, "ours_corpus_fp32": lat32, "ours_synthetic": lat_big,
                           "peer_corpus": peer_lat, "peer_synthetic": peer_lat_big}
         rows = []
-        for label, r in (("corpus", lat), ("corpus, fp32", lat32), (f"synthetic {n_docs} docs", lat_big)):
+        for label, r in (("corpus", lat), ("corpus", lat32), (f"synthetic {n_docs} docs", lat_big)):
             for key in ("search_hybrid", "search_dense", "search_lexical", "answer"):
                 rows.append([f"ours, {label}, {r['precision']}", key.replace("search_", "search "),
                              r[key]["p50"], r[key]["p95"], f"{r['peak_rss_mb']:.0f}"])
