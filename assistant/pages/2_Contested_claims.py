@@ -15,8 +15,8 @@ st.caption("Where the indexed sources disagree, give different figures, or call 
 snap = eng.snapshot()
 
 
-@st.cache_data(show_spinner="Mapping the evidence…", max_entries=4)
-def evidence_map(generation: str):  # keyed by index generation: a re-index recomputes it
+@st.cache_resource(show_spinner="Mapping the evidence…", max_entries=4)
+def evidence_map(generation: str):  # keyed by index generation: a re-index recomputes it; shared, never pickled
     return build_evidence_map(eng.snapshot(), eng.vocabulary)
 
 
