@@ -113,10 +113,11 @@ class _Context:
     k: int
 
 
-def _contested(ctx: _Context, engine: Engine, selected: list[Candidate], hits: list[Hit]) -> tuple[list[int], list[Flag]]:
-    """Contested claims on the question's interventions and facets, over a deeper pool: a second,
-    deeper retrieval plus a lexical search for each intervention, so every source taking a
-    position is seen. Returns (the pool's rows beyond the hits, the flags)."""
+def _contested(
+    ctx: _Context, engine: Engine, selected: list[Candidate], hits: list[Hit], deep: list[Hit]
+) -> tuple[list[int], list[Flag]]:
+    """Contested claims on the question's interventions and facets, over a deeper pool: the deeper
+    retrieval plus a lexical search for each intervention, so every source taking a position is seen. Returns (the pool's rows beyond the hits, the flags)."""
     settings, vocabulary = engine.settings, engine.vocabulary
     facets = question_facets(ctx.query)
     entities = vocabulary.canonical_entities(ctx.query)
@@ -124,10 +125,6 @@ def _contested(ctx: _Context, engine: Engine, selected: list[Candidate], hits: l
     if "treatment" in facets and not entities:  # "which drugs reverse NMS?": the answer's drugs
         for cand in selected:
             entities += [e for e in vocabulary.canonical_entities(cand.text) if e not in entities]
-    deep = ctx.searcher.search(
-        ctx.query, k=max(3 * ctx.k, 24), mode=ctx.mode, candidates=settings.retrieval.candidates,
-        filters=ctx.filters, query_vector=ctx.query_vector,
-    )
     extra_rows = [h.row for h in deep]
     mask = ctx.searcher.mask(ctx.filters)
     for term in entities:
@@ -245,10 +242,13 @@ def answer(
     query_vector = engine.embedder.embed_query(expanded)
     timings["embed"] = (time.perf_counter() - t0) * 1000
     k = k or settings.retrieval.k
-    hits = searcher.search(
-        query, k=k, mode=mode or settings.retrieval.mode, candidates=settings.retrieval.candidates,
-        filters=filters, query_vector=query_vector,
+    # One retrieval: the statements read the top k passages, the contested scan the deeper list
+    # (both rank the same fused candidates, so the top k is the deeper list's head).
+    deep = searcher.search(
+        query, k=max(3 * k, 24), mode=mode or settings.retrieval.mode,
+        candidates=max(settings.retrieval.candidates, 3 * k), filters=filters, query_vector=query_vector,
     )
+    hits = deep[:k]
     timings["retrieve"] = (time.perf_counter() - t0) * 1000 - timings["embed"]
     stats = lexical_stats(snapshot)
     focus = stats.focus(query)
@@ -284,7 +284,7 @@ def answer(
 
     ctx = _Context(query, query_vector, focus, focus_vector, snapshot, searcher, stats, filters,
                    mode or settings.retrieval.mode, k)
-    extra_rows, flags = _contested(ctx, engine, selected, hits)
+    extra_rows, flags = _contested(ctx, engine, selected, hits, deep)
 
     hits_by_row = {h.row: h for h in hits}
     cite = Citations(hits_by_row)
