@@ -89,6 +89,22 @@ def _groups_hold(groups: list[list[str]], texts: list[str]) -> bool:
     return all(any(alt.lower() in blob for alt in group) for group in groups)
 
 
+def _at_least_holds(spec: dict[str, Any], texts: list[str]) -> tuple[bool, int]:
+    blob = "\n".join(texts).lower()
+    n = sum(1 for s in spec["of"] if s.lower() in blob)
+    return n >= spec["n"], n
+
+
+def content_present(item: dict[str, Any], text: str) -> bool:
+    """Whether ``text`` holds every required mention of a question (mention, guideline_mention,
+    research_mention and mention_at_least, all read against the same text). The benchmark uses
+    it to compare what different systems show the user."""
+    groups = [g for key in ("mention", "guideline_mention", "research_mention") for g in item.get(key, [])]
+    if groups and not _groups_hold(groups, [text]):
+        return False
+    return not item.get("mention_at_least") or _at_least_holds(item["mention_at_least"], [text])[0]
+
+
 def score_answer(item: dict[str, Any], answer: dict[str, Any], latency_ms: float) -> QuestionResult:
     failures: list[str] = []
     expected_status = item.get("status", "answered")
@@ -105,9 +121,8 @@ def score_answer(item: dict[str, Any], answer: dict[str, Any], latency_ms: float
     if item.get("mention") and not _groups_hold(item["mention"], _statements(answer)):
         failures.append(f"mention {item['mention']}")
     if item.get("mention_at_least"):
-        blob = "\n".join(_statements(answer)).lower()
-        n = sum(1 for s in item["mention_at_least"]["of"] if s.lower() in blob)
-        if n < item["mention_at_least"]["n"]:
+        ok, n = _at_least_holds(item["mention_at_least"], _statements(answer))
+        if not ok:
             failures.append(f"mention_at_least {n} < {item['mention_at_least']['n']}")
     if item.get("guideline_mention") and not _groups_hold(item["guideline_mention"], _statements(answer, "guideline")):
         failures.append(f"guideline_mention {item['guideline_mention']}")

@@ -4,7 +4,6 @@ untrusted text (passages, answers, file names) is escaped, never rendered as HTM
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import streamlit as st
 
@@ -150,7 +149,3 @@ def sidebar(eng: Engine) -> Filters:
         st.caption(DISCLAIMER)
         st.caption(f"Index: {escape_markdown(str(eng.settings.index.dir))}")
     return Filters(frozenset(chosen_types), frozenset(chosen_docs))
-
-
-def project_path(*parts: str) -> Path:
-    return Path(__file__).resolve().parent.parent.joinpath(*parts)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import resource
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,13 +119,3 @@ def table(title: str, header: list[str], rows: list[list[object]]) -> str:
     sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     body = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in cells[1:]]
     return "\n".join([f"\n### {title}\n", line, sep, *body])
-
-
-def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return result, time.perf_counter() - start
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())

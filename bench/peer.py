@@ -8,7 +8,7 @@ from pathlib import Path
 from nmsa.settings import bundled_model_path
 
 
-def embeddings(precision: str = "fp32"):  # type: ignore[no-untyped-def]
+def embeddings():  # type: ignore[no-untyped-def]
     from langchain_huggingface import HuggingFaceEmbeddings
 
     emb = HuggingFaceEmbeddings(

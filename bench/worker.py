@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.evaluate import content_present
 from bench.common import (
     dir_size_mb,
     p50_p95,
@@ -173,19 +174,6 @@ def pubmedqa_peer(limit: int | None) -> dict:
         return out
 
 
-def _required_content(item: dict, shown: str) -> bool:
-    low = shown.lower()
-    for key in ("mention", "guideline_mention", "research_mention"):
-        for group in item.get(key, []):
-            if not any(alt.lower() in low for alt in group):
-                return False
-    if item.get("mention_at_least"):
-        spec = item["mention_at_least"]
-        if sum(s.lower() in low for s in spec["of"]) < spec["n"]:
-            return False
-    return True
-
-
 def nms_content(system: str, questions_file: str) -> dict:
     items = [json.loads(line) for line in Path(questions_file).read_text().splitlines() if line.strip()]
     items = [i for i in items if i.get("kind") != "out_of_scope" and any(
@@ -204,7 +192,7 @@ def nms_content(system: str, questions_file: str) -> dict:
             texts = list(dict.fromkeys([s.text for s in a.guideline_statements + a.research_findings]
                                        + [p.text for c in a.contested for p in c.positions]))
             shown = "\n".join(texts)
-            covered += _required_content(item, shown)
+            covered += content_present(item, shown)
             chars.append(len(shown))
     else:
         from bench import peer
@@ -213,7 +201,7 @@ def nms_content(system: str, questions_file: str) -> dict:
         db, _ = peer.build(ROOT / "corpus", emb)
         for item in items:
             shown = "\n".join(d.page_content for d in db.similarity_search(item["question"], k=4))
-            covered += _required_content(item, shown)
+            covered += content_present(item, shown)
             chars.append(len(shown))
     return {"questions": len(items), "covered": covered, "median_chars": float(np.median(chars)),
             "total_chars": int(sum(chars))}

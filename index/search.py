@@ -48,11 +48,15 @@ class Searcher:
         self.embedder = embedder
         self.vocabulary = vocabulary
         self.rrf_k = rrf_k
+        self._masks: dict[Filters, np.ndarray] = {}
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
+        """Rows the filters allow (computed once per filter set)."""
         if not filters or not filters.active:
             return None
-        return np.array([filters.allows(p) for p in self.snapshot.passages], dtype=bool)
+        if filters not in self._masks:
+            self._masks[filters] = np.array([filters.allows(p) for p in self.snapshot.passages], dtype=bool)
+        return self._masks[filters]
 
     def dense(self, query_vector: np.ndarray, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         total = self.snapshot.dense.ntotal
