@@ -76,6 +76,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"  rejected:  {len(report.rejected):>4}")
         for r in report.rejected:
             print(f"    - {r.path}: {r.reason}")
+        if report.reembedded_from:
+            print(f"  the encoder changed (was {report.reembedded_from}): every document was re-embedded")
         print(f"  embedded {report.embedded_sentences} new sentences in {report.seconds:.2f} s")
     return EXIT_REJECTED if report.rejected else 0
 

@@ -21,9 +21,7 @@ from nmsa.settings import Settings
 class Engine:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or Settings()
-        self.embedder = embedder or Embedder(
-            self.settings.index.model, self.settings.index.precision, self.settings.index.batch_size
-        )
+        self.embedder = embedder or Embedder.from_settings(self.settings.index)
         self.store = IndexStore(self.settings.index.dir)
         self._snapshot: Snapshot | None = None
         self._pointer: tuple[str, str] | None = None

@@ -36,10 +36,11 @@ class IngestReport:
     embedded_sentences: int = 0
     seconds: float = 0.0
     generation: str | None = None
+    reembedded_from: str | None = None  # the previous encoder, when a change of encoder re-embedded everything
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.reembedded_from)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +54,7 @@ class IngestReport:
             "embedded_sentences": self.embedded_sentences,
             "seconds": round(self.seconds, 3),
             "generation": self.generation,
+            "reembedded_from": self.reembedded_from,
         }
 
 
@@ -63,6 +65,7 @@ def settings_record(settings: Settings, embedder: Embedder) -> dict[str, Any]:
         "model_path": embedder.model_name,
         "dimension": embedder.dimension,
         "precision": embedder.precision,
+        "encoder": embedder.encoder,
         "passage_vectors": "sentence_mean",
         "chunking": {
             "version": CHUNKER_VERSION,
@@ -82,6 +85,11 @@ def embedding_texts(passage: Passage) -> list[str]:
     (a contextual header), so "Therapeutic implications" informs the sentences under it."""
     prefix = f"{passage.section}: " if passage.section else ""
     return [prefix + text for text in passage.sentence_texts()]
+
+
+def old_encoder(manifest: dict[str, Any]) -> str:
+    """The encoder an index was built with (indexes from before the record name it by precision)."""
+    return str(manifest.get("encoder") or f"torch-{manifest.get('precision', 'fp32')}")
 
 
 def passage_vectors_from_sentences(sentence_vectors: np.ndarray, counts: list[int]) -> np.ndarray:
@@ -185,6 +193,10 @@ def update_index(
             else:
                 kept[doc_id] = info
         report.unchanged = sorted(d for d in kept if d not in parsed)
+        if old is not None and old_encoder(old.manifest) != record["encoder"]:
+            # Vectors from another encoder (e.g. bf16 before, int8 now) are close but not equal:
+            # re-embed the kept documents too, so one index never mixes the two.
+            report.reembedded_from = old_encoder(old.manifest)
 
         if not report.changed and old is not None and not rebuild:
             report.documents = len(old.documents)
@@ -198,6 +210,10 @@ def update_index(
         vectors: list[np.ndarray] = []
         sentence_vectors: list[np.ndarray] = []
         documents: list[DocumentInfo] = []
+        if old is not None and report.reembedded_from:
+            for doc_id, info in kept.items():
+                parsed.setdefault(doc_id, (info, [old.passages[row] for row in old.rows_of(doc_id)]))
+            kept = {}
         if old is not None:
             for doc_id, info in kept.items():
                 documents.append(info)
@@ -206,7 +222,7 @@ def update_index(
                     vectors.append(old.vectors[row])
                     sentence_vectors.append(old.sentence_vectors_of(row))
         cache: dict[str, np.ndarray] = {}
-        if old is not None:
+        if old is not None and not report.reembedded_from:
             for row, p in enumerate(old.passages):
                 for text, vec in zip(embedding_texts(p), old.sentence_vectors_of(row)):
                     cache[_text_key(text)] = vec

@@ -6,8 +6,12 @@ import hashlib
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from nmsa.settings import IndexSettings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -24,6 +28,27 @@ def cpu_supports_bf16() -> bool:
     except OSError:
         return False
     return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
+def choose_precision(precision: str, model: str) -> str:
+    """``auto``: int8 where the CPU has int8 dot-product instructions and the model can be
+    quantized, else bf16 where it has native bfloat16, else fp32."""
+    from index.int8 import cpu_supports_int8, int8_available
+
+    if precision == "auto":
+        if cpu_supports_int8() and int8_available(model):
+            return "int8"
+        return "bf16" if cpu_supports_bf16() else "fp32"
+    if precision not in ("fp32", "bf16", "int8"):
+        raise ValueError(f"precision must be auto, fp32, bf16 or int8, not {precision!r}")
+    if precision == "int8" and not int8_available(model):
+        from index.int8 import Int8Error
+
+        raise Int8Error(
+            "precision int8 needs the openvino and nncf packages and a local mean-pooled "
+            "sentence-transformers model; use bf16 or fp32"
+        )
+    return precision
 
 
 def model_identity(model: str) -> str:
@@ -49,20 +74,44 @@ class Embedder:
     unchanged documents are not re-embedded).
     """
 
-    def __init__(self, model: str, precision: str = "auto", batch_size: int = 32) -> None:
+    def __init__(
+        self, model: str, precision: str = "auto", batch_size: int = 32, cache_dir: str | Path | None = None
+    ) -> None:
+        from index.int8 import default_cache_dir
+
         self.model_name = model
         self.identity = model_identity(model)
         self.batch_size = batch_size
-        if precision == "auto":
-            precision = "bf16" if cpu_supports_bf16() else "fp32"
-        if precision not in ("fp32", "bf16"):
-            raise ValueError(f"precision must be auto, fp32 or bf16, not {precision!r}")
-        self.precision = precision
+        self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+        self.precision = choose_precision(precision, model)
         self.calls = 0
         self.texts_embedded = 0
         self._model = None
+        self._int8 = None
         self._tokenizer = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, index: IndexSettings) -> Embedder:
+        return cls(index.model, index.precision, index.batch_size, index.model_cache)
+
+    @property
+    def encoder(self) -> str:
+        """Which code computes the vectors (recorded with the index)."""
+        if self.precision == "int8":
+            return f"openvino-int8@{self.int8.digest}"
+        return f"torch-{self.precision}"
+
+    @property
+    def int8(self):  # type: ignore[no-untyped-def]
+        """The int8 encoder (made and cached on first use)."""
+        if self._int8 is None:
+            with self._lock:
+                if self._int8 is None:
+                    from index.int8 import Int8Encoder
+
+                    self._int8 = Int8Encoder(Path(self.model_name), self.identity, self.cache_dir)
+        return self._int8
 
     @property
     def model(self):  # type: ignore[no-untyped-def]
@@ -88,12 +137,16 @@ class Embedder:
             dim = json.loads(pooling.read_text()).get("word_embedding_dimension")
             if isinstance(dim, int):
                 return dim
+        if self.precision == "int8":
+            return self.int8.dimension
         model = self.model
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())
 
     @property
     def max_tokens(self) -> int:
+        if self.precision == "int8":
+            return self.int8.max_seq_length
         return int(getattr(self.model, "max_seq_length", 256) or 256)
 
     def count_tokens(self, text: str) -> int:
@@ -122,6 +175,8 @@ class Embedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         self.calls += 1
         self.texts_embedded += len(texts)
+        if self.precision == "int8":
+            return self.int8.encode(list(texts), batch_size=self.batch_size)
         import torch
 
         with torch.inference_mode():

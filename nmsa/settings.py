@@ -46,12 +46,19 @@ class IngestSettings(BaseModel):
 class IndexSettings(BaseModel):
     dir: Path = Field(Path(".index"), description="Where the index lives (relative paths: to the working directory).")
     model: str = Field(default_factory=bundled_model_path, description="sentence-transformers model directory or name.")
-    precision: Literal["auto", "fp32", "bf16"] = Field(
-        "auto", description="Embedding precision; auto uses bf16 where the CPU supports it natively (AVX512-BF16/AMX)."
+    precision: Literal["auto", "fp32", "bf16", "int8"] = Field(
+        "auto",
+        description="Embedding precision. auto: int8 (OpenVINO) where the CPU has int8 dot-product instructions "
+        "(VNNI/AMX), else bf16 where it has native bfloat16 (AVX512-BF16/AMX), else fp32. "
+        "Retrieval quality of each is measured in bench/ (see README).",
+    )
+    model_cache: Path | None = Field(
+        None, description="Where the int8 copy of the model is cached (default: ~/.cache/nms-assistant/models)."
     )
     batch_size: int = Field(32, description="Embedding batch size.")
     approximate_above: int = Field(
-        200_000, description="Above this many passages the dense index is IVF (approximate, nprobe tuned for recall@10 >= 0.95) instead of exact."
+        200_000,
+        description="Above this many passages the dense index is IVF (approximate, nprobe tuned for recall@10 >= 0.95) instead of exact.",
     )
     lock_timeout_s: float = Field(0.0, description="How long an ingest waits for another writer before giving up.")
     keep_generations: int = Field(2, description="Index generations kept on disk (the current one and older ones).")

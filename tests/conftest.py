@@ -26,7 +26,7 @@ def embedder():
     from nmsa.settings import Settings
 
     settings = Settings()
-    model = Embedder(settings.index.model, settings.index.precision, settings.index.batch_size)
+    model = Embedder.from_settings(settings.index)
     model.embed(["warm up"])
     return model
 
