@@ -15,11 +15,48 @@ from ingest.records import CleanDocument
 from ingest.sentences import split_sentences
 
 TokenCounter = Callable[[str], int]
+SPECIAL_TOKENS = 2  # [CLS] and [SEP]: in every count, once
 
 
 def approximate_tokens(text: str) -> int:
-    """A model-free estimate (word pieces ~ 1.3 per word); for tests of pure logic."""
-    return int(len(text.split()) * 1.3) + 2
+    """A model-free estimate (a word piece per word, two for long words); for tests of pure logic.
+
+    Like the model's tokenizer it is additive over whitespace-separated text."""
+    return sum(1 + (len(word) > 8) for word in text.split()) + SPECIAL_TOKENS
+
+
+class _SpanCounter:
+    """Word pieces of runs of sentences, from each sentence counted once.
+
+    The model's tokenizer splits at whitespace before it cuts words into pieces, so the pieces
+    of sentences joined by whitespace are the pieces of each sentence (less each one's [CLS]
+    and [SEP]) plus those of any text between them. Counting the growing run again for every
+    added sentence tokenised the same text many times over.
+    """
+
+    def __init__(self, text: str, count: TokenCounter) -> None:
+        self.text = text
+        self.count = count
+        self._inner: dict[tuple[int, int], int] = {}
+
+    def inner(self, a: int, b: int) -> int:
+        key = (a, b)
+        if key not in self._inner:
+            self._inner[key] = self.count(self.text[a:b]) - SPECIAL_TOKENS
+        return self._inner[key]
+
+    def run(self, spans: list[tuple[int, int]]) -> int:
+        total = SPECIAL_TOKENS
+        for i, (a, b) in enumerate(spans):
+            total += self.inner(a, b)
+            if i:
+                gap_start = spans[i - 1][1]
+                gap = self.text[gap_start:a]
+                if gap.strip():
+                    total += self.inner(gap_start, a)
+                elif not gap and a > 0 and self.text[a - 1].isalnum() and self.text[a].isalnum():
+                    return self.count(self.text[spans[0][0] : spans[-1][1]])  # glued words: count as a whole
+        return total
 
 
 @dataclass(frozen=True)
@@ -84,10 +121,11 @@ def chunk_document(
     if max_tokens < 16:
         raise ValueError("max_tokens must be at least 16 word pieces")
     chunks: list[Chunk] = []
+    counter = _SpanCounter(doc.text, count_tokens)
     for section in doc.sections:
         units: list[tuple[int, int]] = []
         for span in _units(doc, section.start, section.end, section.kind):
-            if count_tokens(doc.text[span[0] : span[1]]) > max_tokens:
+            if counter.run([span]) > max_tokens:
                 units.extend(_split_long(doc.text, span, count_tokens, max_tokens))
             else:
                 units.append(span)
@@ -95,7 +133,7 @@ def chunk_document(
         current: list[tuple[int, int]] = []
         for unit in units:
             candidate = current + [unit]
-            if current and count_tokens(doc.text[candidate[0][0] : unit[1]]) > max_tokens:
+            if current and counter.run(candidate) > max_tokens:
                 groups.append(current)
                 current = [unit]
             else:
@@ -103,8 +141,8 @@ def chunk_document(
         if current:
             if (
                 groups
-                and count_tokens(doc.text[current[0][0] : current[-1][1]]) < min_tokens
-                and count_tokens(doc.text[groups[-1][0][0] : current[-1][1]]) <= max_tokens
+                and counter.run(current) < min_tokens
+                and counter.run(groups[-1] + current) <= max_tokens
             ):
                 groups[-1].extend(current)
             else:
