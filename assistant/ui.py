@@ -135,7 +135,7 @@ def sidebar(eng: Engine) -> Filters:
         manifest = snap.manifest
         st.markdown(
             f"{manifest['counts']['documents']} documents · {manifest['counts']['passages']} passages  \n"
-            f"Model: `{manifest['model']}` ({manifest.get('precision', 'fp32')})  \n"
+            f"Model: `{manifest['model']}` ({manifest.get('encoder') or manifest.get('precision', 'fp32')})  \n"
             f"Last indexed: {manifest['created_at']}"
         )
         st.markdown("### Filters")

@@ -30,6 +30,38 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "n/a"
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median time (its other figures come with it)."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+
+
+def precision_table(nms: dict, pq: dict) -> str:
+    """Retrieval quality in each precision, against fp32: the rule for a faster default is a drop
+    of less than half a point on both sets."""
+    rows = []
+    base = "fp32" if "fp32" in nms else next(iter(nms))
+    for p, r in nms.items():
+        row = [p]
+        if pq:
+            figures = [(f"{v}/{m}", k) for v in ("question", "conclusion") for m in ("hybrid", "dense", "lexical")
+                       for k in ("R@1", "R@5", "MRR@10")]
+            worst = min(pq[p][f][k] - pq[base][f][k] for f, k in figures)
+            hq, hc = pq[p]["question/hybrid"], pq[p]["conclusion/hybrid"]
+            row += [f"{hq['R@1']}/{hq['R@5']}/{hq['MRR@10']}", f"{hc['R@1']}/{hc['R@5']}/{hc['MRR@10']}",
+                    f"{worst:+.1f}" if p != base else "-"]
+        for name in ("dev_questions.jsonl", "own_questions.jsonl"):
+            e = r[name]
+            shared = [len(set(ids) & set(nms[base][name]["top8"][q])) / max(1, len(ids)) for q, ids in e["top8"].items()]
+            row += [f"{e['passed']}/{e['questions']}", f"{100 * sum(shared) / len(shared):.0f}%"]
+        rows.append(row)
+    header = ["precision"]
+    if pq:
+        header += ["PubMedQA question hybrid R@1/R@5/MRR", "conclusion hybrid R@1/R@5/MRR",
+                   f"worst change vs {base}, 18 figures (points)"]
+    header += ["dev passed", f"dev top-8 shared with {base}", "own passed", f"own top-8 shared with {base}"]
+    return table("Retrieval quality by embedding precision", header, rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small sizes: a few minutes")
@@ -43,30 +75,51 @@ def main() -> None:
     md: list[str] = [f"Benchmarks ({'quick' if quick else 'full'} run, {out['started']}, 2 CPU cores)"]
     tmp = Path(tempfile.mkdtemp(prefix="nms-bench-"))
     try:
+        # --- precisions this CPU can run -----------------------------------------------------
+        prec = run_worker("precisions")
+        default, others = prec["default"], prec["available"][1:]
+        out["precisions"] = prec
+        md.append(f"\nCPU: {', '.join(prec['cpu']) or 'neither VNNI nor BF16'}; precision chosen by auto: {default}; "
+                  f"also measured: {', '.join(others)}.")
+
         # --- ingest throughput: corpus and a synthetic corpus --------------------------------
         corpus_ours = run_worker("ingest_ours", docs=str(ROOT / "corpus"), index=str(tmp / "corpus-idx"))
-        run_worker("synth", folder=str(tmp / "synth"), n_docs=n_docs)
-        big_ours = run_worker("ingest_ours", docs=str(tmp / "synth"), index=str(tmp / "synth-idx"))
-        big_ours_fp32 = run_worker("ingest_ours", docs=str(tmp / "synth"), index=str(tmp / "synth-idx-fp32"), precision="fp32")
-        big_peer = run_worker("ingest_peer", docs=str(tmp / "synth"), store=str(tmp / "synth-peer"))
         corpus_peer = run_worker("ingest_peer", docs=str(ROOT / "corpus"), store=str(tmp / "corpus-peer"))
-        out["ingest"] = {"corpus_ours": corpus_ours, "synthetic_ours": big_ours, "synthetic_ours_fp32": big_ours_fp32,
-                         "synthetic_peer": big_peer, "corpus_peer": corpus_peer}
-        rows = []
-        for name, r, units, n in (
-            ("ours, corpus (5 docs)", corpus_ours, "passages", corpus_ours["passages"]),
-            ("peer, corpus (5 docs)", corpus_peer, "chunks", corpus_peer["chunks"]),
-            (f"ours, synthetic ({n_docs} docs), {big_ours['precision']}", big_ours, "passages", big_ours["passages"]),
-            (f"ours, synthetic ({n_docs} docs), fp32", big_ours_fp32, "passages", big_ours_fp32["passages"]),
-            (f"peer, synthetic ({n_docs} docs), fp32", big_peer, "chunks", big_peer["chunks"]),
-        ):
-            rows.append([name, f"{n} {units}", f"{r['seconds']:.1f}", f"{n / r['seconds']:.1f}",
-                         f"{r['chars'] / r['seconds'] / 1000:.1f}", f"{r['disk_mb']:.1f}", f"{r['peak_rss_mb']:.0f}"])
-        md.append(table("Ingest throughput", ["run", "units", "seconds", "units/s", "k chars/s", "disk MB", "peak RSS MB"], rows))
-        speed = (big_ours["chars"] / big_ours["seconds"]) / (big_peer["chars"] / big_peer["seconds"])
-        speed32 = (big_ours_fp32["chars"] / big_ours_fp32["seconds"]) / (big_peer["chars"] / big_peer["seconds"])
-        md.append(f"\nOurs vs peer ingest throughput on the same text: {speed:.2f}x ({big_ours['precision']}), "
-                  f"{speed32:.2f}x (fp32). bf16 vs fp32 (ours): {big_ours_fp32['seconds'] / big_ours['seconds']:.2f}x.")
+        run_worker("synth", folder=str(tmp / "synth"), n_docs=n_docs)
+        runs_ours, runs_peer = [], []
+        for i in range(repeats):  # interleaved, so drift in the machine's speed hits both alike
+            index = tmp / ("synth-idx" if i == 0 else f"synth-idx-{i}")
+            runs_ours.append(run_worker("ingest_ours", docs=str(tmp / "synth"), index=str(index)))
+            runs_peer.append(run_worker("ingest_peer", docs=str(tmp / "synth"), store=str(tmp / f"synth-peer-{i}")))
+        shutil.copytree(tmp / "synth-peer-0", tmp / "synth-peer")
+        big_ours, big_peer = median_run(runs_ours), median_run(runs_peer)
+        big_other = {p: run_worker("ingest_ours", docs=str(tmp / "synth"), index=str(tmp / f"synth-idx-{p}"), precision=p)
+                     for p in others}
+        out["ingest"] = {"corpus_ours": corpus_ours, "corpus_peer": corpus_peer, "synthetic_ours_runs": runs_ours,
+                         "synthetic_peer_runs": runs_peer, "synthetic_other_precisions": big_other}
+        n_runs = f" (median of {repeats})" if repeats > 1 else ""
+        rows = [
+            ["ours, corpus (5 docs)", corpus_ours, "passages", corpus_ours["passages"]],
+            ["peer, corpus (5 docs)", corpus_peer, "chunks", corpus_peer["chunks"]],
+            [f"ours, synthetic ({n_docs} docs), {default}{n_runs}", big_ours, "passages", big_ours["passages"]],
+            *[[f"ours, synthetic ({n_docs} docs), {p}", r, "passages", r["passages"]] for p, r in big_other.items()],
+            [f"peer, synthetic ({n_docs} docs), fp32{n_runs}", big_peer, "chunks", big_peer["chunks"]],
+        ]
+        md.append(table("Ingest throughput", ["run", "units", "seconds", "units/s", "k chars/s", "disk MB", "peak RSS MB"],
+                        [[name, f"{n} {units}", f"{r['seconds']:.1f}", f"{n / r['seconds']:.1f}",
+                          f"{r['chars'] / r['seconds'] / 1000:.1f}", f"{r['disk_mb']:.1f}", f"{r['peak_rss_mb']:.0f}"]
+                         for name, r, units, n in rows]))
+        by_precision = {default: big_ours, **big_other}
+        speed = {p: (r["chars"] / r["seconds"]) / (big_peer["chars"] / big_peer["seconds"]) for p, r in by_precision.items()}
+        ratios = [f"{speed[default]:.2f}x ({default}, the default{n_runs})"]
+        ratios += [f"{speed[p]:.2f}x ({p})" for p in others]
+        md.append("\nOurs vs peer ingest throughput on the same text: " + ", ".join(ratios) + ".")
+        if repeats > 1:
+            each = [f"{(o['chars'] / o['seconds']) / (q['chars'] / q['seconds']):.2f}x" for o, q in zip(runs_ours, runs_peer)]
+            md.append(f"Each interleaved pair: {', '.join(each)}.")
+        if "fp32" in by_precision:
+            md.append("Speed-up over our own fp32: " + ", ".join(
+                f"{p} {by_precision['fp32']['seconds'] / r['seconds']:.2f}x" for p, r in by_precision.items() if p != "fp32") + ".")
 
         # --- adding one paper ----------------------------------------------------------------
         paper = tmp / "new-paper.txt"
@@ -83,15 +136,15 @@ def main() -> None:
 
         # --- query latency --------------------------------------------------------------------
         qs = questions()
-        lat = run_worker("latency_ours", index=str(tmp / "corpus-idx"), questions=qs, repeats=repeats)
-        lat32 = run_worker("latency_ours", index=str(tmp / "corpus-idx"), questions=qs, repeats=repeats, precision="fp32")
+        lat = {p: run_worker("latency_ours", index=str(tmp / "corpus-idx"), questions=qs, repeats=repeats, precision=p)
+               for p in [default, *others]}
         lat_big = run_worker("latency_ours", index=str(tmp / "synth-idx"), questions=qs, repeats=repeats)
         peer_lat = run_worker("latency_peer", store=str(tmp / "corpus-peer"), questions=qs, repeats=repeats)
         peer_lat_big = run_worker("latency_peer", store=str(tmp / "synth-peer"), questions=qs, repeats=repeats)
-        out["latency"] = {"ours_corpus": lat, "ours_corpus_fp32": lat32, "ours_synthetic": lat_big,
-                          "peer_corpus": peer_lat, "peer_synthetic": peer_lat_big}
+        out["latency"] = {"ours_corpus": lat, "ours_synthetic": lat_big, "peer_corpus": peer_lat,
+                          "peer_synthetic": peer_lat_big}
         rows = []
-        for label, r in (("corpus", lat), ("corpus", lat32), (f"synthetic {n_docs} docs", lat_big)):
+        for label, r in [*(("corpus", r) for r in lat.values()), (f"synthetic {n_docs} docs", lat_big)]:
             for key in ("search_hybrid", "search_dense", "search_lexical", "answer"):
                 rows.append([f"ours, {label}, {r['precision']}", key.replace("search_", "search "),
                              r[key]["p50"], r[key]["p95"], f"{r['peak_rss_mb']:.0f}"])
@@ -99,7 +152,8 @@ def main() -> None:
                      f"{peer_lat['peak_rss_mb']:.0f}"])
         rows.append([f"peer, synthetic {n_docs} docs", "similarity_search(k=4)", peer_lat_big["search"]["p50"],
                      peer_lat_big["search"]["p95"], f"{peer_lat_big['peak_rss_mb']:.0f}"])
-        md.append(table(f"Query latency (ms, {len(qs)} questions x {repeats})", ["system", "operation", "p50", "p95", "peak RSS MB"], rows))
+        md.append(table(f"Query latency (ms, {len(qs)} questions x {repeats}; the corpus index was embedded in {default})",
+                        ["system", "operation", "p50", "p95", "peak RSS MB"], rows))
 
         # --- NMS dev questions: required content in what the user is shown --------------------
         for name in ("dev_questions.jsonl", "own_questions.jsonl"):
@@ -112,16 +166,20 @@ def main() -> None:
                 ["peer (top-4 chunks)", f"{theirs['covered']}/{theirs['questions']}", theirs["median_chars"], theirs["total_chars"]],
             ]))
 
+        # --- NMS question sets in each precision ----------------------------------------------
+        nms = {p: run_worker("nms_eval", precision=p) for p in [default, *others]}
+        out["nms_eval"] = nms
+
         # --- PubMedQA retrieval ---------------------------------------------------------------
+        pq: dict = {}
         if PUBMEDQA.is_file():
-            bf = run_worker("pubmedqa_ours", limit=pubmed_limit, precision="auto")
-            fp = run_worker("pubmedqa_ours", limit=pubmed_limit, precision="fp32")
+            pq = {p: run_worker("pubmedqa_ours", limit=pubmed_limit, precision=p) for p in [default, *others]}
             pq_peer = run_worker("pubmedqa_peer", limit=pubmed_limit)
-            out["pubmedqa"] = {"ours": bf, "ours_fp32": fp, "peer": pq_peer}
+            out["pubmedqa"] = {"ours": pq, "peer": pq_peer}
             rows = []
             for variant in ("question", "conclusion"):
                 for mode in ("hybrid", "dense", "lexical"):
-                    for label, r in ((bf["precision"], bf), ("fp32", fp)):
+                    for label, r in pq.items():
                         m = r[f"{variant}/{mode}"]
                         rows.append([variant, f"ours {mode} ({label})", m["R@1"], m["R@5"], m["MRR@10"], m["latency"]["p50"]])
                 for label in ("peer", "bm25"):
@@ -131,10 +189,11 @@ def main() -> None:
             n = pubmed_limit or 1000
             md.append(table(f"PubMedQA retrieval ({n} abstracts; query = question or the abstract's conclusion)",
                             ["query", "system", "R@1", "R@5", "MRR@10", "p50 ms"], rows))
-            md.append(f"\nPubMedQA ingest: ours {bf['ingest_seconds']:.1f} s ({bf['precision']}), {fp['ingest_seconds']:.1f} s (fp32); "
-                      f"peer {pq_peer['ingest_seconds']:.1f} s.")
+            md.append("\nPubMedQA ingest: " + ", ".join(f"ours {r['ingest_seconds']:.1f} s ({p})" for p, r in pq.items())
+                      + f"; peer {pq_peer['ingest_seconds']:.1f} s.")
         else:
             md.append(f"\nPubMedQA: {PUBMEDQA} is absent; that part was skipped.")
+        md.append(precision_table(nms, pq))
 
         # --- scale --------------------------------------------------------------------------
         rows = []

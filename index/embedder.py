@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,6 +85,7 @@ class Embedder:
         self.batch_size = batch_size
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self.precision = choose_precision(precision, model)
+        self._auto = precision == "auto"
         self.calls = 0
         self.texts_embedded = 0
         self._model = None
@@ -98,19 +100,29 @@ class Embedder:
     @property
     def encoder(self) -> str:
         """Which code computes the vectors (recorded with the index)."""
-        if self.precision == "int8":
-            return f"openvino-int8@{self.int8.digest}"
-        return f"torch-{self.precision}"
+        int8 = self.int8
+        return f"openvino-int8@{int8.digest}" if int8 is not None else f"torch-{self.precision}"
 
     @property
     def int8(self):  # type: ignore[no-untyped-def]
-        """The int8 encoder (made and cached on first use)."""
+        """The int8 encoder (made and cached on first use), or None when the precision is not int8.
+
+        When ``auto`` chose int8 and the int8 model cannot be made (say, an unwritable cache), the
+        embedder says why on stderr and falls back to bf16 or fp32; an explicit int8 raises."""
+        if self.precision != "int8":
+            return None
         if self._int8 is None:
             with self._lock:
-                if self._int8 is None:
-                    from index.int8 import Int8Encoder
+                if self._int8 is None and self.precision == "int8":
+                    from index.int8 import Int8Encoder, Int8Error
 
-                    self._int8 = Int8Encoder(Path(self.model_name), self.identity, self.cache_dir)
+                    try:
+                        self._int8 = Int8Encoder(Path(self.model_name), self.identity, self.cache_dir)
+                    except Int8Error as exc:
+                        if not self._auto:
+                            raise
+                        self.precision = "bf16" if cpu_supports_bf16() else "fp32"
+                        print(f"int8 embeddings unavailable: {exc}. Using {self.precision}.", file=sys.stderr)
         return self._int8
 
     @property
@@ -137,7 +149,7 @@ class Embedder:
             dim = json.loads(pooling.read_text()).get("word_embedding_dimension")
             if isinstance(dim, int):
                 return dim
-        if self.precision == "int8":
+        if self.int8 is not None:
             return self.int8.dimension
         model = self.model
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
@@ -145,7 +157,7 @@ class Embedder:
 
     @property
     def max_tokens(self) -> int:
-        if self.precision == "int8":
+        if self.int8 is not None:
             return self.int8.max_seq_length
         return int(getattr(self.model, "max_seq_length", 256) or 256)
 
@@ -175,8 +187,9 @@ class Embedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         self.calls += 1
         self.texts_embedded += len(texts)
-        if self.precision == "int8":
-            return self.int8.encode(list(texts), batch_size=self.batch_size)
+        int8 = self.int8
+        if int8 is not None:
+            return int8.encode(list(texts), batch_size=self.batch_size)
         import torch
 
         with torch.inference_mode():

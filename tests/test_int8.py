@@ -100,11 +100,22 @@ def test_int8_model_is_made_verified_and_remade_when_damaged(tmp_path, embedder,
 
 
 @needs_int8
-def test_unwritable_cache_is_a_clear_error(tmp_path):
+@pytest.mark.model
+def test_unwritable_cache_is_an_error_when_asked_for_and_a_fallback_under_auto(tmp_path, monkeypatch, capsys):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     with pytest.raises(int8.Int8Error, match="NMS_INDEX__MODEL_CACHE"):
         int8.ensure_int8_model(Path(MODEL), "m", blocker / "cache")
+    with pytest.raises(int8.Int8Error, match="NMS_INDEX__MODEL_CACHE"):
+        Embedder(MODEL, "int8", cache_dir=blocker / "cache").embed(["x"])
+
+    monkeypatch.setattr(int8, "cpu_supports_int8", lambda: True)
+    auto = Embedder(MODEL, "auto", cache_dir=blocker / "cache")
+    assert auto.precision == "int8"
+    vectors = auto.embed(["Dantrolene is a muscle relaxant."])
+    assert auto.precision in ("bf16", "fp32") and auto.encoder == f"torch-{auto.precision}"
+    assert vectors.shape == (1, 384) and abs(float(np.linalg.norm(vectors[0])) - 1) < 1e-3
+    assert "int8 embeddings unavailable" in capsys.readouterr().err
 
 
 @needs_int8
