@@ -200,7 +200,9 @@ class Embedder:
                 convert_to_numpy=True,
                 show_progress_bar=show_progress,
             )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        # bf16 normalises in bf16 (norms up to 1.002); renormalise in float32 so scores are cosines
+        return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]

@@ -32,7 +32,7 @@ from nmsa.settings import Settings
 from index.builder import update_index
 
 class HashEmbedder:  # storage crash test: real files and FAISS, a cheap deterministic embedding
-    identity = "hash"; model_name = "hash"; precision = "fp32"; dimension = 384
+    identity = "hash"; model_name = "hash"; precision = "fp32"; encoder = "hash"; dimension = 384
     def count_tokens(self, text): return len(text.split()) + 2
     def embed(self, texts):
         out = np.zeros((len(texts), 384), np.float32)
