@@ -65,5 +65,5 @@ class Engine:
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""
-        self.embedder.embed(["warm up"])
+        self.embedder.warm_up()
         self.snapshot()

@@ -24,7 +24,7 @@ DISCLAIMER = (
 def get_engine(index_dir: str) -> Engine:
     """One engine (model + index) per process, shared by every session and rerun."""
     engine = Engine(Settings().with_index_dir(index_dir))
-    engine.embedder.embed(["warm up"])
+    engine.embedder.warm_up()
     return engine
 
 

@@ -111,7 +111,7 @@ def main() -> None:
                          for name, r, units, n in rows]))
         by_precision = {default: big_ours, **big_other}
         speed = {p: (r["chars"] / r["seconds"]) / (big_peer["chars"] / big_peer["seconds"]) for p, r in by_precision.items()}
-        ratios = [f"{speed[default]:.2f}x ({default}, the default{n_runs})"]
+        ratios = [f"{speed[default]:.2f}x ({default}, the default" + (f"; median of {repeats} runs)" if repeats > 1 else ")")]
         ratios += [f"{speed[p]:.2f}x ({p})" for p in others]
         md.append("\nOurs vs peer ingest throughput on the same text: " + ", ".join(ratios) + ".")
         if repeats > 1:
