@@ -139,11 +139,12 @@ def _verified(folder: Path) -> dict | None:
         return None
 
 
-def ensure_int8_model(model_dir: Path, identity: str, cache_dir: Path) -> Path:
-    """The folder holding a verified int8 copy of ``model_dir``, made first if needed."""
+def ensure_int8_model(model_dir: Path, identity: str, cache_dir: Path) -> tuple[Path, dict]:
+    """The folder holding a verified int8 copy of ``model_dir`` (made first if needed) and its record."""
     folder = cache_folder(model_dir, identity, cache_dir)
-    if _verified(folder):
-        return folder
+    info = _verified(folder)
+    if info:
+        return folder, info
     try:
         return _make(model_dir, folder)
     except OSError as exc:
@@ -153,13 +154,14 @@ def ensure_int8_model(model_dir: Path, identity: str, cache_dir: Path) -> Path:
         ) from exc
 
 
-def _make(model_dir: Path, folder: Path) -> Path:
+def _make(model_dir: Path, folder: Path) -> tuple[Path, dict]:
     from filelock import FileLock
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder) + ".lock"):
-        if _verified(folder):  # made by another process while we waited
-            return folder
+        info = _verified(folder)
+        if info:  # made by another process while we waited
+            return folder, info
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder.parent))
         try:
             print(f"Making the int8 copy of the embedding model in {folder} (once, about 20 s)...", file=sys.stderr)
@@ -178,9 +180,10 @@ def _make(model_dir: Path, folder: Path) -> Path:
             os.replace(staging, folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    if not _verified(folder):
+    info = _verified(folder)
+    if not info:
         raise Int8Error(f"the int8 model written to {folder} does not verify")
-    return folder
+    return folder, info
 
 
 def _build(model_dir: Path, out: Path) -> None:
@@ -236,8 +239,7 @@ class Int8Encoder:
     def __init__(self, model_dir: Path, identity: str, cache_dir: Path, threads: int | None = None) -> None:
         import openvino as ov
 
-        self.folder = ensure_int8_model(model_dir, identity, cache_dir)
-        info = _verified(self.folder) or {}
+        self.folder, info = ensure_int8_model(model_dir, identity, cache_dir)
         self.digest = info.get("files", {}).get("model.bin", "")[:12]
         self.max_seq_length = _max_seq_length(model_dir)
         self._tokenizer = load_tokenizer(model_dir, self.max_seq_length)
