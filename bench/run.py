@@ -18,12 +18,10 @@ from bench.peer import load_documents  # noqa: F401  (fails early if the peer ex
 
 
 def questions() -> list[str]:
-    out = []
-    for name in ("dev_questions.jsonl", "own_questions.jsonl"):
-        for line in (ROOT / "eval" / name).read_text().splitlines():
-            if line.strip():
-                out.append(json.loads(line)["question"])
-    return out
+    from assistant.evaluate import load_questions
+
+    return [q["question"] for name in ("dev_questions.jsonl", "own_questions.jsonl")
+            for q in load_questions(ROOT / "eval" / name)]
 
 
 def ratio(a: float, b: float) -> str:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.store import file_sha256
 from nmsa.errors import NMSAssistantError
 
 RECIPE = 1  # bump when the export or the quantization changes: cached copies are then remade
@@ -79,14 +80,6 @@ def default_cache_dir() -> Path:
     return Path(base) / "nms-assistant" / "models"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _max_seq_length(model_dir: Path) -> int:
     try:
         return int(json.loads((model_dir / "sentence_bert_config.json").read_text())["max_seq_length"])
@@ -132,7 +125,7 @@ def _verified(folder: Path) -> dict | None:
         if set(files) != {"model.xml", "model.bin"}:
             return None
         for name, digest in files.items():
-            if _sha256(folder / name) != digest:
+            if file_sha256(folder / name) != digest:
                 return None
         return info
     except (OSError, ValueError, KeyError, TypeError):
@@ -223,7 +216,7 @@ def _build(model_dir: Path, out: Path) -> None:
         "nncf": nncf.__version__,
         "calibration_sentences": len(sentences),
         "inputs": input_names,
-        "files": {name: _sha256(out / name) for name in ("model.xml", "model.bin")},
+        "files": {name: file_sha256(out / name) for name in ("model.xml", "model.bin")},
     }
     (out / "info.json").write_text(json.dumps(info, indent=2))
 

@@ -48,7 +48,8 @@ LOCK = ".write.lock"
 REINDEX_HINT = "re-index with `nms-assistant ingest --rebuild`"
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -187,7 +188,7 @@ class IndexStore:
         path = gen_dir / "manifest.json"
         if not path.is_file():
             raise IndexCorrupt(f"{gen_dir.name} has no manifest.json; {REINDEX_HINT}")
-        if _sha256(path) != digest:
+        if file_sha256(path) != digest:
             raise IndexCorrupt(f"{path} was modified after it was written (checksum mismatch); {REINDEX_HINT}")
         try:
             manifest = json.loads(path.read_text())
@@ -227,7 +228,7 @@ class IndexStore:
             path = gen_dir / name
             if not path.is_file():
                 raise IndexCorrupt(f"{gen_dir.name}/{name} is missing; {REINDEX_HINT}")
-            if _sha256(path) != file_digest:
+            if file_sha256(path) != file_digest:
                 raise IndexCorrupt(f"{gen_dir.name}/{name} was modified after it was written; {REINDEX_HINT}")
         counts = manifest["counts"]
         documents, passages = _read_sqlite(gen_dir / "passages.sqlite")
@@ -293,7 +294,7 @@ class IndexStore:
         files = {}
         for path in sorted(tmp.rglob("*")):
             if path.is_file():
-                files[str(path.relative_to(tmp))] = _sha256(path)
+                files[str(path.relative_to(tmp))] = file_sha256(path)
         manifest = {
             "format_version": FORMAT_VERSION,
             **settings_record,
@@ -313,7 +314,7 @@ class IndexStore:
             if path.is_file():
                 with path.open("rb") as fh:
                     os.fsync(fh.fileno())
-        digest = _sha256(manifest_path)
+        digest = file_sha256(manifest_path)
         final = self.directory / generation
         os.rename(tmp, final)
         _fsync_dir(self.directory)

@@ -23,12 +23,10 @@ needs_int8 = pytest.mark.skipif(not int8.int8_available(MODEL), reason="openvino
 
 
 def _questions() -> list[str]:
-    out = []
-    for name in ("dev_questions.jsonl", "own_questions.jsonl"):
-        for line in (ROOT / "eval" / name).read_text().splitlines():
-            if line.strip():
-                out.append(json.loads(line)["question"])
-    return out
+    from assistant.evaluate import load_questions
+
+    return [q["question"] for name in ("dev_questions.jsonl", "own_questions.jsonl")
+            for q in load_questions(ROOT / "eval" / name)]
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import pytest
 
 from assistant.answer import answer
 from assistant.engine import Engine
-from index.store import IndexStore, _sha256
+from index.store import IndexStore, file_sha256
 from ingest.loaders import read_file
 from nmsa.errors import IndexCorrupt, RejectedInput
 from tests.conftest import CORPUS, PAPER_PAGES, ROOT, make_settings, write_pdf
@@ -224,9 +224,9 @@ def test_malicious_pickle_in_an_index_is_never_executed(tmp_path, embedder):
     with (gen / "vectors.npy").open("wb") as fh:
         np.lib.format.write_array(fh, np.array([Exploit()], dtype=object), allow_pickle=True)
     manifest = json.loads((gen / "manifest.json").read_text())
-    manifest["files"]["vectors.npy"] = _sha256(gen / "vectors.npy")
+    manifest["files"]["vectors.npy"] = file_sha256(gen / "vectors.npy")
     (gen / "manifest.json").write_text(json.dumps(manifest))
-    (settings.index.dir / "CURRENT").write_text(f"{generation} {_sha256(gen / 'manifest.json')}\n")
+    (settings.index.dir / "CURRENT").write_text(f"{generation} {file_sha256(gen / 'manifest.json')}\n")
     with pytest.raises(IndexCorrupt, match="cannot be read"):
         store.load()
     assert not marker.exists()
