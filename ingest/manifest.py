@@ -7,9 +7,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from ingest.records import EvidenceType
 from nmsa.errors import NMSAssistantError
 
-EVIDENCE_TYPES = ("guideline", "review", "research", "hypothesis", "reference", "educational", "unknown")
+EVIDENCE_TYPES = tuple(t.value for t in EvidenceType)
 
 # Cues in a document's *own title* that honestly name its kind (publication-type words as
 # used by PubMed's publication types). Body text is not used: a review quoting a trial is

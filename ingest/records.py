@@ -3,7 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
+
+
+class EvidenceType(StrEnum):
+    """What kind of evidence a document holds; it feeds the statement classifier.
+
+    Set by the manifest, else inferred from the document itself (its printed article type, its
+    structure and its own wording), else ``unknown``."""
+
+    GUIDELINE = "guideline"  # guidelines, consensus statements, antidote and poison-centre guidance
+    REVIEW = "review"  # narrative and systematic reviews, meta-analyses
+    RESEARCH = "research"  # original studies (trials, cohorts, case series with Methods/Results)
+    CASE_REPORT = "case_report"  # "we report a case ..."
+    HYPOTHESIS = "hypothesis"  # analyses that propose a mechanism
+    REFERENCE = "reference"  # encyclopedia and textbook entries
+    EDUCATIONAL = "educational"  # explainers for clinicians or students
+    PATIENT_INFORMATION = "patient_information"  # pages written for patients and families
+    COMMENTARY = "commentary"  # letters to the editor, editorials, comments
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
