@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test index lint bench bench-quick browser clean
+.PHONY: install run test index lint bench bench-quick browser system-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,12 +18,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Headless Chromium for the browser test (Debian package; Playwright's own browser download does not work offline).
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; \
+# Debian packages the tests need: Chromium for the browser test (Playwright's own browser download
+# does not work offline), Tesseract for OCR of scanned PDFs, poppler-utils (pdftoppm, pdftotext).
+SYSTEM_PACKAGES := chromium tesseract-ocr tesseract-ocr-eng poppler-utils
+SYSTEM_COMMANDS := /usr/bin/chromium /usr/bin/tesseract /usr/bin/pdftoppm /usr/bin/pdftotext
+system-deps:
+	@missing=0; for c in $(SYSTEM_COMMANDS); do [ -x $$c ] || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	fi
+
+browser: system-deps
 
 index: $(STAMP)
 	@test -f .index/CURRENT || $(BIN)/nms-assistant ingest corpus
@@ -31,7 +37,7 @@ index: $(STAMP)
 run: $(STAMP) index
 	$(BIN)/nms-assistant serve
 
-test: $(STAMP) browser
+test: $(STAMP) system-deps
 	$(BIN)/ruff check ingest index assistant nmsa tests bench
 	$(BIN)/python -m pytest -q
 

@@ -1,7 +1,7 @@
-"""`nms-assistant`: ingest, search, sources, ask, eval, serve. Thin: parse, call, render.
+"""`nms-assistant`: ingest, remove, rollback, history, search, sources, show, ask, eval, serve.
 
-Exit codes: 0 success; 1 an error (message on stderr, no traceback); 2 bad usage;
-3 ingest finished but some files were rejected.
+Thin: parse, call, render. Exit codes: 0 success; 1 an error (one sentence on stderr, never a
+traceback); 2 bad usage; 3 the command finished but some inputs were rejected (each named).
 """
 
 from __future__ import annotations
@@ -11,24 +11,30 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ingest.normalize import safe_terminal_text
 from nmsa.errors import NMSAssistantError
-from nmsa.settings import Settings, project_root
+from nmsa.settings import Settings, load_settings, project_root
 
-EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 1, 2, 3
+if TYPE_CHECKING:
+    from assistant.engine import Engine
+    from index.builder import IngestReport
+
+EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_BROKEN_PIPE = 1, 2, 3, 141
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings().with_index_dir(getattr(args, "index_dir", None))
-    if getattr(args, "mode", None):
-        settings.retrieval.mode = args.mode
-    if getattr(args, "k", None):
-        settings.retrieval.k = args.k
-    return settings
+    """Settings from the environment, then the flags the user actually gave (None: not given)."""
+    return load_settings(
+        index__dir=getattr(args, "index_dir", None),
+        retrieval__mode=getattr(args, "mode", None),
+        retrieval__k=getattr(args, "k", None),
+        index__lock_timeout_s=getattr(args, "wait", None),
+    )
 
 
-def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _engine(args: argparse.Namespace) -> Engine:
     from assistant.engine import Engine
 
     return Engine(_settings(args))
@@ -38,11 +44,34 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
+def _say(text: str = "") -> None:
+    """Print text that may come from documents: escape sequences and control characters removed."""
+    sys.stdout.write(safe_terminal_text(text) + "\n")
+
+
+def _print_report(report: IngestReport, settings: Settings, verb: str = "Index") -> None:
+    _say(f"{verb}: {settings.index.dir}  ({report.documents} documents, {report.passages} passages)")
+    _say(f"  added:     {len(report.added):>4}  {', '.join(report.added)}")
+    _say(f"  updated:   {len(report.updated):>4}  {', '.join(report.updated)}")
+    _say(f"  removed:   {len(report.removed):>4}  {', '.join(report.removed_ids)}")
+    for r in report.removed:
+        _say(f"    - {r.doc_id}: {r.reason} ({r.source})")
+    _say(f"  unchanged: {len(report.unchanged):>4}")
+    if report.kept_stale:
+        _say(f"  kept as indexed (file unreadable now): {', '.join(report.kept_stale)}")
+    _say(f"  rejected:  {len(report.rejected):>4}")
+    for rej in report.rejected:
+        _say(f"    - {rej.path}: {rej.reason}")
+    if report.reembedded_from:
+        _say(f"  the encoder changed (was {report.reembedded_from}): every document was re-embedded")
+    if report.changed and report.previous_generation:
+        _say(f"  generation {report.generation} (was {report.previous_generation}; `nms-assistant rollback` undoes this)")
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from assistant.engine import Engine
 
     settings = _settings(args)
-    settings.index.lock_timeout_s = args.wait
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
     engine = Engine(settings)
     progress = None
@@ -68,18 +97,57 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.to_dict())
     else:
-        print(f"Index: {settings.index.dir}  ({report.documents} documents, {report.passages} passages)")
-        print(f"  added:     {len(report.added):>4}  {', '.join(report.added)}")
-        print(f"  updated:   {len(report.updated):>4}  {', '.join(report.updated)}")
-        print(f"  removed:   {len(report.removed):>4}  {', '.join(report.removed)}")
-        print(f"  unchanged: {len(report.unchanged):>4}")
-        print(f"  rejected:  {len(report.rejected):>4}")
-        for r in report.rejected:
-            print(f"    - {r.path}: {r.reason}")
-        if report.reembedded_from:
-            print(f"  the encoder changed (was {report.reembedded_from}): every document was re-embedded")
-        print(f"  embedded {report.embedded_sentences} new sentences in {report.seconds:.2f} s")
+        _print_report(report, settings)
+        _say(f"  embedded {report.embedded_sentences} new sentences in {report.seconds:.2f} s")
     return EXIT_REJECTED if report.rejected else 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    report = engine.remove(args.documents)
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        _print_report(report, engine.settings)
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    report = engine.rollback(args.to)
+    if args.json:
+        _print_json(report.to_dict())
+        return 0
+    _say(f"Rolled back {engine.settings.index.dir} from {report.previous_generation or '(no current generation)'} "
+         f"to {report.generation} ({report.documents} documents, {report.passages} passages)")
+    _say(f"  documents back:         {', '.join(report.added) or '-'}")
+    _say(f"  documents no longer in: {', '.join(report.removed_ids) or '-'}")
+    _say(f"  other versions:         {', '.join(report.updated) or '-'}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from index.history import read_history
+
+    settings = _settings(args)
+    entries, problems = read_history(Path(settings.index.dir))
+    if args.json:
+        _print_json({"entries": [e.model_dump() for e in entries], "problems": problems})
+    else:
+        if not entries:
+            _say(f"No changes recorded in {settings.index.dir}.")
+        for e in entries:
+            what = [f"+{len(e.added)}" if e.added else "", f"~{len(e.updated)}" if e.updated else "",
+                    f"-{len(e.removed)}" if e.removed else ""]
+            _say(f"{e.time}  {e.action:<8} {e.actor:<24} {e.previous or '-'} -> {e.generation or '-'}  "
+                 f"{' '.join(w for w in what if w)}")
+            for f in e.files:
+                _say(f"    {f['sha256'][:16]}  {f['path']}")
+            for r in e.removed:
+                _say(f"    removed {r['doc_id']}: {r['reason']}")
+        for problem in problems:
+            print(f"nms-assistant: history: {problem}", file=sys.stderr)
+    return EXIT_ERROR if problems else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -87,7 +155,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     filters = Filters(frozenset(args.type or ()), frozenset(args.doc or ()))
-    hits = engine.search(args.query, k=args.k or 5, mode=args.mode, filters=filters)
+    hits = engine.search(args.query, filters=filters)
     if args.json:
         _print_json([
             {"rank": h.rank, "score": round(h.score, 5), "dense_score": round(h.dense_score, 4),
@@ -98,13 +166,13 @@ def cmd_search(args: argparse.Namespace) -> int:
         ])
         return 0
     if not hits:
-        print("No passages matched.")
+        _say("No passages matched.")
     for h in hits:
         where = f"section: {h.passage.section}" if h.passage.section else "no section"
         page = f", p. {h.passage.page}" if h.passage.page else ""
-        print(f"#{h.rank}  score {h.score:.4f}  {h.passage.doc_id} ({h.passage.evidence_type}; {where}{page})")
-        print("    " + h.passage.text.replace("\n", "\n    "))
-        print()
+        _say(f"#{h.rank}  score {h.score:.4f}  {h.passage.doc_id} ({h.passage.evidence_type}; {where}{page})")
+        _say("    " + h.passage.text.replace("\n", "\n    "))
+        _say()
     return 0
 
 
@@ -116,37 +184,89 @@ def cmd_sources(args: argparse.Namespace) -> int:
         _print_json({"model": manifest["model"], "created_at": manifest["created_at"],
                      "counts": manifest["counts"], "documents": docs})
         return 0
-    print(f"{manifest['counts']['documents']} documents, {manifest['counts']['passages']} passages; "
-          f"model {manifest['model']}; indexed {manifest['created_at']}")
+    _say(f"{manifest['counts']['documents']} documents, {manifest['counts']['passages']} passages; "
+         f"model {manifest['model']}; indexed {manifest['created_at']}")
     for d in docs:
         year = f", {d['year']}" if d.get("year") else ""
-        print(f"- {d['doc_id']}: {d['title']} [{d['evidence_type']}{year}] {d['n_passages']} passages — {d['source']}")
+        _say(f"- {d['doc_id']}: {d['title']} [{d['evidence_type']}{year}] {d['n_passages']} passages — {d['source']}")
     return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    snap = engine.snapshot()
+    doc_id = args.document if args.document in snap.documents else next(
+        (d for d, info in snap.documents.items() if info.source == str(Path(args.document).expanduser().resolve())), None
+    )
+    if doc_id is None:
+        raise NMSAssistantError(f"not in the index: {args.document}; `nms-assistant sources` lists the indexed documents")
+    info = snap.documents[doc_id]
+    passages = [snap.passages[row] for row in snap.rows_of(doc_id)]
+    if args.json:
+        _print_json({"document": info.to_dict(), "passages": [
+            {"ordinal": p.ordinal, "id": p.id, "section": p.section, "page": p.page, "kind": p.kind,
+             "start": p.start, "end": p.end, "text": p.text} for p in passages]})
+        return 0
+    _say(f"{info.title}  [{info.evidence_type}]  {info.source}")
+    _say(f"{len(passages)} passages")
+    for p in passages:
+        page = f", p. {p.page}" if p.page else ""
+        _say(f"\n-- passage {p.ordinal + 1} ({p.kind}; section: {p.section or '-'}{page})")
+        _say(p.text)
+    return 0
+
+
+def _batch_questions(path: str, limit: int) -> list[tuple[int, str | None, str | None]]:
+    """(line number, question, problem) for each non-empty line; a bad line never stops the batch."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise NMSAssistantError(f"{path}: cannot read ({exc.strerror})") from None
+    out: list[tuple[int, str | None, str | None]] = []
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8").strip()
+        except UnicodeDecodeError:
+            out.append((number, None, "not valid UTF-8"))
+            continue
+        if not text:
+            continue
+        if len(text) > limit:
+            out.append((number, None, f"the question is {len(text)} characters long; keep it under {limit}"))
+            continue
+        out.append((number, text, None))
+    return out
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.answer import answer
+    from assistant.answer import MAX_QUESTION_CHARS, answer
     from assistant.render import to_text
 
-    engine = _engine(args)
-    if args.batch:
-        try:
-            lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise NMSAssistantError(f"{args.batch}: cannot read ({exc.strerror})") from None
-        questions = [line.strip() for line in lines if line.strip()]
-    elif args.question:
-        questions = [args.question]
-    else:
+    if not args.batch and not args.question:
         print("nms-assistant ask: give a QUESTION or --batch FILE", file=sys.stderr)
         return EXIT_USAGE
-    for question in questions:
-        result = answer(question, engine, k=args.k)
+    engine = _engine(args)
+    items = _batch_questions(args.batch, MAX_QUESTION_CHARS) if args.batch else [(0, args.question, None)]
+    failed = 0
+    for number, question, problem in items:
+        if question is not None:
+            try:
+                result = answer(question, engine, k=args.k)
+            except NMSAssistantError as exc:
+                if not args.batch:
+                    raise
+                problem = str(exc)
+            else:
+                if args.json:
+                    _print_json(result.to_json())
+                else:
+                    _say(to_text(result))
+                continue
+        failed += 1
         if args.json:
-            _print_json(result.to_json())
-        else:
-            print(to_text(result))
-    return 0
+            _print_json({"line": number, "error": problem})
+        print(f"nms-assistant: {args.batch}:{number}: {problem}; skipped", file=sys.stderr)
+    return EXIT_REJECTED if failed else 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -161,27 +281,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(summary)
         return 0
-    print(f"{summary['passed']}/{summary['questions']} passed ({summary['pass_rate']:.0%})")
-    print(f"{'kind':<14}{'passed':>8}{'n':>5}")
+    _say(f"{summary['passed']}/{summary['questions']} passed ({summary['pass_rate']:.0%})")
+    _say(f"{'kind':<14}{'passed':>8}{'n':>5}")
     for kind, row in summary["per_kind"].items():
-        print(f"{kind:<14}{row['passed']:>8}{row['n']:>5}")
-    print(f"citation hit rate   {summary['citation_hit_rate']}")
-    print(f"contested recall    {summary['contested_recall']}")
-    print(f"false flags         {summary['false_flags']}")
-    print(f"median latency (ms) {summary['median_latency_ms']}")
+        _say(f"{kind:<14}{row['passed']:>8}{row['n']:>5}")
+    _say(f"citation hit rate   {summary['citation_hit_rate']}")
+    _say(f"contested recall    {summary['contested_recall']}")
+    _say(f"false flags         {summary['false_flags']}")
+    _say(f"median latency (ms) {summary['median_latency_ms']}")
     for qid, failures in summary["failures"].items():
-        print(f"  FAIL {qid}: {'; '.join(failures)}")
+        _say(f"  FAIL {qid}: {'; '.join(failures)}")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     app = Path(__file__).with_name("app.py")
+    port = args.port or settings.ui.port
     env = dict(os.environ, NMS_INDEX_DIR=str(Path(settings.index.dir).resolve()))
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port or settings.ui.port),
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.address", args.address]
-    print(f"Serving on http://{args.address}:{args.port or settings.ui.port}", file=sys.stderr)
+               "--server.address", args.address,
+               # one upload limit: the ingest limit (Streamlit's own check, in whole MB, sits just above it)
+               "--server.maxUploadSize", str(int(settings.ingest.max_file_mb) + 1)]
+    print(f"Serving on http://{args.address}:{port}", file=sys.stderr)
     os.chdir(project_root())
     os.execvpe(command[0], command, env)
     return 0  # pragma: no cover
@@ -197,15 +320,32 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="index files (default: corpus/), incrementally")
     p.add_argument("paths", nargs="*", help="files or folders (PDF, TXT, MD)")
     index_dir(p)
-    p.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
-    p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another ingest to finish")
+    p.add_argument("--rebuild", action="store_true", help="re-read every indexed document and the paths given")
+    p.add_argument("--wait", type=float, help="seconds to wait for another ingest to finish")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_ingest)
 
+    p = sub.add_parser("remove", help="remove documents from the index (by id or file path)")
+    p.add_argument("documents", nargs="+", metavar="DOC")
+    index_dir(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("rollback", help="make the previous index generation current again")
+    p.add_argument("--to", metavar="GENERATION", help="a generation kept on disk (see `history`)")
+    index_dir(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("history", help="every change to the index: when, who, which files, which generation")
+    index_dir(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_history)
+
     p = sub.add_parser("search", help="ranked passages for a query")
     p.add_argument("query")
-    p.add_argument("--k", type=int, default=5)
-    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    p.add_argument("--k", type=int, help="passages to return (default: $NMS_RETRIEVAL__K or 8)")
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], help="default: $NMS_RETRIEVAL__MODE or hybrid")
     p.add_argument("--type", action="append", help="only this evidence type (repeatable)")
     p.add_argument("--doc", action="append", help="only this document id (repeatable)")
     index_dir(p)
@@ -216,6 +356,12 @@ def build_parser() -> argparse.ArgumentParser:
     index_dir(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser("show", help="a document as indexed, passage by passage")
+    p.add_argument("document", metavar="DOC", help="document id (file name) or file path")
+    index_dir(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("ask", help="a cited answer")
     p.add_argument("question", nargs="?")
@@ -248,7 +394,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except NMSAssistantError as exc:
-        print(f"nms-assistant: {exc}", file=sys.stderr)
+        print(f"nms-assistant: {safe_terminal_text(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # the reader went away (`... | head`): stop quietly, as command-line tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:  # the environment failed us (disk, permissions): one sentence, no traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"nms-assistant: {exc.strerror or exc}{where}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("nms-assistant: interrupted", file=sys.stderr)

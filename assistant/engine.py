@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from index.builder import IngestReport, Progress, settings_record, update_index
+from index.builder import IngestReport, Progress, compatibility_record, remove_documents, rollback_index, update_index
 from index.embedder import Embedder
 from index.search import Filters, Hit, Searcher
 from index.store import IndexStore, Snapshot
@@ -35,7 +35,8 @@ class Engine:
         return self._vocabulary
 
     def expected_record(self) -> dict[str, object]:
-        record = settings_record(self.settings, self.embedder)
+        """What a readable index must share with these settings (known without loading the model)."""
+        record = compatibility_record(self.settings, self.embedder)
         return {k: record[k] for k in ("model", "chunking", "passage_vectors")}
 
     def snapshot(self) -> Snapshot:
@@ -59,9 +60,22 @@ class Engine:
             filters=filters,
         )
 
-    def ingest(self, paths: list[Path], rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
-        report = update_index(paths, self.settings, self.embedder, rebuild=rebuild, progress=progress)
-        return report
+    def ingest(
+        self,
+        paths: list[Path],
+        rebuild: bool = False,
+        progress: Progress | None = None,
+        actor: str | None = None,
+        action: str = "ingest",
+    ) -> IngestReport:
+        return update_index(paths, self.settings, self.embedder, rebuild=rebuild, progress=progress, actor=actor,
+                            action=action)
+
+    def remove(self, targets: list[str], actor: str | None = None) -> IngestReport:
+        return remove_documents(targets, self.settings, self.embedder, actor=actor)
+
+    def rollback(self, to: str | None = None, actor: str | None = None) -> IngestReport:
+        return rollback_index(self.settings, to, actor)[2]
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""

@@ -28,8 +28,7 @@ def _engine(index: str, precision: str = "auto"):  # type: ignore[no-untyped-def
     from assistant.engine import Engine
     from nmsa.settings import Settings
 
-    settings = Settings().with_index_dir(index)
-    settings.index.precision = precision  # type: ignore[assignment]
+    settings = Settings().override(index__dir=Path(index), index__precision=precision)
     engine = Engine(settings)
     engine.embedder.embed(["warm up"])  # model load is not ingest time
     return engine

@@ -40,21 +40,35 @@ from filelock import FileLock, Timeout
 
 from index.lexical import LexicalIndex
 from ingest.records import DocumentInfo, Passage
-from nmsa.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
+from nmsa.errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing, IndexWriteError
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 LOCK = ".write.lock"
 REINDEX_HINT = "re-index with `nms-assistant ingest --rebuild`"
+ROLLBACK_HINT = "`nms-assistant rollback` restores the previous generation"
 
 
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+LOW_DISK_BYTES = 1 << 20  # below this much free space, a short write is reported as a full disk
+
+
+def _os_reason(exc: OSError, directory: Path | None = None) -> str:
+    if exc.strerror:
+        return exc.strerror
+    if directory is not None:
+        with contextlib.suppress(OSError):
+            free = shutil.disk_usage(directory).free
+            if free < LOW_DISK_BYTES:
+                return f"No space left on device ({free // 1024} KB free)"
+    text = str(exc).strip().split("\n")[0]
+    # some writers (numpy, FAISS) re-raise without the errno; a short write on a full disk is the usual cause
+    return text[:160] or "the write was cut short (disk full or a file-size limit?)"
 
 
 def _fsync_dir(path: Path) -> None:
@@ -138,13 +152,22 @@ class IndexStore:
     @contextlib.contextmanager
     def writer(self, timeout_s: float = 0.0) -> Iterator[None]:
         """Hold the single-writer lock; raise ``IndexBusy`` if another process has it."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self._check_directory()
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexWriteError(f"cannot create the index directory {self.directory} ({_os_reason(exc)})") from None
         lock = FileLock(str(self.directory / LOCK))
         try:
             lock.acquire(timeout=timeout_s)
         except Timeout:
             raise IndexBusy(
                 f"another ingest is writing the index in {self.directory}; wait for it to finish and try again"
+            ) from None
+        except OSError as exc:
+            raise IndexWriteError(
+                f"cannot write to the index directory {self.directory} ({_os_reason(exc)}); "
+                "check its permissions or choose another with --index-dir"
             ) from None
         try:
             self._remove_stale_temporaries()
@@ -157,20 +180,42 @@ class IndexStore:
             shutil.rmtree(tmp, ignore_errors=True)
 
     # -- reading -------------------------------------------------------------------------
+    def _check_directory(self) -> None:
+        if self.directory.exists() and not self.directory.is_dir():
+            raise IndexWriteError(f"{self.directory} is a file, not an index directory; choose a folder with --index-dir")
+
     def current(self) -> tuple[str, str] | None:
+        self._check_directory()
         path = self.directory / CURRENT
         try:
-            content = path.read_text().split()
+            content = path.read_bytes().decode("ascii").split()
         except FileNotFoundError:
             return None
+        except UnicodeDecodeError:
+            raise IndexCorrupt(f"{path} is not a generation pointer (damaged); {ROLLBACK_HINT}") from None
         except OSError as exc:
-            raise IndexCorrupt(f"cannot read {path}: {exc.strerror}") from None
-        if len(content) != 2 or not content[0].startswith("gen-"):
-            raise IndexCorrupt(f"{path} is malformed; {REINDEX_HINT}")
+            raise IndexCorrupt(f"cannot read {path} ({_os_reason(exc)})") from None
+        if len(content) != 2 or not content[0].startswith("gen-") or "/" in content[0]:
+            raise IndexCorrupt(f"{path} is malformed; {ROLLBACK_HINT}, or {REINDEX_HINT}")
         return content[0], content[1]
 
     def exists(self) -> bool:
         return self.current() is not None
+
+    def generation_dirs(self) -> list[Path]:
+        """Complete generations on disk (oldest first by name, which starts with the time)."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(p for p in self.directory.glob("gen-*") if p.is_dir() and (p / "manifest.json").is_file())
+
+    def check_not_orphaned(self) -> None:
+        """Refuse to start a new index over generations that lost their ``CURRENT`` pointer."""
+        if self.current() is None and (gens := self.generation_dirs()):
+            raise IndexCorrupt(
+                f"the index in {self.directory} has no CURRENT pointer but {len(gens)} generation(s) on disk "
+                f"(newest {gens[-1].name}); `nms-assistant rollback` restores the newest one that verifies, "
+                "`nms-assistant ingest --rebuild` starts a new index beside them"
+            )
 
     def read_manifest(self) -> dict[str, Any]:
         generation, digest = self._require_current()
@@ -179,6 +224,7 @@ class IndexStore:
     def _require_current(self) -> tuple[str, str]:
         current = self.current()
         if current is None:
+            self.check_not_orphaned()
             raise IndexMissing(
                 f"no index in {self.directory}; build one with `nms-assistant ingest` (it indexes corpus/ by default)"
             )
@@ -277,12 +323,49 @@ class IndexStore:
         settings_record: dict[str, Any],
         approximate_above: int,
         keep_generations: int = 2,
-    ) -> str:
-        """Write a new generation and make it current. Call inside ``writer()``."""
+    ) -> tuple[str, str]:
+        """Write a new generation and make it current; returns (generation, manifest sha256).
+
+        Call inside ``writer()``. If anything fails on the way (disk full, a file-size limit), the
+        half-written generation is removed, ``CURRENT`` is untouched and ``IndexWriteError`` says why."""
         if len(passages) != len(vectors):
             raise ValueError("one vector per passage is required")
-        generation = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
+        parent = self.current()
+        stamp = time.time()
+        generation = (
+            f"gen-{time.strftime('%Y%m%d-%H%M%S', time.localtime(stamp))}-{int(stamp * 1e6) % 1_000_000:06d}"
+            f"-{secrets.token_hex(3)}"
+        )
         tmp = self.directory / f".tmp-{generation}"
+        try:
+            digest = self._write_generation(
+                tmp, documents, passages, vectors, sentence_vectors, settings_record, approximate_above,
+                parent[0] if parent else None,
+            )
+            os.rename(tmp, self.directory / generation)
+            _fsync_dir(self.directory)
+            self._point_to(generation, digest)
+        except (OSError, RuntimeError, sqlite3.Error) as exc:
+            shutil.rmtree(tmp, ignore_errors=True)  # a failed write leaves nothing behind to fill the disk
+            reason = _os_reason(exc, self.directory) if isinstance(exc, OSError) else str(exc).strip().split("\n")[0][:120]
+            raise IndexWriteError(
+                f"could not write the index in {self.directory} ({reason}); nothing was changed"
+                + (f", {parent[0]} is still the current generation" if parent else "")
+            ) from None
+        self._collect_garbage(generation, keep_generations)
+        return generation, digest
+
+    def _write_generation(
+        self,
+        tmp: Path,
+        documents: list[DocumentInfo],
+        passages: list[Passage],
+        vectors: np.ndarray,
+        sentence_vectors: np.ndarray,
+        settings_record: dict[str, Any],
+        approximate_above: int,
+        parent: str | None,
+    ) -> str:
         tmp.mkdir(parents=True)
         _write_sqlite(tmp / "passages.sqlite", documents, passages)
         np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
@@ -300,6 +383,7 @@ class IndexStore:
             **settings_record,
             "dense_index": "ivf" if len(vectors) > approximate_above else "flat",
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "parent": parent,
             "counts": {
                 "documents": len(documents),
                 "passages": len(passages),
@@ -314,10 +398,10 @@ class IndexStore:
             if path.is_file():
                 with path.open("rb") as fh:
                     os.fsync(fh.fileno())
-        digest = file_sha256(manifest_path)
-        final = self.directory / generation
-        os.rename(tmp, final)
-        _fsync_dir(self.directory)
+        return file_sha256(manifest_path)
+
+    def _point_to(self, generation: str, digest: str) -> None:
+        """Atomically make ``generation`` current."""
         pointer = self.directory / f".{CURRENT}.tmp"
         with pointer.open("w") as fh:
             fh.write(f"{generation} {digest}\n")
@@ -325,14 +409,80 @@ class IndexStore:
             os.fsync(fh.fileno())
         os.replace(pointer, self.directory / CURRENT)
         _fsync_dir(self.directory)
-        self._collect_garbage(generation, keep_generations)
-        return generation
+
+    def _parent_of(self, gen_dir: Path) -> str | None:
+        try:
+            parent = json.loads((gen_dir / "manifest.json").read_text()).get("parent")
+        except (OSError, ValueError):
+            return None
+        return parent if isinstance(parent, str) else None
 
     def _collect_garbage(self, current: str, keep: int) -> None:
-        generations = sorted(p for p in self.directory.glob("gen-*") if p.is_dir())
-        old = [p for p in generations if p.name != current]
-        for path in old[: max(0, len(old) - (keep - 1))]:
-            shutil.rmtree(path, ignore_errors=True)
+        """Keep the current generation and its ``keep - 1`` nearest ancestors (what rollback can reach);
+        remove the rest, including generations a rollback left behind."""
+        keep_names = {current}
+        name: str | None = current
+        while name and len(keep_names) < max(1, keep):
+            name = self._parent_of(self.directory / name)
+            if name and (self.directory / name).is_dir():
+                keep_names.add(name)
+            else:
+                break
+        if len(keep_names) < keep:  # generations written before parents were recorded: newest first by name
+            for path in reversed(self.generation_dirs()):
+                if len(keep_names) >= keep:
+                    break
+                keep_names.add(path.name)
+        for path in self.directory.glob("gen-*"):
+            if path.is_dir() and path.name not in keep_names:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # -- rollback ------------------------------------------------------------------------
+    def verify_generation(self, name: str, expected_digest: str | None = None) -> str:
+        """Check a generation on disk completely; return its manifest digest or raise ``IndexCorrupt``."""
+        gen_dir = self.directory / name
+        if not name.startswith("gen-") or "/" in name or not gen_dir.is_dir():
+            raise IndexCorrupt(f"there is no generation {name} in {self.directory}")
+        digest = file_sha256(gen_dir / "manifest.json") if (gen_dir / "manifest.json").is_file() else ""
+        if expected_digest and digest != expected_digest:
+            raise IndexCorrupt(f"{name}/manifest.json was modified after it was written (its history says otherwise)")
+        self._load_generation(gen_dir, digest, None)
+        return digest
+
+    def rollback(self, to: str | None = None, known_digests: dict[str, str] | None = None) -> tuple[str | None, str]:
+        """Make an earlier generation current again; returns (previous current, new current).
+
+        Default target: the current generation's parent, or with no usable ``CURRENT`` the newest
+        generation that verifies. Call inside ``writer()``."""
+        known = known_digests or {}
+        try:
+            current = self.current()
+        except IndexCorrupt:
+            current = None
+        candidates: list[str]
+        if to:
+            candidates = [to]
+        elif current:
+            parent = self._parent_of(self.directory / current[0])
+            older = [p.name for p in reversed(self.generation_dirs()) if p.name < current[0]]
+            candidates = ([parent] if parent else []) + [g for g in older if g != parent]
+        else:
+            candidates = [p.name for p in reversed(self.generation_dirs())]
+        if current and to == current[0]:
+            raise IndexCorrupt(f"{to} is already the current generation")
+        problems = []
+        for name in candidates:
+            try:
+                digest = self.verify_generation(name, known.get(name))
+            except IndexCorrupt as exc:
+                problems.append(str(exc))
+                if to:
+                    raise
+                continue
+            self._point_to(name, digest)
+            return (current[0] if current else None), name
+        detail = f" ({'; '.join(problems)})" if problems else ""
+        raise IndexMissing(f"no earlier generation of the index in {self.directory} is kept on disk{detail}")
 
 
 def check_compatible(manifest: dict[str, Any], expected: dict[str, Any], directory: Path) -> None:

@@ -61,11 +61,9 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[RejectedInput]]:
 
 
 def display_source(path: Path) -> str:
-    """The path as users see it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path.resolve())
+    """Where a document's file is: its absolute path, so that what an ingest adds, changes or
+    removes never depends on the directory it runs from."""
+    return str(path.resolve())
 
 
 def manifest_entry(path: Path, manifest_name: str) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ from nmsa.errors import (
     IndexCorrupt,
     IndexMismatch,
     IndexMissing,
+    IndexWriteError,
     NMSAssistantError,
     RejectedInput,
 )
@@ -15,6 +16,7 @@ __all__ = [
     "IndexCorrupt",
     "IndexMismatch",
     "IndexMissing",
+    "IndexWriteError",
     "NMSAssistantError",
     "RejectedInput",
     "Settings",

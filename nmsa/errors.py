@@ -30,3 +30,8 @@ class IndexCorrupt(NMSAssistantError):
 
 class IndexBusy(NMSAssistantError):
     """Another process is writing the index."""
+
+
+class IndexWriteError(NMSAssistantError):
+    """The index could not be written (disk full, file-size limit, permissions); the previous
+    generation, if any, is still the current one."""

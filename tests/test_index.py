@@ -127,7 +127,7 @@ def test_incremental_reindex_embeds_only_what_changed(tmp_path, embedder, paper_
     report = update_index([corpus], settings, embedder)
     assert report.added == [paper_pdf.name]
     assert report.updated == ["nejm-review-summary-hcn.txt"]
-    assert report.removed == ["treatment-qa-guidelines-and-research.txt"]
+    assert report.removed_ids == ["treatment-qa-guidelines-and-research.txt"]
     assert report.unchanged == ["nms-encyclopedia-article.txt"]
     snap2 = IndexStore(settings.index.dir).load()
     new_sentences = {
@@ -155,7 +155,7 @@ def test_other_settings_are_refused_with_a_reindex_message(tmp_path, embedder):
     with pytest.raises(IndexMismatch, match=r"chunking"):
         update_index([CORPUS / "nejm-review-summary-hcn.txt"], other, embedder)
     report = update_index([CORPUS / "nejm-review-summary-hcn.txt"], other, embedder, rebuild=True)
-    assert report.added and Engine(other, embedder).snapshot().size > 0
+    assert report.updated == ["nejm-review-summary-hcn.txt"] and Engine(other, embedder).snapshot().size > 0
 
 
 def test_missing_index_says_how_to_build_one(tmp_path, embedder):
