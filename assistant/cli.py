@@ -296,7 +296,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    app = Path(__file__).with_name("app.py")
+    app = Path(__file__).parent / "app" / "main.py"
     port = args.port or settings.ui.port
     env = dict(os.environ, NMS_INDEX_DIR=str(Path(settings.index.dir).resolve()))
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),

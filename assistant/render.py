@@ -1,5 +1,5 @@
 """Answers as text: Markdown (export, UI) and plain terminal text. Untrusted text is escaped
-for Markdown so a passage's own markup (links, images, HTML) is shown, not rendered."""
+for Markdown so a passage's own markup (links, images, HTML, shortcodes) is shown, not rendered."""
 
 from __future__ import annotations
 
@@ -8,12 +8,24 @@ import textwrap
 
 from assistant.records import Answer, Citation, Statement
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # CommonMark lets a backslash escape each of these
+WORD_JOINER = "\u2060"  # invisible; breaks a pattern without changing what the reader sees
+# Patterns Streamlit's Markdown still acts on after backslash escapes (checked in a real browser,
+# tests/test_browser.py): GFM autolinks (http://, www., e-mail) and :material/icon: shortcodes.
+_AUTOLINK_START = re.compile(r"(?i)\b(h(?=ttps?\\:)|w(?=ww\\\.)|f(?=tp\\:)|m(?=ailto\\:))")
+_SHORTCODE = re.compile(r"(\\:)(?=[A-Za-z0-9_+-]+(?:\\/[A-Za-z0-9_+-]+)?\\:)")
 
 
 def escape_markdown(text: str) -> str:
-    """Make untrusted text inert in Markdown: no links, images, HTML or LaTeX."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Make untrusted text inert in Markdown (Streamlit's included): every ASCII punctuation mark
+    escaped, so no links, images, HTML, LaTeX, headings (also Setext ``===``), lists, tables or
+    colour directives; autolinks and ``:shortcode:`` patterns broken by an invisible word joiner;
+    leading spaces dropped so no line becomes a code block."""
+    text = _ASCII_PUNCTUATION.sub(r"\\\1", text)
+    text = _AUTOLINK_START.sub(lambda m: m.group(1) + WORD_JOINER, text)
+    text = text.replace("\\@", "\\@" + WORD_JOINER)
+    text = _SHORTCODE.sub(lambda m: m.group(1) + WORD_JOINER, text)
+    return "\n".join(line.lstrip() for line in text.split("\n"))
 
 
 def _marks(statement: Statement) -> str:

@@ -46,6 +46,12 @@ class IngestSettings(Section):
     )
     max_pdf_pages: int = Field(500, ge=1, le=100_000, description="PDFs with more pages are rejected.")
     parse_timeout_s: float = Field(30.0, gt=0, le=3600, description="Time limit for parsing one file.")
+    ocr_timeout_s: float = Field(
+        600.0,
+        gt=0,
+        le=36_000,
+        description="Time limit for OCR of one scanned PDF, all pages (tesseract reads a page in about 3.4 s on one core).",
+    )
     chunk_tokens: int = Field(
         192,
         ge=16,

@@ -10,8 +10,8 @@ from assistant.uploads import sanitize_filename
 from tests.conftest import ROOT, make_settings, write_pdf
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
-APP = str(ROOT / "assistant" / "app.py")  # the navigation entry point; its default page is the chat
-PAGES = ROOT / "assistant" / "pages"
+APP = str(ROOT / "assistant" / "app" / "main.py")  # the navigation entry point; its default page is the chat
+PAGES = ROOT / "assistant" / "app" / "pages"
 
 
 @pytest.fixture
@@ -21,11 +21,23 @@ def app_env(tmp_path, corpus_copy, embedder, monkeypatch):
     Engine(settings, embedder).ingest([corpus_copy])
     monkeypatch.setenv("NMS_INDEX_DIR", str(settings.index.dir))
     monkeypatch.setenv("NMS_CORPUS_DIR", str(corpus_copy))
-    from assistant.ui import get_engine
+    from assistant.app.ui import get_engine
 
     get_engine.clear()
     yield settings
     get_engine.clear()
+
+
+@pytest.fixture
+def served_on(monkeypatch):
+    """Set the address the app believes it is served on (AppTest runs no server)."""
+    from streamlit import config
+
+    def serve(address: str) -> None:
+        config.set_option("server.address", address)
+
+    yield serve
+    config.set_option("server.address", None)
 
 
 def markdown_text(at: AppTest) -> str:
@@ -82,8 +94,9 @@ def test_untrusted_markup_is_not_rendered(app_env, corpus_copy, embedder):
     assert "<script>" not in text and "](http" not in text
 
 
-def test_upload_good_and_bad_files(app_env, tmp_path, corpus_copy):
-    page = str(PAGES / "3_Add_papers.py")
+def test_upload_good_and_bad_files(app_env, tmp_path, corpus_copy, served_on):
+    served_on("localhost")
+    page = str(PAGES / "add_papers.py")
     at = AppTest.from_file(page, default_timeout=120).run()
     assert not at.exception
     pdf = write_pdf(tmp_path / "x.pdf", [["Apomorphine in NMS: a case report", "Apomorphine reversed rigidity in one",
@@ -112,10 +125,10 @@ def test_upload_good_and_bad_files(app_env, tmp_path, corpus_copy):
 
 
 def test_other_pages_render(app_env):
-    for name in ("1_Sources.py", "2_Contested_claims.py"):
+    for name in ("sources.py", "contested.py"):
         at = AppTest.from_file(str(PAGES / name), default_timeout=120).run()
         assert not at.exception, name
-    at = AppTest.from_file(str(PAGES / "2_Contested_claims.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(PAGES / "contested.py"), default_timeout=120).run()
     assert "**dantrolene efficacy**" in markdown_text(at)
     assert "**NMS incidence**" in markdown_text(at)
 
@@ -132,3 +145,44 @@ def test_sanitize_filename(name, expected):
 def test_no_unsafe_html_anywhere():
     for path in (ROOT / "assistant").rglob("*.py"):
         assert "unsafe_allow_html" not in path.read_text(), path
+
+
+def test_changing_the_index_beyond_localhost_needs_the_maintainer_credential(app_env, tmp_path, served_on, monkeypatch):
+    from index.history import read_history
+
+    page = str(PAGES / "add_papers.py")
+    served_on("0.0.0.0")
+    locked = AppTest.from_file(page, default_timeout=120).run()
+    assert not locked.exception and not locked.file_uploader
+    assert any("turned off" in i.value for i in locked.info)
+    monkeypatch.setenv("NMS_UI__MAINTAINER_TOKEN", "correct horse battery staple")
+    at = AppTest.from_file(page, default_timeout=120).run()
+    assert not at.file_uploader
+    at.text_input[0].input("wrong")  # a form: the value and the submit go in one run
+    at.button[0].click().run()
+    assert any("not the maintainer credential" in e.value for e in at.error) and not at.file_uploader
+    at.text_input[0].input("correct horse battery staple")
+    at.button[0].click().run()
+    assert at.file_uploader, "the right credential unlocks uploads"
+    note = tmp_path / "cooling-note.txt"
+    note.write_text("Cooling in NMS\n\nCooling blankets brought the temperature down within six hours in 8 of 9 patients.\n")
+    at.file_uploader[0].set_value([("cooling-note.txt", note.read_bytes(), "text/plain")]).run()
+    assert any("indexed" in s.value for s in at.success), [e.value for e in at.error]
+    entries, problems = read_history(app_env.index.dir)
+    assert not problems and entries[-1].action == "upload" and entries[-1].actor == "maintainer:maintainer"
+    assert entries[-1].files[0]["path"].endswith("cooling-note.txt") and len(entries[-1].files[0]["sha256"]) == 64
+
+
+def test_a_failed_upload_leaves_nothing_behind(app_env, corpus_copy, served_on):
+    served_on("localhost")
+    page = str(PAGES / "add_papers.py")
+    at = AppTest.from_file(page, default_timeout=120).run()
+    binary = bytes(range(256)) * 64
+    at.file_uploader[0].set_value([("data.txt", binary, "text/plain"), ("notes.docx", b"PK\x03\x04", "application/zip")]).run()
+    for _ in range(3):
+        at.run()  # reruns store nothing again
+    errors = [e.value.replace("\\", "") for e in at.error]  # the page escapes file names and reasons
+    assert any("data.txt" in e and "binary" in e for e in errors)
+    assert any("notes.docx" in e and "unsupported file type" in e for e in errors)
+    uploads = corpus_copy / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())

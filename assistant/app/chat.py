@@ -3,10 +3,10 @@
 import streamlit as st
 
 from assistant.answer import answer
-from assistant.ui import engine, render_answer, sidebar
+from assistant.app.ui import PAGE_ICON, engine, render_answer, sidebar
 from nmsa.errors import NMSAssistantError
 
-st.set_page_config(page_title="NMS literature assistant", page_icon=":material/menu_book:", layout="wide")
+st.set_page_config(page_title="NMS literature assistant", page_icon=PAGE_ICON, layout="wide")
 eng = engine()
 filters = sidebar(eng)
 st.title("NMS literature assistant")

@@ -1,11 +1,14 @@
-"""Entry point: page navigation only. Each page renders; logic lives in the packages."""
+"""Entry point: page navigation only. Each page renders; logic lives in the packages.
+
+Page icons are emoji: Streamlit turns a page's icon into the tab's favicon, and a ``:material/…:``
+icon is then fetched from fonts.gstatic.com, which an offline app must not do (tests/test_browser.py)."""
 
 import streamlit as st
 
 pages = [
-    st.Page("chat.py", title="Ask", icon=":material/chat:", default=True),
-    st.Page("pages/1_Sources.py", title="Sources", icon=":material/library_books:"),
-    st.Page("pages/2_Contested_claims.py", title="Contested claims", icon=":material/balance:"),
-    st.Page("pages/3_Add_papers.py", title="Add papers", icon=":material/upload_file:"),
+    st.Page("chat.py", title="Ask", icon="💬", default=True),
+    st.Page("pages/sources.py", title="Sources", icon="📚"),
+    st.Page("pages/contested.py", title="Contested claims", icon="⚖️"),
+    st.Page("pages/add_papers.py", title="Add papers", icon="📄"),
 ]
 st.navigation(pages).run()

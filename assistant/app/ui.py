@@ -1,8 +1,10 @@
 """Rendering helpers shared by the Streamlit pages. All answering logic lives in the packages;
-untrusted text (passages, answers, file names) is escaped, never rendered as HTML."""
+every piece of document text (passages, titles, sections, file names) goes through
+``escape_markdown`` and is shown as inert text, never rendered as HTML, links or images."""
 
 from __future__ import annotations
 
+import hmac
 import os
 
 import streamlit as st
@@ -10,26 +12,39 @@ import streamlit as st
 from assistant.engine import Engine
 from assistant.records import Answer, Citation, ContestedClaim, Statement
 from assistant.render import STANCE_LABELS, escape_markdown, to_markdown
+from index.history import local_actor
 from index.search import Filters
 from nmsa.errors import NMSAssistantError
-from nmsa.settings import Settings
+from nmsa.settings import Settings, load_settings
 
 DISCLAIMER = (
     "This is a literature tool: it quotes what the indexed sources say, with citations. "
     "It is not a substitute for clinical judgement."
 )
+PAGE_ICON = "📚"  # an emoji favicon is drawn locally; a :material/…: one is fetched from Google's servers
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 @st.cache_resource(show_spinner="Loading the model and the index…")
 def get_engine(index_dir: str) -> Engine:
     """One engine (model + index) per process, shared by every session and rerun."""
-    engine = Engine(Settings().with_index_dir(index_dir))
+    engine = Engine(load_settings(index__dir=index_dir))
     engine.embedder.warm_up()
     return engine
 
 
 def engine() -> Engine:
-    return get_engine(os.environ.get("NMS_INDEX_DIR") or str(Settings().index.dir))
+    try:
+        settings = load_settings()
+    except NMSAssistantError as exc:
+        st.error(escape_markdown(str(exc)))
+        st.stop()
+    return get_engine(os.environ.get("NMS_INDEX_DIR") or str(settings.index.dir))
+
+
+def md(text: str) -> str:
+    """Untrusted text as inert Markdown (also for labels of expanders, popovers and options)."""
+    return escape_markdown(text)
 
 
 def highlighted(citation: Citation) -> str:
@@ -37,42 +52,42 @@ def highlighted(citation: Citation) -> str:
     text = citation.text
     out, pos = [], 0
     for a, b in sorted(citation.highlights):
-        out.append(escape_markdown(text[pos:a]))
-        out.append(f"**:orange-background[{escape_markdown(text[a:b])}]**")
+        out.append(md(text[pos:a]))
+        out.append(f"**:orange-background[{md(text[a:b])}]**")
         pos = b
-    out.append(escape_markdown(text[pos:]))
+    out.append(md(text[pos:]))
     return "".join(out).replace("\n", "  \n")
 
 
 def citation_card(citation: Citation) -> None:
-    meta = [f"**[{citation.id}] {escape_markdown(citation.document)}**", f"evidence type: *{citation.evidence_type}*"]
+    meta = [f"**[{citation.id}] {md(citation.document)}**", f"evidence type: *{md(citation.evidence_type)}*"]
     if citation.section:
-        meta.append(f"section: {escape_markdown(citation.section)}")
+        meta.append(f"section: {md(citation.section)}")
     if citation.page:
         meta.append(f"page {citation.page}")
     st.markdown(" · ".join(meta))
     st.markdown(highlighted(citation))
-    st.caption(escape_markdown(citation.source))
+    st.caption(md(citation.source))
 
 
 def statement_row(statement: Statement, answer: Answer | object, key: str, compact: bool = False) -> None:
     """A statement with its [n] markers; each marker opens the cited passage."""
     tag = " *(background)*" if statement.category == "background" else ""
     if compact:  # narrow columns: markers under the text, so their labels stay readable
-        st.markdown(f"{escape_markdown(statement.text)}{tag}")
+        st.markdown(f"{md(statement.text)}{tag}")
         holders = st.columns(max(4, len(statement.citations)), gap="small")
     else:
         text_col, cite_col = st.columns([0.86, 0.14], vertical_alignment="top")
-        text_col.markdown(f"{escape_markdown(statement.text)}{tag}")
+        text_col.markdown(f"{md(statement.text)}{tag}")
         holders = [cite_col] * len(statement.citations)
     for holder, n in zip(holders, statement.citations):
-        with holder, st.popover(f"[{n}]", help="Open the cited passage"):
+        with holder, st.popover(f"\\[{n}\\]", help="Open the cited passage"):
             citation_card(answer.citation(n))  # type: ignore[attr-defined]
 
 
 def contested_block(claim: ContestedClaim, answer: Answer | object, key: str) -> None:
     st.badge("Contested", icon=":material/warning:", color="orange")
-    st.markdown(f"**{escape_markdown(claim.topic)}** — {escape_markdown(claim.summary)}")
+    st.markdown(f"**{md(claim.topic)}** — {md(claim.summary)}")
     sides = [s for s in ("supports", "disputes", "uncertain", "figure") if any(p.stance == s for p in claim.positions)]
     columns = st.columns(len(sides)) if sides else []
     for column, side in zip(columns, sides):
@@ -84,16 +99,16 @@ def contested_block(claim: ContestedClaim, answer: Answer | object, key: str) ->
 
 def render_answer(answer: Answer, key: str) -> None:
     if answer.status == "no_evidence":
-        st.info(f"**No evidence.** {escape_markdown(answer.message)}", icon=":material/search_off:")
+        st.info(f"**No evidence.** {md(answer.message)}", icon=":material/search_off:")
         if answer.nearest:
             st.markdown("Nearest passages, for browsing (not an answer):")
             for c in answer.nearest:
-                with st.expander(f"{c.document} — {c.section or 'no section'}"):
+                with st.expander(md(f"{c.document} — {c.section or 'no section'}")):
                     citation_card(c)
         return
-    st.caption(escape_markdown(answer.message))
+    st.caption(md(answer.message))
     if answer.summary:
-        st.markdown(f"**Summary:** {escape_markdown(answer.summary)}")
+        st.markdown(f"**Summary:** {md(answer.summary)}")
     st.subheader("Guideline statements", divider="blue")
     if not answer.guideline_statements:
         st.markdown("*None among the retrieved passages.*")
@@ -111,7 +126,7 @@ def render_answer(answer: Answer, key: str) -> None:
                 contested_block(claim, answer, f"{key}-c{i}")
     st.subheader("Sources", divider="gray")
     for c in answer.citations:
-        with st.expander(f"[{c.id}] {c.document} — {c.section or 'no section'}"):
+        with st.expander(md(f"[{c.id}] {c.document} — {c.section or 'no section'}")):
             citation_card(c)
     st.download_button(
         "Download as Markdown",
@@ -130,22 +145,70 @@ def sidebar(eng: Engine) -> Filters:
         try:
             snap = eng.snapshot()
         except NMSAssistantError as exc:
-            st.error(escape_markdown(str(exc)))
+            st.error(md(str(exc)))
             st.stop()
         manifest = snap.manifest
         st.markdown(
             f"{manifest['counts']['documents']} documents · {manifest['counts']['passages']} passages  \n"
-            f"Model: `{manifest['model']}` ({manifest.get('encoder') or manifest.get('precision', 'fp32')})  \n"
-            f"Last indexed: {manifest['created_at']}"
+            f"Model: {md(str(manifest['model']))} ({md(str(manifest.get('encoder') or manifest.get('precision', 'fp32')))})  \n"
+            f"Last indexed: {md(str(manifest['created_at']))}"
         )
         st.markdown("### Filters")
         types = sorted({d.evidence_type for d in snap.documents.values()})
+        # options of a select box are shown as plain text (never Markdown), so they are not escaped
         chosen_types = st.multiselect("Evidence type", types, key="filter_types")
         titles = {d.doc_id: d.title for d in snap.documents.values()}
-        chosen_docs = st.multiselect("Documents", sorted(titles), format_func=lambda d: titles[d], key="filter_docs")
+        chosen_docs = st.multiselect("Documents", sorted(titles), format_func=titles.__getitem__, key="filter_docs")
         if st.button("Clear chat", icon=":material/delete:"):
             st.session_state["history"] = []
         st.divider()
         st.caption(DISCLAIMER)
-        st.caption(f"Index: {escape_markdown(str(eng.settings.index.dir))}")
+        st.caption(f"Index: {md(str(eng.settings.index.dir))}")
     return Filters(frozenset(chosen_types), frozenset(chosen_docs))
+
+
+# --- who may change the index -----------------------------------------------------------------------
+
+
+def served_locally() -> bool:
+    """True when the app listens on a loopback address only (``nms-assistant serve``'s default)."""
+    return str(st.get_option("server.address") or "").strip("[]") in LOOPBACK
+
+
+def maintainer_token(settings: Settings) -> str | None:
+    if settings.ui.maintainer_token is not None:
+        return settings.ui.maintainer_token.get_secret_value() or None
+    try:
+        token = st.secrets.get("maintainer_token")
+    except (FileNotFoundError, KeyError, AttributeError):  # no secrets.toml: Streamlit raises on access
+        token = None
+    except Exception:  # noqa: BLE001 - a malformed secrets file must not open the door; treat it as unset
+        token = None
+    return str(token) if token else None
+
+
+def maintainer() -> str | None:
+    """Who may change the index in this session (the name the history records), or None.
+
+    A local app (served on localhost) is its local user's; beyond localhost, changes need the
+    maintainer credential (``NMS_UI__MAINTAINER_TOKEN`` or ``maintainer_token`` in Streamlit
+    secrets), entered once per session."""
+    if st.session_state.get("maintainer"):
+        return str(st.session_state["maintainer"])
+    settings = load_settings()  # read now, not when the shared engine was built
+    if served_locally():
+        return f"{local_actor()} (app)"
+    token = maintainer_token(settings)
+    if token is None:
+        st.info("Changing the index is turned off for this app: it is served beyond localhost and no maintainer "
+                "credential is configured (set NMS_UI__MAINTAINER_TOKEN or `maintainer_token` in Streamlit secrets).",
+                icon=":material/lock:")
+        return None
+    with st.form("maintainer-login"):
+        entered = st.text_input("Maintainer credential", type="password")
+        if st.form_submit_button("Unlock"):
+            if hmac.compare_digest(entered.encode(), token.encode()):
+                st.session_state["maintainer"] = f"maintainer:{settings.ui.maintainer_name}"
+                st.rerun()
+            st.error("That is not the maintainer credential.")
+    return None

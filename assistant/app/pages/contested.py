@@ -3,10 +3,9 @@
 import streamlit as st
 
 from assistant.evidence import build_evidence_map
-from assistant.render import escape_markdown
-from assistant.ui import contested_block, engine, sidebar
+from assistant.app.ui import PAGE_ICON, contested_block, engine, md, sidebar
 
-st.set_page_config(page_title="Contested claims · NMS assistant", layout="wide")
+st.set_page_config(page_title="Contested claims · NMS assistant", page_icon=PAGE_ICON, layout="wide")
 eng = engine()
 sidebar(eng)
 st.title("Contested claims")
@@ -27,4 +26,4 @@ for i, claim in enumerate(emap.claims):
     with st.container(border=True):
         contested_block(claim, emap, f"map{i}")
         docs = sorted({emap.citation(p.citations[0]).document for p in claim.positions})
-        st.caption("Sources: " + "; ".join(escape_markdown(d) for d in docs))
+        st.caption("Sources: " + "; ".join(md(d) for d in docs))
