@@ -18,12 +18,13 @@ from assistant.candidates import Candidate, LexicalStats, collect, lexical_stats
 from assistant.classify import classify
 from assistant.contested import Flag, drug_like_terms, find_contested, question_facets
 from assistant.engine import Engine
-from assistant.lexicon import INJECTION_RE, NO_EVIDENCE_MESSAGE, QUESTION_STOPWORDS
+from assistant.lexicon import NO_EVIDENCE_MESSAGE, QUESTION_STOPWORDS
 from assistant.records import Answer, Citation, ContestedClaim, Statement
 from index.lexical import tokenize
 from index.search import Filters, Hit, Searcher
 from index.store import Snapshot
 from index.synonyms import Vocabulary
+from ingest.instructions import is_instruction
 from ingest.sentences import split_sentences
 from nmsa.errors import NMSAssistantError
 
@@ -35,7 +36,7 @@ def strip_instructions(question: str) -> tuple[str, list[str]]:
     parts = [question[a:b] for a, b in split_sentences(question)] or [question]
     kept, ignored = [], []
     for part in parts:
-        (ignored if INJECTION_RE.search(part) else kept).append(part)
+        (ignored if is_instruction(part) else kept).append(part)
     if not kept:  # nothing but instructions: keep the words as a query, obey nothing
         return question, ignored
     return " ".join(kept), ignored

@@ -10,10 +10,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.lexicon import INJECTION_RE
 from index.lexical import tokenize
 from index.search import Hit
 from index.store import Snapshot
+from ingest.instructions import is_instruction
 from ingest.records import Passage
 
 # Figure, table and box labels are titles, not statements.
@@ -97,7 +97,7 @@ def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = 
         vectors = snapshot.sentence_vectors_of(row)
         for index, (a, b) in enumerate(passage.sentences):
             text = passage.text[a:b]
-            if len(text.split()) < 4 or text.rstrip().endswith("?") or _LABEL.match(text) or INJECTION_RE.search(text):
+            if len(text.split()) < 4 or text.rstrip().endswith("?") or _LABEL.match(text) or is_instruction(text):
                 continue
             out.append(
                 Candidate(

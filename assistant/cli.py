@@ -62,6 +62,11 @@ def _print_report(report: IngestReport, settings: Settings, verb: str = "Index")
     _say(f"  rejected:  {len(report.rejected):>4}")
     for rej in report.rejected:
         _say(f"    - {rej.path}: {rej.reason}")
+    if report.instructions:
+        _say(f"  instruction-like text (indexed, never quoted in answers): {len(report.instructions)}")
+        for f in report.instructions:
+            where = f"{f.path}:{f.line}" if f.line else f"{f.path}, p. {f.page}"
+            _say(f"    - {where}: {f.text}")
     if report.reembedded_from:
         _say(f"  the encoder changed (was {report.reembedded_from}): every document was re-embedded")
     if report.changed and report.previous_generation:

@@ -129,13 +129,6 @@ TOPIC_LABELS = {
 }
 
 # --- Questions ---
-# Instruction-like text inside a question is not a command; it is dropped from retrieval and reported.
-INJECTION_RE = re.compile(
-    r"(?:^|\b)(?:system\s*:|assistant\s*:|ignore (?:all |any )?(?:the |previous |prior |above )*(?:instructions|sources|documents|context)"
-    r"|disregard (?:all |any )?(?:the |previous |prior |above )*(?:instructions|sources|documents|context)"
-    r"|you are now|pretend (?:to be|that)|answer (?:only )?that\b|say that\b|respond with\b|forget (?:everything|your))",
-    re.IGNORECASE,
-)
 QUESTION_STOPWORDS = frozenset(
     "what which who whom whose when where why how is are was were be been do does did can could should would will "
     "may might the a an of in on for to and or with without about into by from at as it its this that these those "

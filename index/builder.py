@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from index.embedder import Embedder
 from index.history import HistoryEntry, append_entry, local_actor, manifest_digests
 from index.store import IndexStore, Snapshot
+from ingest.instructions import find_instructions, is_instruction
 from ingest.reader import collect_files, content_hash, manifest_entry, parse_document
 from ingest.records import DocumentInfo, Passage, Rejection
 from nmsa.errors import IndexCorrupt, NMSAssistantError, RejectedInput
@@ -48,6 +49,15 @@ class RejectionRecord(BaseModel):
     reason: str
 
 
+class InstructionFinding(BaseModel):
+    """Text in a document addressed to the reader or to a model; it is never quoted in answers."""
+
+    path: str
+    line: int | None = None
+    page: int | None = None
+    text: str
+
+
 class IngestReport(BaseModel):
     """What an ingest, a removal or a rollback did to the index."""
 
@@ -59,6 +69,9 @@ class IngestReport(BaseModel):
         default_factory=list, description="documents whose file could not be read now; their last good version stays"
     )
     rejected: list[RejectionRecord] = Field(default_factory=list)
+    instructions: list[InstructionFinding] = Field(
+        default_factory=list, description="instruction-like text found in the documents read (never quoted)"
+    )
     passages: int = 0
     documents: int = 0
     embedded_sentences: int = 0
@@ -297,11 +310,25 @@ def _parse(
                 report.kept_stale.append(item.previous.doc_id)
             continue
         parsed[doc.info.doc_id] = (doc.info, doc.passages)
+        report.instructions.extend(instruction_findings(state.path, data, doc.passages))
         files.append({"path": str(state.path), "sha256": hashlib.sha256(data).hexdigest()})
         (report.updated if item.previous is not None else report.added).append(doc.info.doc_id)
     if progress:
         progress("parse", len(plan.parse), len(plan.parse))
     return parsed, files
+
+
+def instruction_findings(path: Path, data: bytes, passages: list[Passage]) -> list[InstructionFinding]:
+    """Where a document holds instruction-like text: file lines for text files, pages for PDFs."""
+    if path.suffix.lower() != ".pdf":
+        text = data.decode("utf-8-sig", errors="replace")
+        return [InstructionFinding(path=str(path), line=n, text=t) for n, t in find_instructions(text)]
+    return [
+        InstructionFinding(path=str(path), page=p.page, text=" ".join(sentence.split())[:160])
+        for p in passages
+        for sentence in p.sentence_texts()
+        if is_instruction(sentence)
+    ]
 
 
 def _embed(

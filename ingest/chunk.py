@@ -8,6 +8,7 @@ nothing is silently truncated by the model. Table sections are split by rows, no
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -84,34 +85,82 @@ def _units(doc: CleanDocument, start: int, end: int, kind: str) -> list[tuple[in
     return units
 
 
+_CLAUSE_END = (",", ";", ":", ")", "]")  # a word ending so closes a clause: the preferred place to cut
+_MIN_CLAUSE_FILL = 0.5  # cut at a clause end only if the piece is at least half full; else at the last word
+
+
 def _split_long(text: str, span: tuple[int, int], count: TokenCounter, max_tokens: int) -> list[tuple[int, int]]:
-    """Cut one over-long sentence at word boundaries into pieces that fit."""
+    """Cut one over-long sentence into pieces that fit, in time linear in its length.
+
+    Word pieces are additive over whitespace-separated words (see ``_SpanCounter``), so each
+    word is counted once (repeated words from a cache) and pieces are filled greedily; a piece
+    ends at its last clause boundary when that keeps it at least half full, else at the last
+    whole word. A single word longer than a piece is cut by characters."""
     a, b = span
+    budget = max_tokens - SPECIAL_TOKENS
+    sizes: dict[str, int] = {}
+    words = _words(text, a, b)
     pieces: list[tuple[int, int]] = []
-    while a < b:
-        lo, hi = a, b
-        if count(text[a:b]) <= max_tokens:
-            pieces.append((a, b))
-            break
-        # binary search on the cut position (at whitespace)
-        best = None
-        while lo < hi:
-            mid = (lo + hi) // 2
-            cut = text.rfind(" ", a, mid)
-            if cut <= a:
-                lo = mid + 1
-                continue
-            if count(text[a:cut]) <= max_tokens:
-                best, lo = cut, mid + 1
+    piece_start: int | None = None
+    used = 0
+    clause_cut: tuple[int, int] | None = None  # (end offset, tokens used up to it)
+    for w_start, w_end in words:
+        word = text[w_start:w_end]
+        n = sizes.get(word)
+        if n is None:
+            n = sizes[word] = count(word) - SPECIAL_TOKENS
+        if n > budget:  # one enormous "word": close the current piece, then cut the word by characters
+            if piece_start is not None:
+                pieces.append((piece_start, _end_before(text, w_start)))
+            piece_start, used, clause_cut = None, 0, None
+            step = max(1, budget)
+            pieces.extend((i, min(i + step, w_end)) for i in range(w_start, w_end, step))
+            continue
+        while piece_start is not None and used + n > budget:
+            if clause_cut is not None and clause_cut[1] >= _MIN_CLAUSE_FILL * budget:
+                pieces.append((piece_start, clause_cut[0]))
+                used -= clause_cut[1]
+                piece_start = _next_word_start(words, clause_cut[0]) if used else None
             else:
-                hi = mid
-        if best is None:  # a single enormous "word": hard cut
-            best = a + max(1, max_tokens)
-        pieces.append((a, best))
-        a = best
-        while a < b and text[a].isspace():
-            a += 1
-    return pieces
+                pieces.append((piece_start, _end_before(text, w_start)))
+                piece_start, used = None, 0
+            clause_cut = None
+        if piece_start is None:
+            piece_start, used = w_start, 0
+        used += n
+        if word.endswith(_CLAUSE_END):
+            clause_cut = (w_end, used)
+    if piece_start is not None:
+        pieces.append((piece_start, _end_before(text, b)))
+    return [(x, y) for x, y in pieces if y > x]
+
+
+def _words(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """(start, end) of each whitespace-separated word in text[a:b]."""
+    out = []
+    i = a
+    while i < b:
+        while i < b and text[i].isspace():
+            i += 1
+        j = i
+        while j < b and not text[j].isspace():
+            j += 1
+        if j > i:
+            out.append((i, j))
+        i = j
+    return out
+
+
+def _end_before(text: str, offset: int) -> int:
+    """The end of the text before ``offset`` with trailing whitespace left out."""
+    while offset > 0 and text[offset - 1].isspace():
+        offset -= 1
+    return offset
+
+
+def _next_word_start(words: list[tuple[int, int]], after: int) -> int:
+    i = bisect_left(words, (after, after))
+    return words[i][0] if i < len(words) else after
 
 
 def chunk_document(

@@ -12,7 +12,6 @@ import re
 from ingest.lexicon import ABBREVIATIONS
 
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•])")
-_LAST_WORD = re.compile(r"(\S+)$")
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -21,8 +20,7 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
-        word_match = _LAST_WORD.search(text[start : match.start() + 1])
-        word = word_match.group(1) if word_match else ""
+        word = _word_before(text, start, match.start() + 1)
         bare = word.rstrip(".!?").lstrip("([\"'").lower()
         if match.group(0).startswith(".") and (bare in ABBREVIATIONS or (len(bare) == 1 and bare.isalpha())):
             continue
@@ -30,6 +28,15 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         start = end
     _add(text, start, len(text), offset, spans)
     return spans
+
+
+def _word_before(text: str, start: int, end: int) -> str:
+    """The whitespace-free run ending at ``end`` (never earlier than ``start``): looks back over one
+    word only, so a long run without sentence ends costs linear time, not quadratic."""
+    i = end
+    while i > start and not text[i - 1].isspace():
+        i -= 1
+    return text[i:end]
 
 
 def _add(text: str, start: int, end: int, offset: int, spans: list[tuple[int, int]]) -> None:

@@ -86,3 +86,32 @@ def test_budget_is_validated():
 )
 def test_sentence_splitter(text, expected):
     assert len(split_sentences(text)) == expected
+
+
+@pytest.mark.parametrize("kb", [50, 200])
+def test_over_long_sentences_cost_linear_work(kb):
+    """A one-sentence file (no full stop for a megabyte) is cut at clause or word boundaries with
+    work linear in its length: the tokenizer never sees more than a few times the text."""
+    seen = []
+
+    def counting(text: str) -> int:
+        seen.append(len(text))
+        return approximate_tokens(text)
+
+    rng = __import__("random").Random(kb)
+    words = [f"w{rng.randrange(10**6)}" for _ in range(kb * 1024 // 8)] + ["e.g.", "fever,", "rigidity;"] * 50
+    rng.shuffle(words)
+    doc = clean_text(" ".join(words))
+    chunks = chunk_document(doc, counting, 64, 16)
+    assert sum(seen) <= 3 * len(doc.text)
+    assert all(approximate_tokens(doc.text[c.start : c.end]) <= 64 for c in chunks)
+    covered = "".join(doc.text[a:b] for c in chunks for a, b in c.sentences).replace(" ", "")
+    assert covered == doc.text.replace(" ", "")  # nothing lost, nothing repeated
+
+
+def test_a_long_sentence_is_cut_at_a_clause_boundary():
+    sentence = ("In this cohort " + "the fever fell slowly " * 6 + "over days, " + "and rigidity eased " * 6 + "too.")
+    doc = clean_text(sentence)
+    chunks = chunk_document(doc, approximate_tokens, 40, 0)
+    first = doc.text[chunks[0].start : chunks[0].end]
+    assert len(chunks) >= 2 and first.endswith("over days,")

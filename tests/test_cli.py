@@ -43,7 +43,7 @@ def test_second_ingest_embeds_nothing(index_dir):
 def test_search_json(index_dir):
     result = run("search", "is dantrolene effective", "--index-dir", str(index_dir), "--json")
     hits = json.loads(result.stdout)
-    assert [h["rank"] for h in hits] == [1, 2, 3, 4, 5]
+    assert [h["rank"] for h in hits] == list(range(1, 9))  # --k defaults to the setting (NMS_RETRIEVAL__K, 8)
     assert len({h["doc_id"] for h in hits}) >= 3
     assert all(h["text"] and h["evidence_type"] for h in hits)
     result = run("search", "CPK", "--mode", "lexical", "--k", "2", "--index-dir", str(index_dir))
@@ -103,3 +103,34 @@ def test_errors_are_messages_not_tracebacks(index_dir, tmp_path, bad_files):
     assert usage.returncode == 2 and "--k must be at least 1" in usage.stderr
     nofile = run("ingest", str(tmp_path / "does-not-exist.pdf"), "--index-dir", str(index_dir))
     assert nofile.returncode == 3 and "no such file" in nofile.stdout
+
+
+def test_flags_left_out_keep_the_environment(index_dir):
+    env_run = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "search", "is dantrolene effective", "--index-dir", str(index_dir), "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "NMS_RETRIEVAL__K": "3", "NMS_RETRIEVAL__MODE": "lexical"},
+    )
+    hits = json.loads(env_run.stdout)
+    assert len(hits) == 3 and all(h["dense_score"] >= 0 for h in hits)
+    lexical = json.loads(run("search", "is dantrolene effective", "--mode", "lexical", "--k", "3", "--index-dir",
+                             str(index_dir), "--json").stdout)
+    assert [h["passage_id"] for h in hits] == [h["passage_id"] for h in lexical]  # the environment chose lexical
+
+
+def test_a_batch_answers_every_good_line_and_names_the_bad_ones(index_dir, tmp_path):
+    batch = tmp_path / "questions.txt"
+    batch.write_bytes(
+        b"What supportive care does a patient with NMS need?\n"
+        b"Is bromocriptine \xff\xfe effective?\n"
+        + b"why " * 700 + b"\n"
+        b"How often does NMS occur?\n"
+    )
+    result = run("ask", "--batch", str(batch), "--json", "--index-dir", str(index_dir))
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert [line.get("status") or line.get("error")[:11] for line in lines] == [
+        "answered", "not valid U", "the questio", "answered"]
+    assert [line.get("line") for line in lines if "error" in line] == [2, 3]
+    assert "questions.txt:2: not valid UTF-8" in result.stderr and "questions.txt:3:" in result.stderr
+

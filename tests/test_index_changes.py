@@ -217,9 +217,13 @@ def test_faults_are_one_sentence_and_leave_no_junk(scratch, tmp_path):
 
 
 def test_broken_pipe_and_unknown_settings_are_quiet(tmp_path):
-    proc = subprocess.run(f"{sys.executable} -m assistant.cli history --index-dir {tmp_path} | head -c 0", shell=True,
+    entry = {"time": "2026-01-01T00:00:00", "actor": "someone@host", "action": "ingest", "generation": "gen-x"}
+    (tmp_path / "history.jsonl").write_text("\n".join(json.dumps(entry) for _ in range(5000)) + "\n")
+    # 5,000 lines (more than a pipe holds) into `head -1`, which closes the pipe after one line
+    proc = subprocess.run(f"{sys.executable} -m assistant.cli history --index-dir {tmp_path} | head -1", shell=True,
                           capture_output=True, text=True, cwd=ROOT)
-    assert "Traceback" not in proc.stderr
+    assert proc.stdout.count("\n") == 1 and "someone@host" in proc.stdout
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
     env = dict(os.environ, NMS_RETRIEVAL__KK="3")
     bad = subprocess.run([sys.executable, "-m", "assistant.cli", "sources"], capture_output=True, text=True, cwd=ROOT, env=env)
     assert bad.returncode == 1 and "retrieval.kk is not a setting (from NMS_RETRIEVAL__KK?)" in bad.stderr
