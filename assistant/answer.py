@@ -1,32 +1,37 @@
-"""Answer composition: retrieve, select cited sentences, classify them, flag contested claims.
+"""Answer composition, as a pipeline of named steps.
+
+    understand -> retrieve -> score -> gate -> select -> contest -> compose
 
 Extractive by design: every statement is a sentence of an indexed passage, and it cites only
-passages retrieved for this question. When nothing retrieved is relevant enough, the answer
-is ``no_evidence`` with the nearest passages to browse, never a guess.
+passages retrieved for this question. When nothing retrieved is relevant enough, the answer is
+``no_evidence`` with the nearest passages to browse, never a guess. The judgments that may be
+swapped (statement classification, stance) come from the engine (``Engine.classifier``,
+``Engine.stance_detector``); every weight is in ``Settings``.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.candidates import Candidate, LexicalStats, collect, lexical_stats, score
-from assistant.classify import classify
-from assistant.contested import Flag, drug_like_terms, find_contested, question_facets
+from assistant.candidates import Candidate, LexicalStats, collect, score
+from assistant.classify import Sentence
+from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
 from assistant.engine import Engine
-from assistant.lexicon import NO_EVIDENCE_MESSAGE, QUESTION_STOPWORDS
-from assistant.records import Answer, Citation, ContestedClaim, Statement
-from index.lexical import tokenize
+from assistant.gate import off_topic, unknown_terms
+from assistant.lexicon import NO_EVIDENCE_MESSAGE
+from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status
 from index.search import Filters, Hit, Searcher
 from index.store import Snapshot
-from index.synonyms import Vocabulary
 from ingest.instructions import is_instruction
 from ingest.sentences import split_sentences
 from nmsa.errors import NMSAssistantError
+from nmsa.settings import SelectionSettings
 
 MAX_QUESTION_CHARS = 2000
 
@@ -42,108 +47,100 @@ def strip_instructions(question: str) -> tuple[str, list[str]]:
     return " ".join(kept), ignored
 
 
-def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
-    if abs(len(a) - len(b)) > limit:
-        return False
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return False
-        previous = current
-    return previous[-1] <= limit
+class _Timer:
+    """Milliseconds per named step."""
 
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.steps: dict[str, float] = {}
 
-def unknown_terms(question: str, vocab: set[str], vocabulary: Vocabulary | None = None) -> list[str]:
-    """Content words of the question that the index has never seen (typos of known words and
-    names in the synonyms file excepted)."""
-    out = []
-    for word, token in zip(re.findall(r"[A-Za-z][A-Za-z\-]+", question), _stems(question)):
-        if word.lower() in QUESTION_STOPWORDS or token in vocab or len(token) < 4:
-            continue
-        if vocabulary is not None and vocabulary.knows(word):
-            continue
-        limit = 1 if len(token) <= 6 else 2
-        if any(_edit_distance_at_most(token, v, limit) for v in vocab if v[:1] == token[:1]):
-            continue
-        out.append(word)
-    return out
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps[name] = self.steps.get(name, 0.0) + (time.perf_counter() - t0) * 1000
 
-
-def _without(question: str, words: list[str]) -> str:
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
-    return " ".join(pattern.sub("", question).split())
-
-
-def _off_topic(
-    query: str, unknown: list[str], best: float, candidates: list[Candidate], query_vector: np.ndarray, engine: Engine
-) -> bool:
-    """Whether words unknown to the index carry the question's topic (so the corpus cannot answer it)."""
-    if not unknown or not candidates:
-        return False
-    cfg, vocabulary = engine.settings.answer, engine.vocabulary
-    # A question naming the field's own vocabulary (synonyms file) is anchored in it; one that
-    # is not, and uses words the index has never seen, must match much better to be answered.
-    if not vocabulary.mentions_any(query) and best < cfg.min_relevance_unknown_terms:
-        return True
-    reduced = _without(query, unknown)
-    if not reduced:
-        return False
-    # Without the unknown words, would the corpus match much better? Then they were the topic.
-    matrix = np.stack([c.vector for c in candidates])
-    with_words = np.sort(matrix @ query_vector)[::-1][:5].mean()
-    without = np.sort(matrix @ engine.embedder.embed_query(vocabulary.expand(reduced)))[::-1][:5].mean()
-    return float(without - with_words) > cfg.unknown_term_shift
+    def done(self) -> dict[str, float]:
+        return {**self.steps, "total": (time.perf_counter() - self.started) * 1000}
 
 
 @dataclass
 class _Context:
-    """One question's retrieval state, shared by the steps of ``answer``."""
+    """One question's state, filled in by the steps of ``answer``."""
 
+    question: str
     query: str
-    query_vector: np.ndarray
-    focus: str
-    focus_vector: np.ndarray
+    ignored: list[str]
     snapshot: Snapshot
     searcher: Searcher
     stats: LexicalStats
     filters: Filters | None
     mode: str
     k: int
+    query_vector: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    focus: str = ""
+    focus_vector: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    deep: list[Hit] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    best: float = 0.0
+    unknown: list[str] = field(default_factory=list)
 
 
-def _contested(
-    ctx: _Context, engine: Engine, selected: list[Candidate], hits: list[Hit], deep: list[Hit]
-) -> tuple[list[int], list[Flag]]:
-    """Contested claims on the question's interventions and facets, over a deeper pool: the deeper
-    retrieval plus a lexical search for each intervention, so every source taking a position is seen. Returns (the pool's rows beyond the hits, the flags)."""
-    settings, vocabulary = engine.settings, engine.vocabulary
-    facets = question_facets(ctx.query)
-    entities = vocabulary.canonical_entities(ctx.query)
-    entities += [w for w in drug_like_terms(ctx.query, vocabulary) if w not in entities]
-    if "treatment" in facets and not entities:  # "which drugs reverse NMS?": the answer's drugs
-        for cand in selected:
-            entities += [e for e in vocabulary.canonical_entities(cand.text) if e not in entities]
-    extra_rows = [h.row for h in deep]
-    mask = ctx.searcher.mask(ctx.filters)
-    for term in entities:
-        extra_rows += [row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(term), 30, mask)]
-    pool = collect(ctx.snapshot, hits, extra_rows)
-    score(pool, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats)
-    flags = find_contested(ctx.query, entities, facets, pool, vocabulary, settings.answer.min_relevance)
-    return extra_rows, flags
+# --- steps ------------------------------------------------------------------------------------------
 
 
-def _stems(question: str) -> list[str]:
-    words = re.findall(r"[A-Za-z][A-Za-z\-]+", question)
-    return [(tokenize([w])[0] or [w.lower()])[0] for w in words]
+def _retrieve(ctx: _Context, engine: Engine) -> None:
+    """One retrieval: statements read the top k passages, the contested scan the deeper list (both rank
+    the same fused candidates, so the top k is the deeper list's head)."""
+    sel = engine.settings.selection
+    vocabulary = engine.vocabulary
+    ctx.query_vector = engine.embedder.embed_query(vocabulary.expand(ctx.query))
+    ctx.deep = ctx.searcher.search(
+        ctx.query, k=max(sel.deep_factor * ctx.k, sel.deep_min), mode=ctx.mode,
+        candidates=max(engine.settings.retrieval.candidates, sel.deep_factor * ctx.k), filters=ctx.filters,
+        query_vector=ctx.query_vector,
+    )
+    ctx.hits = ctx.deep[: ctx.k]
 
 
-def _select(candidates: list[Candidate], max_n: int, cutoff: float, lam: float) -> list[Candidate]:
+def _score(ctx: _Context, engine: Engine) -> None:
+    vocabulary = engine.vocabulary
+    ctx.focus = ctx.stats.focus(ctx.query)
+    ctx.focus_vector = (
+        ctx.query_vector if ctx.focus == ctx.query else engine.embedder.embed_query(vocabulary.expand(ctx.focus))
+    )
+    ctx.candidates = collect(ctx.snapshot, ctx.hits)
+    score(ctx.candidates, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats,
+          engine.settings.scoring)
+    ctx.best = max((c.similarity for c in ctx.candidates), default=0.0)
+    ctx.unknown = unknown_terms(ctx.query, ctx.snapshot.lexical.vocab, vocabulary)
+
+
+def _gate(ctx: _Context, engine: Engine) -> str | None:
+    """None when the evidence can answer; else the no-evidence message."""
+    cfg = engine.settings.answer
+    topic_elsewhere = off_topic(
+        ctx.query, ctx.unknown, ctx.best, ctx.candidates, ctx.query_vector, engine.embedder.embed_query,
+        engine.vocabulary, cfg, engine.settings.selection.off_topic_top,
+    )
+    if ctx.candidates and ctx.best >= cfg.min_relevance and not topic_elsewhere:
+        return None
+    if ctx.unknown and ctx.candidates and ctx.best >= cfg.min_relevance:
+        return (
+            f"The indexed sources do not cover {', '.join(repr(u) for u in ctx.unknown[:3])}; "
+            "the closest passages are listed for browsing, nothing has been inferred from them."
+        )
+    return NO_EVIDENCE_MESSAGE
+
+
+def select_statements(candidates: list[Candidate], max_n: int, cutoff: float, lam: float,
+                      sel: SelectionSettings | None = None) -> list[Candidate]:
     """Maximal marginal relevance over sentences, with a small penalty for repeating a source."""
-    pool = sorted(candidates, key=lambda c: -c.score)[:60]
+    sel = sel or SelectionSettings()
+    pool = sorted(candidates, key=lambda c: -c.score)[: sel.pool_size]
     selected: list[Candidate] = []
     per_doc: Counter[str] = Counter()
     while len(selected) < max_n:
@@ -152,9 +149,9 @@ def _select(candidates: list[Candidate], max_n: int, cutoff: float, lam: float) 
             if cand in selected or cand.score < cutoff:
                 continue
             redundancy = max((float(cand.vector @ s.vector) for s in selected), default=0.0)
-            if redundancy > 0.93 or any(cand.text == s.text for s in selected):
+            if redundancy > sel.max_redundancy or any(cand.text == s.text for s in selected):
                 continue
-            value = lam * cand.score - (1 - lam) * redundancy - 0.04 * per_doc[cand.doc_id]
+            value = lam * cand.score - (1 - lam) * redundancy - sel.source_repeat_penalty * per_doc[cand.doc_id]
             if value > best_value:
                 best, best_value = cand, value
         if best is None:
@@ -162,6 +159,35 @@ def _select(candidates: list[Candidate], max_n: int, cutoff: float, lam: float) 
         selected.append(best)
         per_doc[best.doc_id] += 1
     return selected
+
+
+def _select(ctx: _Context, engine: Engine) -> list[Candidate]:
+    cfg = engine.settings.answer
+    cutoff = cfg.relative_cutoff * max(c.score for c in ctx.candidates)
+    return select_statements(ctx.candidates, cfg.max_statements, cutoff, cfg.mmr_lambda, engine.settings.selection)
+
+
+def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[list[int], list[Flag]]:
+    """Contested claims on the question's interventions and facets, over a deeper pool: the deeper
+    retrieval plus a lexical search for each intervention, so every source taking a position is seen.
+    Returns (the pool's rows beyond the hits, the flags)."""
+    settings, vocabulary = engine.settings, engine.vocabulary
+    facets = question_facets(ctx.query)
+    entities = vocabulary.canonical_entities(ctx.query)
+    entities += [w for w in drug_like_terms(ctx.query, vocabulary) if w not in entities]
+    if "treatment" in facets and not entities:  # "which drugs reverse NMS?": the answer's drugs
+        for cand in selected:
+            entities += [e for e in vocabulary.canonical_entities(cand.text) if e not in entities]
+    extra_rows = [h.row for h in ctx.deep]
+    mask = ctx.searcher.mask(ctx.filters)
+    for term in entities:
+        extra_rows += [row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(term), settings.selection.entity_rows, mask)]
+    pool = collect(ctx.snapshot, ctx.hits, extra_rows)
+    score(pool, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats, settings.scoring)
+    config = ContestedSettings(
+        settings.answer.min_relevance, settings.selection.position_similarity_factor, settings.selection.max_positions
+    )
+    return extra_rows, find_contested(ctx.query, entities, facets, pool, vocabulary, config, engine.stance_detector)
 
 
 class Citations:
@@ -193,14 +219,20 @@ class Citations:
             citation.highlights.append(cand.span)
         return citation.id
 
-    def statement(self, cand: Candidate, category: str, stance: str | None = None) -> Statement:
-        return Statement(
-            text=cand.text, citations=[self.cite(cand)], category=category, score=cand.score, stance=stance,
-            doc_id=cand.doc_id,
-        )
+    def statement(self, cand: Candidate, category: Category, stance: Stance | None = None) -> Statement:
+        return Statement(text=cand.text, citations=[self.cite(cand)], category=category, score=cand.score,
+                         stance=stance, doc_id=cand.doc_id)
+
+    def sorted(self) -> list[Citation]:
+        return sorted(self.by_row.values(), key=lambda c: c.id)
 
 
-def _nearest(hits: list[Hit], n: int = 3) -> list[Citation]:
+def _as_sentences(cands: list[Candidate]) -> list[Sentence]:
+    return [Sentence(c.text, c.passage.section, c.passage.evidence_type, c.passage.kind) for c in cands]
+
+
+def nearest(hits: list[Hit], n: int = 3) -> list[Citation]:
+    """The closest passages, offered for browsing when there is no evidence."""
     return [
         Citation(
             id=i + 1,
@@ -218,89 +250,20 @@ def _nearest(hits: list[Hit], n: int = 3) -> list[Citation]:
     ]
 
 
-def answer(
-    question: str,
-    engine: Engine,
-    k: int | None = None,
-    filters: Filters | None = None,
-    mode: str | None = None,
-) -> Answer:
-    """Answer a question from the index only; see the module docstring."""
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    original = question
-    question = " ".join((question or "").split())
-    if not question:
-        raise NMSAssistantError("the question is empty; ask something about neuroleptic malignant syndrome")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise NMSAssistantError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}")
-    settings = engine.settings
-    query, ignored = strip_instructions(question)
-    snapshot = engine.snapshot()  # one generation for the whole answer
-    searcher = engine.searcher(snapshot)
-    vocabulary = engine.vocabulary
-    expanded = vocabulary.expand(query)
-    query_vector = engine.embedder.embed_query(expanded)
-    timings["embed"] = (time.perf_counter() - t0) * 1000
-    k = k or settings.retrieval.k
-    # One retrieval: the statements read the top k passages, the contested scan the deeper list
-    # (both rank the same fused candidates, so the top k is the deeper list's head).
-    deep = searcher.search(
-        query, k=max(3 * k, 24), mode=mode or settings.retrieval.mode,
-        candidates=max(settings.retrieval.candidates, 3 * k), filters=filters, query_vector=query_vector,
-    )
-    hits = deep[:k]
-    timings["retrieve"] = (time.perf_counter() - t0) * 1000 - timings["embed"]
-    stats = lexical_stats(snapshot)
-    focus = stats.focus(query)
-    focus_vector = query_vector if focus == query else engine.embedder.embed_query(vocabulary.expand(focus))
-    candidates = collect(snapshot, hits)
-    score(candidates, query_vector, focus_vector, vocabulary.expand(focus), stats)
-    best = max((c.similarity for c in candidates), default=0.0)
-    unknown = unknown_terms(query, snapshot.lexical.vocab, vocabulary)
-    cfg = settings.answer
-    base = Answer(question=original, status="no_evidence", message=NO_EVIDENCE_MESSAGE, ignored_instructions=ignored,
-                  index_generation=snapshot.generation)
-    if ignored:
-        base.message += " Instructions inside the question were ignored."
-    off_topic = _off_topic(query, unknown, best, candidates, query_vector, engine)
-    base.retrieved = [h.passage.id for h in hits]
-    if not candidates or best < cfg.min_relevance or off_topic:
-        base.nearest = _nearest(sorted(hits, key=lambda h: -h.dense_score))
-        if unknown and candidates and best >= cfg.min_relevance:
-            base.message = (
-                f"The indexed sources do not cover {', '.join(repr(u) for u in unknown[:3])}; "
-                "the closest passages are listed for browsing, nothing has been inferred from them."
-            )
-        base.timings_ms = {**timings, "total": (time.perf_counter() - t0) * 1000}
-        return base
-
-    best_score = max(c.score for c in candidates)
-    cutoff = cfg.relative_cutoff * best_score
-    selected = _select(candidates, cfg.max_statements, cutoff, cfg.mmr_lambda)
-    if not selected:  # pragma: no cover - the best candidate always passes its own cutoff
-        base.nearest = _nearest(hits)
-        return base
-    timings["select"] = (time.perf_counter() - t0) * 1000 - timings["embed"] - timings["retrieve"]
-
-    ctx = _Context(query, query_vector, focus, focus_vector, snapshot, searcher, stats, filters,
-                   mode or settings.retrieval.mode, k)
-    extra_rows, flags = _contested(ctx, engine, selected, hits, deep)
-
-    hits_by_row = {h.row: h for h in hits}
-    cite = Citations(hits_by_row)
-    result = Answer(question=original, status="answered", message="", ignored_instructions=ignored,
-                    index_generation=snapshot.generation)
-    result.retrieved = list(dict.fromkeys([h.passage.id for h in hits] + [snapshot.passages[r].id for r in extra_rows]))
-    for cand in selected:
-        category = classify(cand.text, cand.passage.section, cand.passage.evidence_type, cand.passage.kind)
+def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_rows: list[int], flags: list[Flag]) -> Answer:
+    cite = Citations({h.row: h for h in ctx.hits})
+    result = Answer(question=ctx.question, status=Status.ANSWERED, message="", ignored_instructions=ctx.ignored,
+                    index_generation=ctx.snapshot.generation)
+    result.retrieved = list(dict.fromkeys([h.passage.id for h in ctx.hits] + [ctx.snapshot.passages[r].id for r in extra_rows]))
+    classifier = engine.classifier
+    for cand, category in zip(selected, classifier.classify_batch(_as_sentences(selected))):
         statement = cite.statement(cand, category)
-        (result.guideline_statements if category == "guideline" else result.research_findings).append(statement)
+        (result.guideline_statements if category == Category.GUIDELINE else result.research_findings).append(statement)
     for flag in flags:
-        positions = [cite.statement(c, classify(c.text, c.passage.section, c.passage.evidence_type, c.passage.kind), s)
-                     for c, s in flag.positions]
+        categories = classifier.classify_batch(_as_sentences([c for c, _ in flag.positions]))
+        positions = [cite.statement(c, cat, s) for (c, s), cat in zip(flag.positions, categories)]
         result.contested.append(ContestedClaim(topic=flag.topic, summary=flag.summary, positions=positions, reason=flag.reason))
-    result.citations = sorted(cite.by_row.values(), key=lambda c: c.id)
+    result.citations = cite.sorted()
     top = max(selected, key=lambda c: c.score)
     result.summary = f"{top.text} [{cite.cite(top)}]"
     n_sources = len({c.doc_id for c in result.citations})
@@ -309,11 +272,61 @@ def answer(
         f"finding(s) from {n_sources} source(s)"
         + (f"; {len(result.contested)} contested claim(s) flagged" if result.contested else "")
         + "."
-        + (" Instructions inside the question were ignored." if ignored else "")
+        + (" Instructions inside the question were ignored." if ctx.ignored else "")
     )
-    timings["contested"] = (time.perf_counter() - t0) * 1000 - sum(timings.values())
-    result.timings_ms = {**timings, "total": (time.perf_counter() - t0) * 1000}
     return result
 
 
-__all__ = ["answer", "strip_instructions"]
+def _no_evidence(ctx: _Context, engine: Engine, message: str) -> Answer:
+    hits = sorted(ctx.hits, key=lambda h: -h.dense_score)
+    return Answer(
+        question=ctx.question, status=Status.NO_EVIDENCE,
+        message=message + (" Instructions inside the question were ignored." if ctx.ignored else ""),
+        ignored_instructions=ctx.ignored, index_generation=ctx.snapshot.generation,
+        retrieved=[h.passage.id for h in ctx.hits], nearest=nearest(hits, engine.settings.selection.nearest),
+    )
+
+
+def answer(
+    question: str,
+    engine: Engine,
+    k: int | None = None,
+    filters: Filters | None = None,
+    mode: str | None = None,
+    history: list[str] | None = None,
+) -> Answer:
+    """Answer a question from the index only; see the module docstring."""
+    timer = _Timer()
+    original = question
+    question = " ".join((question or "").split())
+    if not question:
+        raise NMSAssistantError("the question is empty; ask something about neuroleptic malignant syndrome")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise NMSAssistantError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}")
+    settings = engine.settings
+    with timer.step("understand"):
+        query, ignored = strip_instructions(question)
+    snapshot = engine.snapshot()  # one generation for the whole answer
+    ctx = _Context(original, query, ignored, snapshot, engine.searcher(snapshot), engine.lexical_stats(snapshot),
+                   filters, mode or settings.retrieval.mode, k or settings.retrieval.k)
+    with timer.step("retrieve"):
+        _retrieve(ctx, engine)
+    with timer.step("score"):
+        _score(ctx, engine)
+    with timer.step("gate"):
+        refusal = _gate(ctx, engine)
+    if refusal is not None:
+        result = _no_evidence(ctx, engine, refusal)
+        result.timings_ms = timer.done()
+        return result
+    with timer.step("select"):
+        selected = _select(ctx, engine)
+    with timer.step("contest"):
+        extra_rows, flags = _contest(ctx, engine, selected)
+    with timer.step("compose"):
+        result = _compose(ctx, engine, selected, extra_rows, flags)
+    result.timings_ms = timer.done()
+    return result
+
+
+__all__ = ["MAX_QUESTION_CHARS", "answer", "strip_instructions"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,9 +14,12 @@ from index.search import Hit
 from index.store import Snapshot
 from ingest.instructions import is_instruction
 from ingest.records import Passage
+from nmsa.settings import ScoringSettings
 
 # Figure, table and box labels are titles, not statements.
 _LABEL = re.compile(r"^(?:figure|fig\.|table|box|panel) \d+\s*[:.]", re.IGNORECASE)
+MIN_STATEMENT_WORDS = 4  # shorter "sentences" are headings, labels and list stubs, not statements
+NOT_RANKED = 99  # passage rank of a sentence whose passage came from a deeper search, not the top k
 
 
 @dataclass
@@ -32,7 +34,7 @@ class Candidate:
     similarity: float = 0.0  # cosine to the full question (used for the relevance gate)
     lexical: float = 0.0
     score: float = 0.0
-    passage_rank: int = 99
+    passage_rank: int = NOT_RANKED
 
     @property
     def key(self) -> tuple[int, int]:
@@ -44,17 +46,20 @@ class Candidate:
 
 
 class LexicalStats:
-    """Document frequencies of stemmed tokens over a snapshot's passages (computed once per snapshot)."""
+    """Document frequencies of stemmed tokens over a snapshot's passages (from its BM25 index) and
+    the words too common to tell passages apart."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
-        df: Counter[str] = Counter()
-        for tokens in tokenize([p.text for p in snapshot.passages]) if snapshot.passages else []:
-            df.update(set(tokens))
+    def __init__(self, snapshot: Snapshot, weights: ScoringSettings | None = None) -> None:
+        w = weights or ScoringSettings()
         self.n = max(1, len(snapshot.passages))
-        self.df = df
-        # Terms in at least a third of all passages say nothing about which passage answers a
-        # question (in an NMS corpus: "nms", "syndrome", ...). Learned from the index, not listed.
-        self.ubiquitous = frozenset(t for t, n in df.items() if n >= self.n / 3) if self.n >= 10 else frozenset()
+        self.df = snapshot.lexical.document_frequencies()
+        # Terms in a large share of all passages say nothing about which passage answers a question
+        # (in an NMS corpus: "nms", "syndrome", ...). Learned from the index, not listed.
+        self.ubiquitous = (
+            frozenset(t for t, n in self.df.items() if n >= self.n * w.ubiquitous_fraction)
+            if self.n >= w.ubiquitous_min_passages
+            else frozenset()
+        )
 
     def focus(self, question: str) -> str:
         """The question without its ubiquitous words, or the question itself if little would be left."""
@@ -67,22 +72,16 @@ class LexicalStats:
         return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
 
 
-_STATS: dict[str, LexicalStats] = {}
-
-
-def lexical_stats(snapshot: Snapshot) -> LexicalStats:
-    key = f"{snapshot.directory}:{snapshot.generation}"
-    stats = _STATS.get(key)
-    if stats is None:
-        stats = LexicalStats(snapshot)
-        _STATS.clear()
-        _STATS[key] = stats
-    return stats
-
-
 @lru_cache(maxsize=65536)
 def sentence_tokens(text: str) -> frozenset[str]:
     return frozenset(tokenize([text])[0])
+
+
+def is_statement(text: str) -> bool:
+    """Whether a sentence may be quoted: not a label, a heading, a question or an instruction."""
+    return not (
+        len(text.split()) < MIN_STATEMENT_WORDS or text.rstrip().endswith("?") or _LABEL.match(text) or is_instruction(text)
+    )
 
 
 def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = None) -> list[Candidate]:
@@ -97,7 +96,7 @@ def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = 
         vectors = snapshot.sentence_vectors_of(row)
         for index, (a, b) in enumerate(passage.sentences):
             text = passage.text[a:b]
-            if len(text.split()) < 4 or text.rstrip().endswith("?") or _LABEL.match(text) or is_instruction(text):
+            if not is_statement(text):
                 continue
             out.append(
                 Candidate(
@@ -107,7 +106,7 @@ def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = 
                     span=(a, b),
                     passage=passage,
                     vector=vectors[index],
-                    passage_rank=ranks.get(row, 99),
+                    passage_rank=ranks.get(row, NOT_RANKED),
                 )
             )
     return out
@@ -119,20 +118,22 @@ def score(
     focus_vector: np.ndarray,
     focus_query: str,
     stats: LexicalStats,
+    weights: ScoringSettings | None = None,
 ) -> None:
     """Relevance of each sentence: cosine to the question and to its focus (the question without
-    ubiquitous words), plus IDF-weighted term overlap with the focus."""
+    ubiquitous words), plus IDF-weighted term overlap with the focus (weights: ``Settings.scoring``)."""
     if not candidates:
         return
+    w = weights or ScoringSettings()
     matrix = np.stack([c.vector for c in candidates]).astype(np.float32)
     full = matrix @ query_vector
     focus = matrix @ focus_vector
     q_tokens = set(tokenize([focus_query])[0])
-    weights = {t: stats.idf(t) for t in q_tokens}
-    total = sum(weights.values()) or 1.0
+    idf = {t: stats.idf(t) for t in q_tokens}
+    total = sum(idf.values()) or 1.0
     for c, f_full, f_focus in zip(candidates, full, focus):
         c.similarity = float(f_full)
-        c.dense = 0.4 * float(f_full) + 0.6 * float(f_focus)
+        c.dense = w.full_question_weight * float(f_full) + w.focus_weight * float(f_focus)
         overlap = sentence_tokens(c.text) & q_tokens
-        c.lexical = sum(weights[t] for t in overlap) / total
-        c.score = 0.7 * c.dense + 0.3 * c.lexical + 0.02 / c.passage_rank
+        c.lexical = sum(idf[t] for t in overlap) / total
+        c.score = w.dense_weight * c.dense + w.lexical_weight * c.lexical + w.rank_bonus / c.passage_rank

@@ -281,7 +281,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     engine = _engine(args)
     items = load_questions(Path(args.file))
     engine.warm_up()
-    report = evaluate(items, lambda q: answer(q, engine, k=args.k).to_json())
+    report = evaluate(items, lambda q, history: answer(q, engine, k=args.k, history=history).to_json())
     summary = report.summary()
     if args.json:
         _print_json(summary)

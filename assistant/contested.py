@@ -24,17 +24,17 @@ from assistant.lexicon import (
     CONTROVERSY_CUES,
     FACETS,
     FIGURE_RE,
-    NEGATIVE_STANCE,
-    POSITIVE_STANCE,
     QUANTITY_FACETS,
     QUESTION_STOPWORDS,
     TOPIC_LABELS,
     TREATMENT_QUESTION,
 )
+from assistant.records import ContestReason, Stance
+from assistant.stance import RuleStanceDetector, StanceDetector
 from index.synonyms import Vocabulary
 
-STANCE_ORDER = {"supports": 0, "disputes": 1, "uncertain": 2, "figure": 3}
-MAX_POSITIONS = 10
+STANCE_ORDER = {Stance.SUPPORTS: 0, Stance.DISPUTES: 1, Stance.UNCERTAIN: 2, Stance.FIGURE: 3}
+Position = tuple[Candidate, Stance]
 
 
 @dataclass
@@ -42,7 +42,16 @@ class Flag:
     topic: str
     summary: str
     reason: str
-    positions: list[tuple[Candidate, str]]
+    positions: list[Position]
+
+
+@dataclass(frozen=True)
+class ContestedSettings:
+    """The two numbers the scan needs (from ``Settings.selection`` and ``Settings.answer``)."""
+
+    min_relevance: float
+    position_similarity_factor: float = 0.8
+    max_positions: int = 10
 
 
 def question_facets(question: str) -> list[str]:
@@ -54,14 +63,12 @@ def question_facets(question: str) -> list[str]:
     return facets
 
 
-def stance(text: str) -> str | None:
-    if NEGATIVE_STANCE.search(text):
-        return "disputes"
-    if CONTROVERSY_CUES.search(text):
-        return "uncertain"
-    if POSITIVE_STANCE.search(text):
-        return "supports"
-    return None
+def stance(text: str) -> Stance | None:
+    """The rule-based stance of one sentence."""
+    return _RULES.stance(text)
+
+
+_RULES = RuleStanceDetector()
 
 
 def _mentions(vocabulary: Vocabulary, entity: str, text: str) -> bool:
@@ -94,31 +101,31 @@ def figures_by_facet(text: str) -> dict[str, list[str]]:
     return out
 
 
-def _summarise(positions: list[tuple[Candidate, str]]) -> str:
-    by_stance: dict[str, set[str]] = defaultdict(set)
+def _summarise(positions: list[Position]) -> str:
+    by_stance: dict[Stance, set[str]] = defaultdict(set)
     for cand, side in positions:
         by_stance[side].add(cand.doc_id)
     parts = []
     labels = {
-        "supports": ("reports benefit or use", "report benefit or use"),
-        "disputes": ("reports no benefit or doubts it", "report no benefit or doubt it"),
-        "uncertain": ("calls the evidence weak, unclear or controversial", "call the evidence weak, unclear or controversial"),
-        "figure": ("gives a figure", "give different figures"),
+        Stance.SUPPORTS: ("reports benefit or use", "report benefit or use"),
+        Stance.DISPUTES: ("reports no benefit or doubts it", "report no benefit or doubt it"),
+        Stance.UNCERTAIN: ("calls the evidence weak, unclear or controversial", "call the evidence weak, unclear or controversial"),
+        Stance.FIGURE: ("gives a figure", "give different figures"),
     }
-    for side in ("supports", "disputes", "uncertain", "figure"):
+    for side in STANCE_ORDER:
         if by_stance.get(side):
             n = len(by_stance[side])
             parts.append(f"{n} source{'s' if n > 1 else ''} {labels[side][n > 1]}")
     return "; ".join(parts) + "."
 
 
-def _diverse(positions: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
+def _diverse(positions: list[Position], limit: int) -> list[Position]:
     """Keep every (source, side) pair first, then fill up by relevance; drop repeats."""
     positions = sorted(positions, key=lambda p: (-p[0].similarity, STANCE_ORDER[p[1]]))
     seen_text: set[str] = set()
-    first: list[tuple[Candidate, str]] = []
-    rest: list[tuple[Candidate, str]] = []
-    pairs: set[tuple[str, str]] = set()
+    first: list[Position] = []
+    rest: list[Position] = []
+    pairs: set[tuple[str, Stance]] = set()
     for cand, side in positions:
         if cand.text in seen_text:
             continue
@@ -128,7 +135,7 @@ def _diverse(positions: list[tuple[Candidate, str]]) -> list[tuple[Candidate, st
             first.append((cand, side))
         else:
             rest.append((cand, side))
-    chosen = (first + rest)[:MAX_POSITIONS]
+    chosen = (first + rest)[:limit]
     return sorted(chosen, key=lambda p: (STANCE_ORDER[p[1]], -p[0].similarity))
 
 
@@ -138,27 +145,33 @@ def find_contested(
     facets: list[str],
     pool: list[Candidate],
     vocabulary: Vocabulary,
-    min_relevance: float,
+    config: ContestedSettings,
+    detector: StanceDetector | None = None,
 ) -> list[Flag]:
+    """Contested claims among ``pool``: on each intervention, then on each facet the question asks about."""
+    flags = intervention_flags(entities, pool, vocabulary, config, detector or _RULES)
+    used = {f.topic.removesuffix(" efficacy") for f in flags}
+    return flags + facet_flags(facets, entities, used, pool, vocabulary, config)
+
+
+def intervention_flags(
+    entities: list[str], pool: list[Candidate], vocabulary: Vocabulary, config: ContestedSettings,
+    detector: StanceDetector,
+) -> list[Flag]:
+    """An intervention is contested when sources take opposite stances on it or call its evidence into doubt."""
     flags: list[Flag] = []
-    used_entities: set[str] = set()
     for entity in entities:
-        positions = []
-        for cand in pool:
-            if not _mentions(vocabulary, entity, cand.text):
-                continue
-            side = stance(cand.text)
-            if side:
-                positions.append((cand, side))
-        sides = {side for _, side in positions}
+        about = [c for c in pool if _mentions(vocabulary, entity, c.text)]
+        sides = detector.stance_batch([c.text for c in about], entity)
+        positions = [(c, side) for c, side in zip(about, sides) if side is not None]
         reasons = []
-        if {"supports", "disputes"} <= sides:
-            reasons.append("opposing")
+        if {Stance.SUPPORTS, Stance.DISPUTES} <= {side for _, side in positions}:
+            reasons.append(ContestReason.OPPOSING)
         if any(CONTROVERSY_CUES.search(c.text) for c, _ in positions):
-            reasons.append("explicit")
+            reasons.append(ContestReason.EXPLICIT)
         if not reasons:
             continue
-        chosen = _diverse(positions)
+        chosen = _diverse(positions, config.max_positions)
         flags.append(
             Flag(
                 topic=f"{entity} efficacy",
@@ -167,37 +180,46 @@ def find_contested(
                 positions=chosen,
             )
         )
-        used_entities.add(entity)
+    return flags
 
+
+def facet_flags(
+    facets: list[str], entities: list[str], used_entities: set[str], pool: list[Candidate], vocabulary: Vocabulary,
+    config: ContestedSettings,
+) -> list[Flag]:
+    """A facet (incidence, mortality, mechanism ...) is contested when sources give different figures for it
+    or call the evidence on it weak, unclear or controversial."""
+    flags: list[Flag] = []
     for facet in facets:
         pattern = FACETS[facet]
-        relevant = [c for c in pool if pattern.search(c.text) and c.similarity >= min_relevance * 0.8]
-        explicit = [(c, "uncertain") for c in relevant if CONTROVERSY_CUES.search(c.text)]
+        floor = config.min_relevance * config.position_similarity_factor
+        relevant = [c for c in pool if pattern.search(c.text) and c.similarity >= floor]
+        explicit: list[Position] = [(c, Stance.UNCERTAIN) for c in relevant if CONTROVERSY_CUES.search(c.text)]
         if facet == "treatment" and entities:
             continue  # the question names the interventions; their own flags say it better
         if facet == "treatment":
             # pharmacological doubt that names no single drug already flagged
             explicit = [(c, s) for c, s in explicit if not any(_mentions(vocabulary, e, c.text) for e in used_entities)]
-        figure_positions: list[tuple[Candidate, str]] = []
+        figure_positions: list[Position] = []
         values: dict[str, set[str]] = defaultdict(set)
         if facet in QUANTITY_FACETS:
             for cand in relevant:
                 found = figures_by_facet(cand.text).get(facet)
                 if found:
-                    figure_positions.append((cand, "figure"))
+                    figure_positions.append((cand, Stance.FIGURE))
                     values[cand.doc_id].update(found)
         distinct = {v for vs in values.values() for v in vs}
         reasons = []
         if len(distinct) >= 2:
-            reasons.append("figures")
+            reasons.append(ContestReason.FIGURES)
         if explicit:
-            reasons.append("explicit")
+            reasons.append(ContestReason.EXPLICIT)
         if not reasons:
             continue
-        positions = (figure_positions if "figures" in reasons else []) + explicit
-        chosen = _diverse(positions)
+        positions = (figure_positions if ContestReason.FIGURES in reasons else []) + explicit
+        chosen = _diverse(positions, config.max_positions)
         label = TOPIC_LABELS.get(facet, facet)
-        if "figures" in reasons:
+        if ContestReason.FIGURES in reasons:
             shown = ", ".join(sorted(distinct)[:6])
             summary = f"Figures for {label} differ between or within sources ({shown}); {_summarise(chosen)}"
         else:

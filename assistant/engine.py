@@ -10,6 +10,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from assistant.candidates import LexicalStats
+from assistant.classify import Classifier, RuleClassifier
+from assistant.stance import RuleStanceDetector, StanceDetector
 from index.builder import IngestReport, Progress, compatibility_record, remove_documents, rollback_index, update_index
 from index.embedder import Embedder
 from index.search import Filters, Hit, Searcher
@@ -19,14 +22,28 @@ from nmsa.settings import Settings
 
 
 class Engine:
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+    """The model, the current index generation and what is derived from it, shared by every caller.
+
+    ``classifier`` and ``stance_detector`` are the judgments a learned model may replace: pass your
+    own (anything with ``classify_batch`` / ``stance_batch``) to the constructor."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        classifier: Classifier | None = None,
+        stance_detector: StanceDetector | None = None,
+    ) -> None:
         self.settings = settings or Settings()
         self.embedder = embedder or Embedder.from_settings(self.settings.index)
+        self.classifier: Classifier = classifier or RuleClassifier(self.settings.classifier)
+        self.stance_detector: StanceDetector = stance_detector or RuleStanceDetector()
         self.store = IndexStore(self.settings.index.dir)
         self._snapshot: Snapshot | None = None
         self._pointer: tuple[str, str] | None = None
         self._lock = threading.Lock()
         self._vocabulary: Vocabulary | None = None
+        self._stats: tuple[str, LexicalStats] | None = None
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -47,6 +64,14 @@ class Engine:
                 self._snapshot = self.store.load(expected=self.expected_record())
                 self._pointer = (self._snapshot.generation, pointer[1]) if pointer else None
             return self._snapshot
+
+    def lexical_stats(self, snapshot: Snapshot) -> LexicalStats:
+        """Document frequencies and ubiquitous words of a generation (computed once per generation)."""
+        cached = self._stats
+        if cached is None or cached[0] != snapshot.generation:
+            cached = (snapshot.generation, LexicalStats(snapshot, self.settings.scoring))
+            self._stats = cached
+        return cached[1]
 
     def searcher(self, snapshot: Snapshot | None = None) -> Searcher:
         return Searcher(snapshot or self.snapshot(), self.embedder, self.vocabulary, self.settings.retrieval.rrf_k)

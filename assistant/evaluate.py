@@ -19,6 +19,7 @@ from nmsa.errors import NMSAssistantError
 class QuestionResult:
     id: str
     kind: str
+    style: str
     passed: bool
     failures: list[str]
     citation_hit: bool | None
@@ -36,6 +37,10 @@ class EvalReport:
         for r in self.results:
             kinds[r.kind].append(r)
         per_kind = {k: {"n": len(v), "passed": sum(r.passed for r in v)} for k, v in sorted(kinds.items())}
+        styles: dict[str, list[QuestionResult]] = defaultdict(list)
+        for r in self.results:
+            styles[r.style].append(r)
+        per_style = {k: {"n": len(v), "passed": sum(r.passed for r in v)} for k, v in sorted(styles.items())}
         hits = [r.citation_hit for r in self.results if r.citation_hit is not None]
         contested = [r.contested_flagged for r in self.results if r.contested_flagged is not None]
         latencies = [r.latency_ms for r in self.results]
@@ -44,6 +49,7 @@ class EvalReport:
             "passed": sum(r.passed for r in self.results),
             "pass_rate": round(sum(r.passed for r in self.results) / max(1, len(self.results)), 4),
             "per_kind": per_kind,
+            "per_style": per_style,
             "citation_hit_rate": round(sum(hits) / len(hits), 4) if hits else None,
             "contested_recall": round(sum(contested) / len(contested), 4) if contested else None,
             "false_flags": sum(r.false_flag for r in self.results),
@@ -139,6 +145,14 @@ def score_answer(item: dict[str, Any], answer: dict[str, Any], latency_ms: float
         false_flag = any(any(t.lower() in topic for t in item["not_contested"]) for topic in topics)
         if false_flag:
             failures.append(f"not_contested {item['not_contested']} flagged")
+    if item.get("uncovered"):
+        notes = [f"{u.get('aspect', '')} {u.get('note', '')}".lower() for u in answer.get("uncovered", [])]
+        if not any(alt.lower() in note for alt in item["uncovered"] for note in notes):
+            failures.append(f"uncovered {item['uncovered']} not named")
+    if item.get("understood"):
+        understood = str(answer.get("understood_as") or "").lower()
+        if not any(alt.lower() in understood for alt in item["understood"]):
+            failures.append(f"understood {item['understood']} not in {understood!r}")
     if item.get("must_not"):
         blob = json.dumps({k: v for k, v in answer.items() if k != "question"}).lower()
         bad = [s for s in item["must_not"] if s.lower() in blob]
@@ -147,6 +161,7 @@ def score_answer(item: dict[str, Any], answer: dict[str, Any], latency_ms: float
     return QuestionResult(
         id=item["id"],
         kind=item.get("kind", "fact"),
+        style=item.get("style", "plain"),
         passed=not failures,
         failures=failures,
         citation_hit=citation_hit,
@@ -156,11 +171,15 @@ def score_answer(item: dict[str, Any], answer: dict[str, Any], latency_ms: float
     )
 
 
-def evaluate(items: Iterable[dict[str, Any]], ask: Callable[[str], dict[str, Any]]) -> EvalReport:
+Ask = Callable[[str, list[str]], dict[str, Any]]  # (question, earlier user turns of the chat) -> answer JSON
+
+
+def evaluate(items: Iterable[dict[str, Any]], ask: Ask) -> EvalReport:
+    """Ask each question (a follow-up with the turns before it) and score the answer."""
     report = EvalReport()
     for item in items:
         start = time.perf_counter()
-        result = ask(item["question"])
+        result = ask(item["question"], list(item.get("history") or []))
         latency = (time.perf_counter() - start) * 1000
         report.results.append(score_answer(item, result, latency))
     return report

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from assistant.answer import Citations
 from assistant.candidates import collect
 from assistant.classify import classify
-from assistant.contested import drug_like_terms, find_contested
+from assistant.contested import ContestedSettings, drug_like_terms, find_contested
 from assistant.lexicon import FACETS
 from assistant.records import Citation, ContestedClaim
 from index.store import Snapshot
@@ -37,7 +37,7 @@ def build_evidence_map(snapshot: Snapshot, vocabulary: Vocabulary, max_rows: int
         for term in drug_like_terms(cand.text, vocabulary):
             docs_by_term.setdefault(term, set()).add(cand.doc_id)
     entities += sorted(t for t, docs in docs_by_term.items() if len(docs) >= 2 and t not in entities)
-    flags = find_contested("", entities, list(FACETS), pool, vocabulary, min_relevance=0.0)
+    flags = find_contested("", entities, list(FACETS), pool, vocabulary, ContestedSettings(min_relevance=0.0))
     cite = Citations({})
     result = EvidenceMap(generation=snapshot.generation)
     for flag in flags:
@@ -45,6 +45,6 @@ def build_evidence_map(snapshot: Snapshot, vocabulary: Vocabulary, max_rows: int
             cite.statement(c, classify(c.text, c.passage.section, c.passage.evidence_type, c.passage.kind), s)
             for c, s in flag.positions
         ]
-        result.claims.append(ContestedClaim(flag.topic, flag.summary, positions, flag.reason))
+        result.claims.append(ContestedClaim(topic=flag.topic, summary=flag.summary, positions=positions, reason=flag.reason))
     result.citations = sorted(cite.by_row.values(), key=lambda c: c.id)
     return result

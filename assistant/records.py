@@ -1,122 +1,146 @@
-"""Typed answer records; serialised to the JSON contract (contract/answer.schema.json) at the edge."""
+"""Typed answer records. They serialise to the JSON contract, and the contract is generated from them
+(``python -m assistant.records > contract/answer.schema.json``; a test checks the file is current)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from enum import StrEnum
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_serializer
 
-@dataclass
-class Statement:
+
+class Status(StrEnum):
+    ANSWERED = "answered"
+    NO_EVIDENCE = "no_evidence"
+
+
+class Category(StrEnum):
+    """What a statement is: a recommendation, a study result, or background (never a guideline)."""
+
+    GUIDELINE = "guideline"
+    FINDING = "finding"
+    BACKGROUND = "background"
+
+
+class Stance(StrEnum):
+    """A contested position's side: benefit or use, no benefit or harm, weak or unclear evidence, a figure."""
+
+    SUPPORTS = "supports"
+    DISPUTES = "disputes"
+    UNCERTAIN = "uncertain"
+    FIGURE = "figure"
+
+
+class ContestReason(StrEnum):
+    OPPOSING = "opposing"  # sources take opposite stances
+    EXPLICIT = "explicit"  # sources call it controversial, unclear or weakly supported
+    FIGURES = "figures"  # sources give different figures for one quantity
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Statement(_Record):
     """A sentence taken verbatim from an indexed passage, with the citation numbers that support it.
 
-    ``category`` is guideline, finding or background (background statements are listed with
-    research findings and marked as such). ``stance`` is set on contested positions:
-    supports, disputes, uncertain or figure.
-    """
+    Background statements are listed with the research findings and marked as such."""
 
     text: str
-    citations: list[int]
-    category: str = "finding"
-    score: float = 0.0
-    stance: str | None = None
-    doc_id: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"text": self.text, "citations": list(self.citations), "category": self.category}
-        if self.stance:
-            data["stance"] = self.stance
-        return data
+    citations: list[int] = Field(min_length=1)
+    category: Category = Category.FINDING
+    stance: Stance | None = Field(None, description="set on contested positions")
+    score: float = Field(0.0, exclude=True)
+    doc_id: str = Field("", exclude=True)
 
 
-@dataclass
-class Citation:
+class Citation(_Record):
     """A retrieved passage, numbered; ``highlights`` are the cited sentence spans in ``text``."""
 
-    id: int
-    document: str
+    id: int = Field(description="The number statements cite, shown to users as [id].")
+    document: str = Field(description="The document's title.")
     doc_id: str
-    source: str
-    evidence_type: str
+    source: str = Field(description="The document's file, as an absolute path.")
+    evidence_type: str = Field(description="The document's kind (ingest.records.EvidenceType).")
     section: str | None
     page: int | None
-    text: str
-    score: float
+    text: str = Field(description="The full passage, as indexed.")
+    score: float = Field(description="Cosine similarity of the passage to the question.")
     passage_id: str
-    highlights: list[tuple[int, int]] = field(default_factory=list)
+    highlights: list[tuple[int, int]] = Field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "document": self.document,
-            "doc_id": self.doc_id,
-            "source": self.source,
-            "evidence_type": self.evidence_type,
-            "section": self.section,
-            "page": self.page,
-            "text": self.text,
-            "score": round(self.score, 4),
-            "passage_id": self.passage_id,
-            "highlights": [list(h) for h in self.highlights],
-        }
+    @field_serializer("score")
+    def _round(self, value: float) -> float:
+        return round(value, 4)
 
 
-@dataclass
-class ContestedClaim:
+class ContestedClaim(_Record):
     """A claim the indexed sources disagree on, or call weak or controversial."""
 
-    topic: str
-    summary: str
-    positions: list[Statement]
-    reason: str  # explicit | opposing | figures (may be combined with "+")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "topic": self.topic,
-            "summary": self.summary,
-            "reason": self.reason,
-            "positions": [p.to_json() for p in self.positions],
-        }
+    topic: str = Field(description="e.g. 'dantrolene efficacy', 'NMS incidence'")
+    summary: str = Field(description="One line: why this is flagged.")
+    reason: str = Field(description="ContestReason values joined by '+', e.g. 'opposing+explicit'")
+    positions: list[Statement] = Field(min_length=1)
 
 
-@dataclass
-class Answer:
+class Uncovered(_Record):
+    """An aspect of the question that no selected evidence addresses (the rest is answered)."""
+
+    aspect: str = Field(description="e.g. 'dose', 'children'")
+    note: str = Field(description="e.g. 'No indexed source gives a dose.'")
+
+
+class Answer(_Record):
     question: str
-    status: str  # answered | no_evidence
-    message: str
+    understood_as: str | None = Field(
+        None, description="The standalone question answered, when it differs from the question as typed (a follow-up "
+        "read with the conversation before it, or a case description read for what it asks)."
+    )
+    status: Status
+    message: str = Field(description="A short human-readable line, e.g. why no evidence was found.")
     summary: str | None = None
-    guideline_statements: list[Statement] = field(default_factory=list)
-    research_findings: list[Statement] = field(default_factory=list)
-    contested: list[ContestedClaim] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
-    nearest: list[Citation] = field(default_factory=list)
-    ignored_instructions: list[str] = field(default_factory=list)
-    retrieved: list[str] = field(default_factory=list)  # ids of every passage retrieved for this question
-    index_generation: str | None = None  # the index generation the whole answer was computed on
-    timings_ms: dict[str, float] = field(default_factory=dict)
+    guideline_statements: list[Statement] = Field(default_factory=list)
+    research_findings: list[Statement] = Field(default_factory=list)
+    contested: list[ContestedClaim] = Field(default_factory=list)
+    uncovered: list[Uncovered] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    nearest: list[Citation] = Field(default_factory=list, description="for browsing when there is no evidence")
+    ignored_instructions: list[str] = Field(default_factory=list, exclude=True)
+    retrieved: list[str] = Field(default_factory=list, description="ids of every passage retrieved for this question")
+    index_generation: str | None = Field(None, description="the index generation the whole answer was computed on")
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+    @computed_field(description="how many instruction-like sentences of the question were ignored (never echoed)")  # type: ignore[prop-decorator]
+    @property
+    def instructions_ignored(self) -> int:
+        return len(self.ignored_instructions)
+
+    @field_serializer("timings_ms")
+    def _round_timings(self, value: dict[str, float]) -> dict[str, float]:
+        return {k: round(v, 2) for k, v in value.items()}
 
     def citation(self, number: int) -> Citation:
         return next(c for c in self.citations if c.id == number)
 
+    def statements(self) -> list[Statement]:
+        """Every statement shown: guideline, research and contested positions."""
+        return self.guideline_statements + self.research_findings + [p for c in self.contested for p in c.positions]
+
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "question": self.question,
-            "status": self.status,
-            "message": self.message,
-            "guideline_statements": [s.to_json() for s in self.guideline_statements],
-            "research_findings": [s.to_json() for s in self.research_findings],
-            "contested": [c.to_json() for c in self.contested],
-            "citations": [c.to_json() for c in self.citations],
-        }
-        if self.summary:
-            data["summary"] = self.summary
-        if self.nearest:
-            data["nearest"] = [c.to_json() for c in self.nearest]
-        if self.ignored_instructions:
-            # how many instruction-like sentences were ignored (not echoed: they are not statements)
-            data["instructions_ignored"] = len(self.ignored_instructions)
-        data["retrieved"] = list(self.retrieved)
-        if self.index_generation:
-            data["index_generation"] = self.index_generation
-        data["timings_ms"] = {k: round(v, 2) for k, v in self.timings_ms.items()}
-        return data
+        return self.model_dump(mode="json")
+
+
+def answer_schema() -> dict[str, Any]:
+    """The JSON contract of ``ask --json``, generated from the records."""
+    schema = Answer.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["description"] = (
+        "What `nms-assistant ask --json QUESTION` prints: one JSON object. Every statement is a sentence taken "
+        "verbatim from an indexed passage. Generated from assistant/records.py."
+    )
+    return schema
+
+
+if __name__ == "__main__":
+    print(json.dumps(answer_schema(), indent=1, sort_keys=True))

@@ -320,7 +320,7 @@ def nms_eval(precision: str) -> dict:
         out: dict = {"precision": engine.embedder.precision}
         for name in ("dev_questions.jsonl", "own_questions.jsonl"):
             items = load_questions(ROOT / "eval" / name)
-            summary = evaluate(items, lambda q: answer(q, engine).to_json()).summary()
+            summary = evaluate(items, lambda q, h: answer(q, engine, history=h).to_json()).summary()
             top = {i["id"]: [h.passage.id for h in engine.search(i["question"], k=8)] for i in items}
             out[name] = {k: summary[k] for k in ("questions", "passed", "citation_hit_rate", "contested_recall",
                                                  "false_flags")} | {"top8": top, "failures": sorted(summary["failures"])}

@@ -36,6 +36,12 @@ class LexicalIndex:
     def load(cls, directory: Path) -> LexicalIndex:
         return cls(bm25s.BM25.load(str(directory), allow_pickle=False, mmap=False, load_corpus=False))
 
+    def document_frequencies(self) -> dict[str, int]:
+        """How many passages hold each stemmed token (read from the index, not by re-tokenising)."""
+        indptr = np.asarray(self.retriever.scores["indptr"])
+        n = len(indptr) - 1
+        return {t: int(indptr[i + 1] - indptr[i]) for t, i in (self.retriever.vocab_dict or {}).items() if t and i < n}
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(row, score) pairs, best first; rows with score 0 are left out."""
         tokens = [t for t in tokenize([query])[0] if t in self.vocab]

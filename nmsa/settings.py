@@ -132,6 +132,81 @@ class AnswerSettings(Section):
     mmr_lambda: float = Field(0.7, ge=0, le=1, description="MMR trade-off between relevance and novelty.")
 
 
+class ScoringSettings(Section):
+    """How a sentence's relevance to a question is scored (assistant/candidates.py).
+
+    Set by hand on the development set in the project's first version and kept since; each is
+    checked by the evaluation sets (bench/eval_sets.py)."""
+
+    full_question_weight: float = Field(0.4, ge=0, le=1, description="Weight of the cosine to the whole question.")
+    focus_weight: float = Field(
+        0.6, ge=0, le=1, description="Weight of the cosine to the question's focus (without words found in a third "
+        "of all passages), which separates sentences better than the whole question does."
+    )
+    dense_weight: float = Field(0.7, ge=0, le=1, description="Weight of semantic similarity (the blend above).")
+    lexical_weight: float = Field(
+        0.3, ge=0, le=1, description="Weight of IDF-weighted term overlap, which rewards the question's rare words "
+        "(drug names, figures) that embeddings blur."
+    )
+    rank_bonus: float = Field(
+        0.02, ge=0, le=1, description="Added as rank_bonus / passage rank: breaks near-ties in favour of the "
+        "passages retrieval ranked first."
+    )
+    ubiquitous_fraction: float = Field(
+        1 / 3, gt=0, le=1, description="A word in at least this share of passages says nothing about which passage "
+        "answers (in this corpus: 'NMS', 'syndrome'); it is left out of the question's focus."
+    )
+    ubiquitous_min_passages: int = Field(
+        10, ge=1, description="Below this many passages no word counts as ubiquitous (too little to learn from)."
+    )
+
+
+class SelectionSettings(Section):
+    """Which sentences become statements, and how deep the contested-claim scan looks (assistant/answer.py)."""
+
+    pool_size: int = Field(60, ge=1, le=1000, description="Best-scored sentences that selection considers.")
+    max_redundancy: float = Field(
+        0.93, ge=0, le=1, description="A sentence this similar to one already selected is a repeat and is skipped."
+    )
+    source_repeat_penalty: float = Field(
+        0.04, ge=0, le=1, description="Subtracted per statement already taken from the same document, so an "
+        "answer draws on several sources when they are about as relevant."
+    )
+    deep_factor: int = Field(
+        3, ge=1, le=20, description="The contested-claim scan reads this many times k passages (every source taking "
+        "a position should be seen, not only the top k)."
+    )
+    deep_min: int = Field(24, ge=1, le=1000, description="...and at least this many passages.")
+    entity_rows: int = Field(
+        30, ge=0, le=1000, description="Passages added to the scan per intervention, by a lexical search for it."
+    )
+    position_similarity_factor: float = Field(
+        0.8, ge=0, le=1, description="A facet's position must reach this fraction of min_relevance in similarity "
+        "to the question (keeps far-off sentences that share a word out of the contested box)."
+    )
+    max_positions: int = Field(10, ge=1, le=100, description="Most positions shown for one contested claim.")
+    nearest: int = Field(3, ge=0, le=20, description="Passages offered for browsing when there is no evidence.")
+    off_topic_top: int = Field(
+        5, ge=1, le=50, description="Sentences whose mean similarity the unknown-word test compares."
+    )
+
+
+class ClassifierSettings(Section):
+    """Weights of the rule-based classifier's cues (assistant/classify.py); set on the 44 hand-labelled
+    sentences in tests/data/labelled_sentences.jsonl in the first version."""
+
+    imperative: float = Field(2.0, ge=0, description="A sentence that starts with a management verb (stop, give, cool).")
+    management_item: float = Field(1.0, ge=0, description="A short list item naming a management step.")
+    management_item_max_words: int = Field(16, ge=1, description="Longest list item read as a management step.")
+    figure: float = Field(1.0, ge=0, description="A figure (a percentage, 'n of m', a rate) marks a finding.")
+    doubt: float = Field(1.0, ge=0, description="A hedge or controversy cue marks a finding about the evidence.")
+    strong_section: float = Field(2.0, ge=0, description="A section named for guidelines or for research/results.")
+    weak_section: float = Field(0.5, ge=0, description="A section about management, or about limitations/analysis.")
+    guideline_document: float = Field(0.5, ge=0, description="A statement from a guideline document.")
+    research_document: float = Field(1.0, ge=0, description="A statement from a study, case report or hypothesis paper.")
+    min_cue: float = Field(1.0, ge=0, description="Below this, a sentence with no cue is background.")
+
+
 class UISettings(Section):
     port: int = Field(8501, ge=1, le=65_535, description="Port of the Streamlit app.")
     maintainer_token: SecretStr | None = Field(
@@ -155,6 +230,9 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+    selection: SelectionSettings = Field(default_factory=SelectionSettings)
+    classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
     ui: UISettings = Field(default_factory=UISettings)
 
     @model_validator(mode="before")

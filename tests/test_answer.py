@@ -203,7 +203,7 @@ def test_instructions_inside_documents_are_never_statements(tmp_path, embedder, 
 
 def _report(engine: Engine, name: str):
     items = load_questions(ROOT / "eval" / name)
-    return evaluate(items, lambda q: answer(q, engine).to_json()).summary()
+    return evaluate(items, lambda q, history: answer(q, engine, history=history).to_json()).summary()
 
 
 @pytest.mark.slow

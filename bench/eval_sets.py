@@ -1,0 +1,140 @@
+"""Every question set, on the index it is meant for, with per-kind and per-style figures.
+
+    python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
+
+Two indexes are built (incrementally, under .eval/): ``corpus`` (corpus/) and ``literature``
+(corpus/ plus eval/literature/, where four documents are journal-style PDFs made by
+eval/make_pdfs.py). Sets: dev and own (corpus index), clinician.* (corpus index), literature.*
+(literature index); the dev and own sets are also scored on the literature index. ``--split
+calibration`` scores only what may be looked at while tuning. ``--dump DIR`` writes every answer's
+JSON (to compare two versions of the code without reading the held-out answers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from nmsa.settings import load_settings, project_root
+
+ROOT = project_root()
+EVAL = ROOT / "eval"
+WORK = ROOT / ".eval"
+RESULTS = ROOT / "bench" / "results"
+
+SETS = [
+    # (name, file, index)
+    ("dev", "dev_questions.jsonl", "corpus"),
+    ("own", "own_questions.jsonl", "corpus"),
+    ("clinician.calibration", "clinician.calibration.jsonl", "corpus"),
+    ("clinician.heldout", "clinician.heldout.jsonl", "corpus"),
+    ("literature.calibration", "literature.calibration.jsonl", "literature"),
+    ("literature.heldout", "literature.heldout.jsonl", "literature"),
+    ("dev on literature index", "dev_questions.jsonl", "literature"),
+    ("own on literature index", "own_questions.jsonl", "literature"),
+]
+
+
+def engines() -> dict[str, Any]:
+    from assistant.engine import Engine
+    from index.embedder import Embedder
+
+    settings = load_settings()
+    embedder = Embedder.from_settings(settings.index)
+    built = {}
+    for name, paths in (("corpus", [settings.corpus_dir]), ("literature", [settings.corpus_dir, EVAL / "literature"])):
+        engine = Engine(settings.override(index__dir=WORK / f"{name}-index"), embedder)
+        report = engine.ingest(paths)
+        if report.rejected:
+            raise SystemExit(f"{name} index: rejected {[(r.path, r.reason) for r in report.rejected]}")
+        engine.warm_up()
+        built[name] = engine
+    return built
+
+
+def run(split: str = "all", dump: Path | None = None) -> list[dict[str, Any]]:
+    from assistant.answer import answer
+    from assistant.evaluate import evaluate, load_questions
+
+    built = engines()
+    rows = []
+    for name, file, index in SETS:
+        if split != "all" and split not in ("calibration", "heldout"):
+            raise SystemExit("--split is calibration, heldout or all")
+        if split == "calibration" and "heldout" in name:
+            continue
+        if split == "heldout" and "heldout" not in name and name not in ("dev", "own"):
+            continue
+        items = load_questions(EVAL / file)
+        engine = built[index]
+        answers: dict[str, Any] = {}
+
+        def ask(question: str, history: list[str], engine=engine, answers=answers) -> dict[str, Any]:
+            data = answer(question, engine, history=history).to_json()
+            answers[question + "\x00" + "\x00".join(history)] = data
+            return data
+
+        summary = evaluate(items, ask).summary()
+        summary["set"], summary["index"] = name, index
+        rows.append(summary)
+        if dump is not None:
+            dump.mkdir(parents=True, exist_ok=True)
+            with (dump / f"{name.replace(' ', '_')}.jsonl").open("w") as fh:
+                for item in items:
+                    data = answers[item["question"] + "\x00" + "\x00".join(item.get("history") or [])]
+                    data = {k: v for k, v in data.items() if k not in ("timings_ms", "index_generation")}
+                    fh.write(json.dumps({"id": item["id"], "answer": data}, sort_keys=True) + "\n")
+    return rows
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    lines = ["| set | index | passed | per kind | per style | citation hits | contested recall | false flags | median ms |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        kinds = ", ".join(f"{k} {v['passed']}/{v['n']}" for k, v in r["per_kind"].items())
+        styles = ", ".join(f"{k} {v['passed']}/{v['n']}" for k, v in r["per_style"].items())
+        lines.append(
+            f"| {r['set']} | {r['index']} | {r['passed']}/{r['questions']} ({100 * r['pass_rate']:.0f}%) | {kinds} | "
+            f"{styles} | {r['citation_hit_rate']} | {r['contested_recall']} | {r['false_flags']} | {r['median_latency_ms']} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", default="all")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--dump", type=Path)
+    parser.add_argument("--failures", action="store_true", help="list failures (calibration sets only)")
+    parser.add_argument("--quiet", action="store_true", help="print and write no figures (with --dump: compare answers only)")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    rows = run(args.split, args.dump)
+    if args.quiet:
+        print(f"{len(rows)} sets answered in {time.perf_counter() - started:.0f} s")
+        return
+    if args.json:
+        print(json.dumps(rows))
+        return
+    print(table(rows))
+    if args.failures:
+        for r in rows:
+            if "heldout" in r["set"]:
+                continue  # never shown: the held-out halves are reported, not read
+            for qid, fails in r["failures"].items():
+                print(f"  {r['set']}: FAIL {qid}: {'; '.join(fails)}")
+    latencies = [r["median_latency_ms"] for r in rows if r["median_latency_ms"]]
+    print(f"\n{len(rows)} sets in {time.perf_counter() - started:.0f} s; median of medians "
+          f"{statistics.median(latencies) if latencies else '-'} ms")
+    if args.split == "all":
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "eval.md").write_text(table(rows) + "\n")
+        (RESULTS / "eval.json").write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
