@@ -54,6 +54,7 @@ CHROME_PATTERNS = re.compile(
 )
 LETTER_SPACED = re.compile(r"(?<![\w.])(?:[A-Z] ){3,}[A-Z]?\b")
 FLOAT_SECTION = re.compile(r"^(?:table|figure|fig\.?|box|scheme|chart|supplementary (?:table|figure))\s*S?\d+", re.I)
+SUSPENDED_HYPHEN_WORDS = frozenset({"and", "or", "to", "nor", "vs", "versus"})
 _HYPHEN_BREAK = re.compile(r"\b([^\W\d_]{2,}) ?- ([^\W\d_]{2,})\b|\b([^\W\d_]{2,}) -([^\W\d_]{2,})\b")
 
 
@@ -96,6 +97,8 @@ def broken_hyphens(text: str, vocabulary: set[str]) -> list[str]:
     found = []
     for m in _HYPHEN_BREAK.finditer(text):
         a, b = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if b.lower() in SUSPENDED_HYPHEN_WORDS:  # "hypo- and hyperactive", "pre- or post-operative"
+            continue
         if (a + b).lower() in vocabulary and f"{a}-{b}".lower() not in vocabulary:
             found.append(m.group(0))
     return found
@@ -131,15 +134,43 @@ def is_bogus_section(title: str | None, chrome_lines: Iterable[str] = ()) -> boo
     return any(len(letters(c)) >= 8 and letters(c) == skeleton for c in chrome_lines)
 
 
-def float_swallows(section: str | None, kind: str, index_in_section: int) -> bool:
-    """Body text filed under a Table/Figure section: a float label heading prose, or a caption that
-    runs on past two passages."""
+CAPTION_REACH_LETTERS = 2500  # about 400 words: longer than journals let a caption run (BMC/PLOS ~300-350 words)
+_FLOAT_LABEL = re.compile(r"(?:figure|fig\.?|table|scheme|box)\s*s?\d+", re.I)
+
+
+def float_swallows(section: str | None, kind: str, text: str = "", page_texts: Sequence[str] = ()) -> bool:
+    """Body text filed under a Table/Figure section: a float label heading prose, or a caption
+    passage whose text stands (in pdftotext) farther from any float label than a caption runs."""
     last = (section or "").split(" › ")[-1]
     if not FLOAT_SECTION.match(last):
         return False
     if kind not in ("table", "caption"):
         return True
-    return kind == "caption" and index_in_section >= 2
+    if kind != "caption" or not page_texts:
+        return False
+    probe = letters(text)[:40]
+    for page in page_texts:
+        skeleton_positions = _letter_index(page)
+        flat = "".join(ch for ch, _ in skeleton_positions)
+        at = flat.find(probe) if len(probe) >= 20 else -1
+        if at < 0:
+            continue
+        raw_at = skeleton_positions[at][1]
+        labels = [m.start() for m in _FLOAT_LABEL.finditer(page) if m.start() <= raw_at]
+        if not labels:
+            return True
+        between = len(letters(page[labels[-1] : raw_at]))
+        return between > CAPTION_REACH_LETTERS
+    return False
+
+
+def _letter_index(text: str) -> list[tuple[str, int]]:
+    out = []
+    for i, ch in enumerate(text):
+        folded = letters(ch)
+        for c in folded:
+            out.append((c, i))
+    return out
 
 
 def page_verdict(text: str, claimed: int | None, page_letters: Sequence[str]) -> str:
@@ -154,6 +185,32 @@ def page_verdict(text: str, claimed: int | None, page_letters: Sequence[str]) ->
     if not found:
         return "unverifiable"
     return "right" if claimed in found else "wrong"
+
+
+def body_shingles(pages: Sequence[str], size: int = 5) -> set[str]:
+    """Word 5-grams of pdftotext's body lines (six words or more) up to the reference list."""
+    shingles: set[str] = set()
+    for page in pages:
+        for line in page.split("\n"):
+            if re.match(r"^\s*(?:\d+\.?\s*)?(references|bibliography|literature cited)\s*$", line, re.I):
+                return shingles
+            words = re.findall(r"[a-z]+", letters_spaced(line))
+            if len(words) >= 6:
+                shingles.update(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+    return shingles
+
+
+def kept_share(shingles: set[str], passages_text: str, size: int = 5) -> float:
+    """Share of pdftotext's body shingles found in the passages: text that ingestion kept."""
+    words = re.findall(r"[a-z]+", letters_spaced(passages_text))
+    have = {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+    return len(shingles & have) / len(shingles) if shingles else 1.0
+
+
+def letters_spaced(text: str) -> str:
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text)).lower()
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
+    return "".join(ch if (ch.isalpha() and ch.isascii()) else " " for ch in text)
 
 
 def norm_heading(text: str) -> str:
@@ -238,16 +295,17 @@ class DocResult:
     pages_right: int = 0
     pages_checked: int = 0
     metadata: dict[str, bool] = field(default_factory=dict)
+    kept: float = 0.0
     rejected: str | None = None
     examples: list[tuple[str, str]] = field(default_factory=list)
 
 
-def passage_defects(passage, index_in_section: int, chrome: list[str], vocab: set[str]) -> list[str]:  # noqa: ANN001
+def passage_defects(passage, chrome: list[str], vocab: set[str], page_texts: Sequence[str] = ()) -> list[str]:  # noqa: ANN001
     text = passage.text
     found = []
     if passage.kind != "table" and is_reference_entry(text):
         found.append("reference")
-    if float_swallows(passage.section, passage.kind, index_in_section):
+    if float_swallows(passage.section, passage.kind, text, page_texts):
         found.append("float")
     if passage.kind != "table" and chrome_hits(text, chrome):
         found.append("chrome")
@@ -306,11 +364,8 @@ def measure_document(path: Path, truth: dict, count_tokens) -> DocResult:  # noq
     chrome = recurring_chrome(pages)
     vocab = vocabulary(pages)
     page_letters = [letters(p) for p in pages]
-    seen_in_section: Counter[str | None] = Counter()
     for p in doc.passages:
-        index = seen_in_section[p.section]
-        seen_in_section[p.section] += 1
-        found = passage_defects(p, index, chrome, vocab)
+        found = passage_defects(p, chrome, vocab, pages)
         result.passages += 1
         if not found:
             result.clean += 1
@@ -322,7 +377,9 @@ def measure_document(path: Path, truth: dict, count_tokens) -> DocResult:  # noq
             if verdict != "unverifiable":
                 result.pages_checked += 1
                 result.pages_right += verdict == "right"
-    sections = {norm_heading(s.split(" › ")[-1]) for s in (sec.title for sec in doc.clean.sections) if s}
+    if pages:
+        result.kept = kept_share(body_shingles(pages), "\n".join(p.text for p in doc.passages))
+    sections = {norm_heading(part) for sec in doc.clean.sections if sec.title for part in sec.title.split(" › ")}
     for _key, printed in truth.get("headings", {}).items():
         result.headings_total += 1
         if norm_heading(printed) in sections:
@@ -383,18 +440,19 @@ def summary_row(label: str, results: list[DocResult]) -> str:
     meta_cell = ", ".join(f"{k} {meta[k]}/{meta_total[k]}" for k in ("authors", "journal", "year", "doi") if meta_total[k])
     pages = sum(r.pages for r in done)
     seconds = sum(r.seconds for r in done)
+    kept = sum(r.kept for r in done) / len(done) if done else 0.0
     return (
         f"| {label} | {len(done)}/{len(results)} | {passages} | {_pct(clean, passages)} | {_pct(refs, passages)} "
         f"| {h_found}/{h_total} ({_pct(h_found, h_total)}) | {titles}/{len(done)} | {typed}/{len(printed)} "
-        f"| {evidence}/{len(done)} | {_pct(p_right, p_checked)} ({p_checked}) | {meta_cell} "
+        f"| {evidence}/{len(done)} | {_pct(p_right, p_checked)} ({p_checked}) | {100 * kept:.0f}% | {meta_cell} "
         f"| {1000 * seconds / pages if pages else 0:.0f} |"
     )
 
 
 HEADER = (
     "| PDFs | parsed | passages | free of defects | reference entries | standard headings | titles right "
-    "| printed type -> evidence type | evidence type right | page numbers right (checked) | metadata "
-    "| parse ms/page |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "| printed type -> evidence type | evidence type right | page numbers right (checked) | body text kept | metadata "
+    "| parse ms/page |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -436,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(measure_document(path, t, count_tokens))
     if args.details:
         for r in results:
-            print(f"{r.name}: title={r.title!r} evidence={r.evidence_type} missing headings={r.missing_headings}")
+            print(f"{r.name}: title={r.title!r} evidence={r.evidence_type} missing headings={r.missing_headings} kept={r.kept:.2f} metadata={r.metadata}")
             for kind, example in r.examples:
                 print(f"- {kind}: {example}")
         return 0

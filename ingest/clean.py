@@ -12,15 +12,20 @@ whose offsets everything downstream refers to. What it does:
 * lifts floats (key-point panels, boxes, figure captions, tables) out of the sentence they
   interrupt and keeps them as sections of their own; flattened tables become ``table``
   sections that are never glued to prose.
+
+Text is normalised first (``ingest.normalize.normalize_text``: NFKC, so ligatures such as ``ﬁ``
+become ``fi``; control and invisible characters removed) and leaked glyph names are dropped.
+PDFs do not come through ``clean_pages``: their layout is analysed first (``ingest.layout``) and
+``clean_article`` assembles the blocks it keeps.
 """
 
 from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from dataclasses import dataclass, field
 
+from ingest.layout import Article, split_paragraphs, table_rows
 from ingest.lexicon import (
     BACK_MATTER_HEADINGS,
     BOILERPLATE_RE,
@@ -31,16 +36,21 @@ from ingest.lexicon import (
     INLINE_NOISE_RE,
     NUMBER_BEFORE_PERIOD_WORDS,
 )
+from ingest.normalize import normalize_text
+from ingest.pdf_chars import TextLine
 from ingest.records import CleanDocument, Section
 
 Line = tuple[str, int | None]  # (text, page)
 
 _ENDS_SENTENCE = re.compile(r"[.!?:][\"'”’)\]]*(\d{1,3}([,–-]\d{1,3})*)?$")
-_WORD = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]")
+_WORD = re.compile(r"[^\W\d_][^\W\d_\-]*(?:-[^\W\d_]+)*")
 _CITE_AFTER_PERIOD = re.compile(r"(?<=[a-z\)])\.(\d{1,3}(?:[,–-]\d{1,3})*)(?=\s|$)")
 _CITE_AFTER_COMMA = re.compile(r"(?<=[a-z]),(\d{1,3}(?:[,–-]\d{1,3})*)(?=\s|$)")
 _CITE_AFTER_WORD = re.compile(r"\b([a-z]{4,})(\d{1,2}(?:,\d{1,2})*)(?=[\s,.;:)]|$)")
 _WEB_CITE = re.compile(r"(?<=[A-Za-z\)]) (\d{1,2}(?:, ?\d{1,2})*)(?=\.(?:\s|$))")
+_HYPHEN_CHARS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+# Glyph names that some PDF producers leak into the text layer (``/H20841``, ``/uni00A0``, ``(cid:12)``).
+GLYPH_NAME_RE = re.compile(r"/(?:[A-Z]\d{4,}|uni[0-9A-Fa-f]{4,6}|g\d{2,5})\b|\(cid:\d+\)")
 _FLOAT_TITLE = re.compile(r"^((?:figure|fig\.|table|box|panel) \d+|key points)", re.I)
 
 
@@ -52,12 +62,13 @@ class _Block:
 
 
 def normalise(text: str) -> str:
-    """Unicode NFC, unified line ends and spaces, no soft hyphens or zero-width characters."""
-    text = unicodedata.normalize("NFC", text)
+    """NFKC (ligatures ``ﬁ`` -> ``fi``), no control, invisible or soft-hyphen characters
+    (``ingest.normalize.normalize_text``), leaked glyph names removed, unified line ends and spaces."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    text = normalize_text(text).replace("\f", "\n")
+    text = GLYPH_NAME_RE.sub("", text)
     text = re.sub(r"[\u00a0\u2009\u202f\t]", " ", text)
-    return text
+    return text.translate(_HYPHEN_CHARS)
 
 
 def is_wrapped(lines: list[str]) -> bool:
@@ -80,10 +91,13 @@ def document_vocabulary(text: str) -> tuple[set[str], set[str]]:
 
 def join_hyphenated(left: str, right: str, plain: set[str], hyphenated: set[str]) -> str:
     """Join a word broken at a line end: ``esti-``/``mated`` -> ``estimated``; keep real hyphens."""
-    lw = re.search(r"([A-Za-z]+)-$", left)
-    rw = re.match(r"([A-Za-z]+)", right)
+    lw = re.search(r"([^\W\d_]+) ?-$", left)
+    rw = re.match(r"([^\W\d_]+)", right)
     if not lw or not rw:
         return left + right
+    if left.endswith(" -"):  # "glu -" + "cose": a space before the hyphen; join only a known word
+        joined = (lw.group(1) + rw.group(1)).lower()
+        return left[:-2] + right if joined in plain else left + " " + right
     a, b = lw.group(1), rw.group(1)
     joined, dashed = (a + b).lower(), f"{a}-{b}".lower()
     if right[:1].isupper() or dashed in hyphenated:
@@ -147,7 +161,7 @@ def _append(block: _Block, text: str, page: int | None, plain: set[str], hyph: s
         return
     if block.pieces:
         prev, prev_page = block.pieces[-1]
-        if re.search(r"[A-Za-z]-$", prev) and text[:1].isalpha():
+        if re.search(r"[^\W\d_] ?-$", prev) and text[:1].isalpha():
             block.pieces[-1] = (join_hyphenated(prev, text, plain, hyph), prev_page)
             return
     block.pieces.append((text, page))
@@ -344,7 +358,7 @@ def clean_text(text: str) -> CleanDocument:
     return clean_pages([text])
 
 
-def _assemble(blocks: list[_Block]) -> CleanDocument:
+def _assemble(blocks: list[_Block], nest_headings: bool = True) -> CleanDocument:
     out: list[str] = []
     pos = 0
     sections: list[Section] = []
@@ -377,6 +391,10 @@ def _assemble(blocks: list[_Block]) -> CleanDocument:
     for index, block in enumerate(blocks):
         if block.kind == "heading":
             close_section()
+            if not nest_headings:  # the title is the full path already (PDF layout analysis)
+                heading = body_heading = block.title
+                write((block.title or "").split(" › ")[-1], block.pieces[0][1] if block.pieces else None)
+                continue
             title = _unglue(block.title or "")
             nxt = blocks[index + 1] if index + 1 < len(blocks) else None
             if nxt is not None and nxt.kind == "heading" and index > 0:
@@ -454,3 +472,105 @@ def _paragraphs_of(block: _Block) -> list[tuple[str, int | None]]:
             current.append((text.strip(), page))
     close()
     return paras
+
+
+# --- PDFs: from layout analysis (ingest.layout) ---------------------------------------------------
+
+
+def clean_article(article: Article) -> CleanDocument:
+    """The cleaned text of a PDF article from its layout blocks.
+
+    Paragraphs are joined across column and page breaks while a sentence runs on; a caption or
+    table met inside an unfinished paragraph is placed after it; line-end hyphens are undone with
+    the document's own vocabulary; headings nest (``Results › Patient characteristics``)."""
+    all_lines = [line.text for b in article.blocks for line in b.lines]
+    plain, hyph = document_vocabulary("\n".join(all_lines))
+    out: list[_Block] = []
+    pending_floats: list[_Block] = []
+    path: list[str] = []
+    open_para: _Block | None = None
+    last_line: TextLine | None = None
+
+    def close_paragraph() -> None:
+        nonlocal open_para
+        open_para = None
+        out.extend(pending_floats)
+        pending_floats.clear()
+
+    for block in article.blocks:
+        if block.kind == "heading":
+            close_paragraph()
+            title = block.title or block.text
+            if block.level <= 1 or not path:
+                path = [title]
+            else:
+                path = path[:1] + [title]
+            out.append(_Block(kind="heading", title=" › ".join(path), pieces=[(title, block.page)]))
+            last_line = None
+            continue
+        if block.kind in ("caption", "table"):
+            if block.kind == "caption":
+                pieces = _join_lines(block.lines, plain, hyph)
+                text = " ".join(t for t, _ in pieces)
+                float_block = _Block(kind="caption", title=block.title, pieces=[(text, block.page)])
+            else:
+                float_block = _Block(kind="table", title=block.title, pieces=[(row, block.page) for row in table_rows(block)])
+            if open_para is not None:
+                pending_floats.append(float_block)
+            else:
+                out.append(float_block)
+            continue
+        paragraphs = split_paragraphs(block, 0.0)
+        for k, lines in enumerate(paragraphs):
+            first = lines[0]
+            continues = (
+                k == 0
+                and open_para is not None
+                and last_line is not None
+                and _runs_on(last_line, first)
+                and not BULLET_RE.match(first.text)
+            )
+            if continues:
+                assert open_para is not None
+                for text, page in _join_lines(lines, plain, hyph):
+                    _append(open_para, text, page, plain, hyph)
+            else:
+                close_paragraph()
+                kind = "list" if BULLET_RE.match(first.text) else "text"
+                pieces = _join_lines(lines, plain, hyph)
+                if kind == "list":
+                    pieces[0] = (BULLET_RE.sub("", pieces[0][0]), pieces[0][1])
+                open_para = _Block(kind=kind, pieces=pieces)
+                out.append(open_para)
+            last_line = lines[-1]
+            if _ends_sentence(last_line.text):
+                close_paragraph()
+                open_para = None
+    close_paragraph()
+    return _assemble([b for b in out if b.kind == "heading" or b.pieces], nest_headings=False)
+
+
+def _runs_on(prev: TextLine, line: TextLine) -> bool:
+    """Does ``line`` continue the sentence that ``prev`` left unfinished (across a column or page)?"""
+    if _ends_sentence(prev.text):
+        return False
+    return prev.text.endswith("-") or line.text[:1].islower() or line.text[:1] in ",;)(" or line.page != prev.page or line.top < prev.top
+
+
+def _join_lines(lines: list[TextLine], plain: set[str], hyph: set[str]) -> list[Line]:
+    """Lines of one paragraph joined, one piece per page, line-end hyphens undone."""
+    pieces: list[Line] = []
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        if pieces:
+            prev, page = pieces[-1]
+            if re.search(r"[^\W\d_] ?-$", prev) and text[:1].isalpha():
+                pieces[-1] = (join_hyphenated(prev, text, plain, hyph), page)
+                continue
+            if page == line.page:
+                pieces[-1] = (f"{prev} {text}", page)
+                continue
+        pieces.append((text, line.page))
+    return pieces

@@ -78,3 +78,153 @@ ABBREVIATIONS = frozenset(
     "e.g i.e etc vs al dr mr mrs ms prof fig figs no nos approx cf st jr inc ed eds vol pp ca "
     "resp max min mg kg ml dl mmol iv im po sc".split()
 )
+
+# --- Journal articles (PDF layout analysis, ingest/layout.py and ingest/metadata.py) ---------------
+# Patterns for the parts of a typeset article that are not its body. Collected from the layouts of
+# the major biomedical publishers (BMC/Springer Nature, Elsevier, Wiley, OUP, MDPI, Cambridge,
+# Ivyspring, PMLR) as seen on their article PDFs; each matches a kind of line, never a topic.
+
+# The standard headings of a research article (IMRaD, ICMJE "Preparing a manuscript"; structured
+# abstracts per NLM's list of structured-abstract labels), numbered or not.
+STANDARD_HEADING_RE = re.compile(
+    r"^(?:(?:\d{1,2}|[IVX]{1,4})\.?\s+)?(abstract|summary|simple summary|background|introduction|"
+    r"(?:materials?|patients|subjects|participants)?\s*(?:and|&)?\s*methods?|methodology|"
+    r"(?:proposed|experimental) methods?|results?(?: and discussion)?|discussion|conclusions?(?: and [\w ]{3,40})?|"
+    r"concluding remarks|limitations|case (?:report|presentation|description)s?|references|bibliography)$",
+    re.I,
+)
+
+# Headings that open a reference list (everything under them is bibliography).
+REFERENCE_HEADING_RE = re.compile(r"^(?:\d{1,2}\.?\s+)?(references?(?: cited)?|bibliography|literature cited|works cited|cited literature)$", re.I)
+
+# Back matter whose sections are dropped (declarations required by journals, ICMJE and COPE):
+# they carry no findings. Up to the next heading that is not back matter.
+BACK_MATTER_SECTION_RE = re.compile(
+    r"^(?:\d{1,2}\.?\s+)?(acknowledge?ments?|funding(?: information| sources?)?|financial (?:support|disclosure)|"
+    r"(?:declaration|conflicts?) of (?:competing )?interests?|competing interests?|conflicts? of interest|disclosures?|"
+    r"author(?:s'|s’|s)? contributions?|contributors|authors' information|author information|author details|"
+    r"declarations|ethics(?: approval)?(?: and consent to participate)?|ethical (?:approval|statement)|"
+    r"consent (?:for|to) publication|informed consent statement|institutional review board statement|"
+    r"data availability(?: statement)?|availability of data(?: and materials)?|code availability|"
+    r"supplementary (?:material|information|data)s?|additional files?|electronic supplementary material|"
+    r"abbreviations|publisher'?s note|open access|notes|endnotes|footnotes|supporting information|graphical abstract|"
+    r"peer review information|review history|additional information|cite this article as)$",
+    re.I,
+)
+
+# Float labels that open a figure or table caption ("Figure 2.", "Fig. 3:", "Table 1 |", "Table S2").
+CAPTION_RE = re.compile(r"^(figure|fig\.?|table|scheme|chart|box|supplementary (?:figure|table))\s*(S?\d{1,3}[A-Za-z]?)\b\s*[.:|]?", re.I)
+
+# Page chrome: lines that are never body text wherever they stand (download stamps, licences,
+# page labels, DOIs and journal citation lines, publisher banners).
+CHROME_LINE_RE = re.compile(
+    r"^(?:downloaded from\b.*|.*\bby guest on\b.*|page \d+ of \d+|\d{1,4}|\(?\d{1,4}\)?\s*of\s*\d{1,4}|"
+    r"(?:https?://)?(?:dx\.)?doi\.org/\S+|doi:?\s*10\.\d{4,}/\S+|https?://\S+|www\.\S+|"
+    r".*\ball rights reserved\b.*|open access|.*\bthis (?:is an open access|article is (?:licensed|distributed|an open access))\b.*|"
+    r"vol\.?\s*\d+.*|.*\bisbn\b.*|.*\bissn\b.*|\S+@\S+)$",
+    re.I,
+)
+
+# Front matter that is not body text: correspondence, dates, editors, licences, citation boxes,
+# keywords (kept as metadata), the "full list of author information" pointer.
+FRONT_MATTER_RE = re.compile(
+    r"^(?:\*?\s*correspond(?:ence|ing authors?)\b.*|.*\bto whom correspondence\b.*|.*\bcorrespondence (?:should|may)\b.*|"
+    r"e-?mail:?.*|tel\.?:?.*|fax:?.*|received:?\s.*|accepted:?\s.*|published(?: online)?:?\s.*|revised:?\s.*|"
+    r"(?:advance access )?publication date:?.*|editorial decision:?.*|academic editors?:?.*|edited by\b.*|handling editor.*|"
+    r"citation:.*|copyright:?.*|©.*|\(c\)\s*\d{4}.*|.*\blicensee\b.*|publisher[’']?s note:?.*|"
+    r"keywords?:.*|key ?words:.*|full list of author information.*|.*\bcreative\s*commons\b.*|"
+    r"this article is part of.*|article history:?.*|available online.*|"
+    r"how to cite.*|cite this article:?.*|to cite this article:?.*)$",
+    re.I,
+)
+
+# Words that make a front-matter block an affiliation (institution words of address lines).
+AFFILIATION_RE = re.compile(
+    r"\b(?:department|dept\.|university|universit[àäé]|institut[eo]?|centre|center|hospital|school of|faculty|"
+    r"laborator(?:y|ies)|college|clinic|division of|unit of|research (?:centre|center|institute)|academy|"
+    r"ministry of|foundation)\b",
+    re.I,
+)
+
+# Article types printed on the first page (a banner or a line of its own), mapped to the evidence
+# type. From the publication types of PubMed (https://pubmed.ncbi.nlm.nih.gov/help/#publication-types)
+# and the article-type banners publishers print ("RESEARCH ARTICLE", "Original Article", "Review",
+# "Case Report", "Letter to the Editor"...). Matched on the whole line, letters only, case folded.
+ARTICLE_TYPES: tuple[tuple[str, str], ...] = (
+    ("practice guideline", "guideline"),
+    ("clinical practice guideline", "guideline"),
+    ("guideline", "guideline"),
+    ("guidelines", "guideline"),
+    ("consensus statement", "guideline"),
+    ("position statement", "guideline"),
+    ("recommendations", "guideline"),
+    ("systematic review", "review"),
+    ("systematic review and meta-analysis", "review"),
+    ("meta-analysis", "review"),
+    ("review", "review"),
+    ("review article", "review"),
+    ("reviews", "review"),
+    ("mini review", "review"),
+    ("minireview", "review"),
+    ("narrative review", "review"),
+    ("invited review", "review"),
+    ("state of the art review", "review"),
+    ("case report", "case_report"),
+    ("case reports", "case_report"),
+    ("case study", "case_report"),
+    ("clinical case report", "case_report"),
+    ("case series", "research"),
+    ("research", "research"),
+    ("research article", "research"),
+    ("research paper", "research"),
+    ("original research", "research"),
+    ("original article", "research"),
+    ("original investigation", "research"),
+    ("original contribution", "research"),
+    ("original paper", "research"),
+    ("article", "research"),  # MDPI and others label original research "Article"
+    ("brief report", "research"),
+    ("brief communication", "research"),
+    ("short communication", "research"),
+    ("clinical trial", "research"),
+    ("randomized controlled trial", "research"),
+    ("clinical study", "research"),
+    ("letter", "commentary"),
+    ("letters", "commentary"),
+    ("letter to the editor", "commentary"),
+    ("correspondence", "commentary"),
+    ("editorial", "commentary"),
+    ("commentary", "commentary"),
+    ("comment", "commentary"),
+    ("perspective", "commentary"),
+    ("viewpoint", "commentary"),
+    ("opinion", "commentary"),
+    ("hypothesis", "hypothesis"),
+    ("hypotheses", "hypothesis"),
+    ("medical hypotheses", "hypothesis"),
+)
+
+# Structure and genre cues in a document's own text, for documents without a printed type (text
+# and Markdown files, PDFs that print none). Each is a kind of document, never a topic:
+# - structured abstracts with Methods and Results mark original studies (ICMJE/CONSORT/STROBE);
+# - "we report/present/describe a case" marks case reports (CARE guideline wording);
+# - "this review", "we review", "systematic review" mark reviews (PRISMA wording);
+# - guideline, antidote and poison-centre wording marks guidance (WHO/NICE/poison-centre pages);
+# - addressing the reader as a patient or family marks patient information (NHS/MedlinePlus pages);
+# - "to the editor", "we read with interest" mark letters (ICMJE letters).
+CASE_REPORT_CUE_RE = re.compile(r"\b(?:we|here we|this paper|this article)\s+(?:report|present|describe)\s+(?:a|an|the|two|three)\s+(?:\w+\s+){0,4}?(?:case|patient)s?\b", re.I)
+REVIEW_CUE_RE = re.compile(r"\b(?:this|the present|our)\s+(?:\w+\s+)?review\b|\bwe (?:review|summari[sz]e)\b|\bsystematic review\b|\bmeta-analys[ie]s\b|\bliterature review\b", re.I)
+GUIDELINE_CUE_RE = re.compile(r"\b(?:guidelines?|recommendations? for|consensus statement|practice parameter|antidote|poison (?:centre|center|control)|first aid)\b", re.I)
+PATIENT_CUE_RE = re.compile(r"\b(?:your (?:doctor|pharmacist|nurse|medicine|medication|child)|if you (?:have|are|take|notice)|talk to your|ask your)\b", re.I)
+LETTER_CUE_RE = re.compile(r"^\s*(?:dear editor|to the editor|sir,)|\bwe read with (?:great )?interest\b", re.I | re.M)
+HYPOTHESIS_CUE_RE = re.compile(r"\b(?:we (?:propose|hypothesi[sz]e)|this hypothesis|the hypothesis that|hypothesis:)\b", re.I)
+# Headings that name guidance ("From the Guidelines", "Recommendations") mark a guideline document.
+GUIDELINE_HEADING_RE = re.compile(r"\bguidelines?\b|^recommendations?\b|\bconsensus\b", re.I)
+# Web explainers for clinicians or students: FAQ and summary boxes (health-site templates).
+EDUCATIONAL_HEADING_RE = re.compile(r"^(?:faqs?|frequently asked questions|key takeaways?|quick summary|the bottom line|takeaways?)$", re.I)
+# Encyclopedia articles: the section layout of medical encyclopedia entries (Wikipedia's MOS:MED
+# order: signs and symptoms, causes, diagnosis, treatment, prognosis, epidemiology, history) and
+# their closing sections ("See also", "External links").
+ENCYCLOPEDIA_HEADINGS = frozenset({"signs and symptoms", "causes", "pathophysiology", "diagnosis", "differential diagnosis",
+                                   "prevention", "treatment", "management", "prognosis", "epidemiology", "history",
+                                   "etymology", "society and culture", "research", "see also", "external links"})

@@ -1,7 +1,9 @@
 """Reading files into page texts, with every way a file can be bad turned into one reason.
 
-PDFs are parsed by pypdf in a separate interpreter with a time and memory limit
-(``ingest.pdf_worker``), so a hostile or broken PDF can neither hang nor kill ingestion.
+PDFs are parsed by PDFium in a separate interpreter with a time and memory limit
+(``ingest.pdf_worker``), so a hostile or broken PDF can neither hang nor kill ingestion; the
+worker returns each page's printed lines with their geometry and font for layout analysis. A PDF
+without a text layer whose pages are images (a scan) is read by OCR (``ingest.ocr``).
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ingest.layout import Page
+from ingest.ocr import OcrError, ocr_pdf
+from ingest.pdf_chars import TextLine
 from nmsa.errors import RejectedInput
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
@@ -21,11 +27,20 @@ SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
 
 @dataclass(frozen=True)
 class RawText:
-    """Extracted text, page by page (one page for text files), and the PDF's own title if any."""
+    """Extracted text, page by page (one page for text files), and the PDF's own title if any.
+
+    For PDFs also the printed lines of each page (``layout``), the document information
+    dictionary (``meta``: title, author, subject, keywords) and whether the text came from OCR."""
 
     pages: list[str]
     page_numbers: list[int | None]
     pdf_title: str | None = None
+    layout: list[Page] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    ocr: bool = False
+
+# Below this many characters a page has no usable text layer.
+MIN_TEXT_CHARS_PER_PAGE = 5
 
 
 def check_size(path: Path, data_len: int, max_mb: float) -> None:
@@ -94,8 +109,9 @@ def markdown_to_text(text: str) -> str:
     return "\n".join(out)
 
 
-def read_pdf(path: Path, data: bytes, max_pages: int, timeout_s: float) -> RawText:
-    """Extract page texts in a separate interpreter under a time limit (see ``ingest.pdf_worker``)."""
+def read_pdf(path: Path, data: bytes, max_pages: int, timeout_s: float, ocr_timeout_s: float | None = None) -> RawText:
+    """Extract page lines in a separate interpreter under a time limit (see ``ingest.pdf_worker``);
+    OCR a scan within ``ocr_timeout_s`` (default: 60 s a page)."""
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "ingest.pdf_worker", str(max_pages)],
@@ -110,15 +126,39 @@ def read_pdf(path: Path, data: bytes, max_pages: int, timeout_s: float) -> RawTe
         result = json.loads(proc.stdout.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise RejectedInput(str(path), "could not be parsed (the PDF parser crashed or ran out of memory on it)") from None
+    if not isinstance(result, dict) or ("reject" not in result and "pages" not in result):
+        raise RejectedInput(str(path), "could not be parsed (the PDF parser crashed or ran out of memory on it)")
     if "reject" in result:
         raise RejectedInput(str(path), result["reject"])
-    pages: list[str] = result["pages"]
-    if sum(len(p.strip()) for p in pages) < max(40, 20 * len(pages) // 4):
-        raise RejectedInput(str(path), "has no text layer (a scanned or image-only PDF); run OCR on it first")
-    return RawText(pages=pages, page_numbers=list(range(1, len(pages) + 1)), pdf_title=result.get("title"))
+    meta = result.get("meta") or {}
+    layout = [
+        Page(i + 1, float(p["width"]), float(p["height"]), tuple(TextLine.from_list(row) for row in p["lines"]))
+        for i, p in enumerate(result["pages"])
+    ]
+    texts = ["\n".join(line.text for line in page.lines) for page in layout]
+    ocr = False
+    if sum(len(t.strip()) for t in texts) < max(40, 20 * len(texts) // 4):
+        if not any(p.get("images") for p in result["pages"]):
+            raise RejectedInput(str(path), "has no text layer (a scanned or image-only PDF) and no page images to read by OCR")
+        budget = ocr_timeout_s if ocr_timeout_s is not None else OCR_SECONDS_PER_PAGE * len(layout)
+        try:
+            layout = ocr_pdf(data, budget)
+        except OcrError as exc:
+            raise RejectedInput(str(path), f"has no text layer (a scanned or image-only PDF) and OCR did not read it: {exc}") from None
+        texts = ["\n".join(line.text for line in page.lines) for page in layout]
+        if sum(len(t.strip()) for t in texts) < max(40, 20 * len(texts) // 4):
+            raise RejectedInput(str(path), "has no text layer (a scanned or image-only PDF) and OCR found no text in it")
+        ocr = True
+    title = meta.get("title") or None
+    return RawText(pages=texts, page_numbers=list(range(1, len(texts) + 1)), pdf_title=title, layout=layout, meta=meta, ocr=ocr)
 
 
-def read_file(path: Path, max_mb: float, max_pages: int, timeout_s: float, data: bytes | None = None) -> RawText:
+OCR_SECONDS_PER_PAGE = 60.0  # default OCR budget: tesseract reads a page in about 3.4 s here
+
+
+def read_file(
+    path: Path, max_mb: float, max_pages: int, timeout_s: float, data: bytes | None = None, ocr_timeout_s: float | None = None
+) -> RawText:
     """Read any supported file; raise ``RejectedInput`` with one reason otherwise."""
     if data is None:
         if not path.exists():
@@ -134,7 +174,7 @@ def read_file(path: Path, max_mb: float, max_pages: int, timeout_s: float, data:
     check_size(path, len(data), max_mb)
     kind = sniff_kind(path, data)
     if kind == "pdf":
-        return read_pdf(path, data, max_pages, timeout_s)
+        return read_pdf(path, data, max_pages, timeout_s, ocr_timeout_s)
     text = decode_text(path, data)
     if path.suffix.lower() in (".md", ".markdown"):
         text = markdown_to_text(text)

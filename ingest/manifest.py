@@ -47,15 +47,3 @@ def infer_evidence_type(title: str) -> str | None:
         if re.search(pattern, title, re.I):
             return kind
     return None
-
-
-def infer_title(first_heading: str | None, pdf_title: str | None, text: str, file_name: str) -> str:
-    """A title from the PDF metadata, the first heading, or the first short line; else the file name."""
-    for candidate in (pdf_title, first_heading):
-        if candidate and 3 <= len(candidate) <= 200 and not candidate.lower().startswith(("microsoft word", "untitled")):
-            return candidate.strip()
-    for line in text.split("\n")[:5]:
-        line = line.strip()
-        if 3 <= len(line) <= 120 and not line.endswith("."):
-            return line
-    return Path(file_name).stem.replace("-", " ").replace("_", " ")

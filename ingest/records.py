@@ -68,13 +68,29 @@ class DocumentInfo:
     n_chars: int
     n_pages: int | None = None
     n_passages: int = 0
+    # What a researcher cites by (issue 11): read from the paper (printed title block, author line,
+    # running heads, citation lines), corrected by a bibliography file beside it, overridden by the
+    # manifest. ``article_type`` is the type as printed ("Research Article"); ``ocr`` marks text that
+    # came from OCR of a scan ("text from OCR"); ``bibliography`` is the paper's reference list
+    # (kept out of retrieval).
+    authors: tuple[str, ...] = ()
+    journal: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    article_type: str | None = None
+    ocr: bool = False
+    bibliography: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentInfo:
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})  # type: ignore[arg-type]
+        values = {k: data.get(k) for k in cls.__dataclass_fields__}
+        for key in ("authors", "bibliography"):
+            values[key] = tuple(values.get(key) or ())
+        values["ocr"] = bool(values.get("ocr"))
+        return cls(**values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

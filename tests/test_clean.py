@@ -131,3 +131,54 @@ def test_markdown_markup_is_inert_text():
     text = markdown_to_text("# Title\n\nSee [the trial](http://x.example) ![img](a.png) <script>alert(1)</script> **bold**.")
     assert "Title" in text and "the trial" in text and "bold" in text
     assert "http" not in text and "<script>" not in text and "![" not in text
+
+
+# --- issue 11: text of real journal PDFs -------------------------------------------------------------
+
+
+def test_ligatures_control_characters_and_glyph_names_are_normalised():
+    from ingest.clean import normalise
+    from ingest.layout import clean_line_text
+
+    assert normalise("modiﬁable ﬂuid") == "modifiable fluid"  # NFKC (ingest.normalize.normalize_text)
+    assert normalise("dose\x00 /H20841 escalation") == "dose  escalation"
+    assert clean_line_text("p /H20841 0.05 (cid:12)\x07") == "p 0.05"
+    assert clean_line_text("hyperinsuline\u2011") == "hyperinsuline-"
+
+
+@pytest.mark.parametrize(
+    "left,right,plain,expected",
+    [
+        ("blood glu -", "cose levels", {"glucose"}, "blood glucose levels"),  # a space before the hyphen
+        ("values -", "which rose", set(), "values - which rose"),  # a dash, not a broken word
+        ("statistically signiﬁ-", "cant", {"significant"}, "statistically significant"),
+        ("la ﬂ-", "uid", set(), "la ﬂuid"),
+    ],
+)
+def test_dehyphenation_with_a_space_or_a_ligature_before_the_hyphen(left, right, plain, expected):
+    from ingest.clean import normalise
+
+    assert join_hyphenated(normalise(left), normalise(right), plain, set()) == normalise(expected)
+
+
+def test_repeated_lines_and_page_chrome_are_dropped_before_joining():
+    from ingest.layout import Page, prepare_pages
+    from ingest.pdf_chars import TextLine
+
+    def line(text, page, top):
+        return TextLine(text, page, 50, top, 300, top + 9, 9.5, False)
+
+    pages = [
+        Page(n, 595, 842, (
+            line("Smith et al. Journal of Tests (2024) 3:17", n, 30),
+            line(f"Body text of page {n} that runs on", n, 100),
+            line(f"Body text of page {n} that runs on", n, 100.5),  # overprinted
+            line("Downloaded from https://example.org by guest on 1 May 2025", n, 400),
+            line(f"Page {n} of 3", n, 810),
+        ))
+        for n in (1, 2, 3)
+    ]
+    kept, dropped, chrome = prepare_pages(pages)
+    assert [[ln.text for ln in p.lines] for p in kept] == [[f"Body text of page {n} that runs on"] for n in (1, 2, 3)]
+    assert dropped["repeated"] == 3 and dropped["chrome"] == 9
+    assert "Smith et al. Journal of Tests (2024) 3:17" in chrome
