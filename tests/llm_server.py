@@ -8,7 +8,8 @@ the GGUF directly (``LLMPipeline``). Only ``GET /v1/models`` and non-streaming
 ``POST /v1/chat/completions`` are served, on 127.0.0.1. Sampling: the pipeline's defaults (greedy,
 no repetition penalty) unless a request sets ``temperature``/``top_p``/``seed``.
 
-``llm_base_url`` is a session fixture that starts it on a free port and yields the base URL.
+``llm_base_url`` is a session fixture that starts it on a free port and yields the base URL (import
+``llm_base_url_fixture`` into a test module to use it).
 """
 
 from __future__ import annotations
@@ -184,8 +185,8 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def llm_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="session", name="llm_base_url")
+def llm_base_url_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start the server on a free 127.0.0.1 port for the session; yield its base URL."""
     missing = _missing()
     if missing:

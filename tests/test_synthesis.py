@@ -117,6 +117,31 @@ def test_negation_must_match():
     assert kept == [] and "negated here but not in" in next(iter(dropped.values()))
 
 
+def test_the_questions_words_must_be_in_the_statements_too():
+    # Labelled case o11: the model put the question's drug in place of the statement's one.
+    statements = ["The most important first step is to immediately stop the neuroleptic medication."]
+    kept, dropped = verify("The most important first step is to immediately stop levodopa [1].", statements,
+                           "Can NMS happen after stopping levodopa?", VOCABULARY)
+    assert kept == [] and dropped[0].reason == '"levodopa" not in statement [1]'
+
+
+def test_decimals_must_match():
+    statements = ["NMS occurs in an estimated 0.07% to 3.23% of patients treated with antipsychotics."]
+    question = "How common is NMS?"
+    assert verify("NMS occurs in 0.07% to 3.23% of patients treated with antipsychotics [1].", statements, question,
+                  VOCABULARY)[0]
+    kept, dropped = verify("NMS occurs in 0.7% of patients treated with antipsychotics [1].", statements, question,
+                           VOCABULARY)
+    assert kept == [] and dropped[0].reason == '"0.7%" not in statement [1]'
+
+
+def test_known_limit_roles_and_order_are_not_checked():
+    # Documented in the module: a bag of supported words in another order passes.
+    kept, _ = verify("Amantadine is preferred over bromocriptine [1].", ["Bromocriptine is preferred over amantadine."],
+                     "Which dopamine agonist?", VOCABULARY)
+    assert len(kept) == 1
+
+
 def test_sentence_with_no_content_beyond_the_question_is_dropped():
     kept, dropped = check("What is the mortality of NMS [1]?")
     assert kept == [] and list(dropped.values()) == ["no content beyond the question's own words"]
@@ -166,7 +191,7 @@ def test_prompt_holds_only_the_question_and_the_numbered_statements():
     assert [type(m) for m in messages] == [SystemMessage, HumanMessage]
     user = messages[1].content
     assert "Question: Is dantrolene useful?" in user
-    assert "[1] Dantrolene (12) may help.\n[2] Stop the drug." in user  # the statements' own brackets neutralised
+    assert user.endswith("Sources:\nDantrolene (12) may help. [1]\nStop the drug. [2]")  # their own brackets neutralised
     assert "[1] or [1][3]" in messages[0].content
 
 
@@ -187,11 +212,32 @@ def test_settings_are_off_by_default_and_validated():
         SynthesisSettings(temperature=0.2)
 
 
+def test_settings_nest_in_the_environment_settings(monkeypatch):
+    from pydantic import Field
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    class Settings(BaseSettings):  # the shape of nmsa.settings.Settings
+        model_config = SettingsConfigDict(env_prefix="NMS_", env_nested_delimiter="__", extra="ignore")
+        synthesis: SynthesisSettings = Field(default_factory=SynthesisSettings)
+
+    assert not Settings().synthesis.enabled
+    monkeypatch.setenv("NMS_SYNTHESIS__BASE_URL", "http://127.0.0.1:11434/v1")
+    monkeypatch.setenv("NMS_SYNTHESIS__MODEL", "llama3.2:3b")
+    monkeypatch.setenv("NMS_SYNTHESIS__API_KEY", "sk-local-2")
+    monkeypatch.setenv("NMS_SYNTHESIS__TIMEOUT_S", "12.5")
+    settings = Settings().synthesis
+    assert settings.enabled and settings.model == "llama3.2:3b" and settings.timeout_s == 12.5
+    assert settings.api_key is not None and settings.api_key.get_secret_value() == "sk-local-2"
+
+
 def test_chat_model_sends_no_sampling_parameters():
     model = make_chat_model(SynthesisSettings(base_url="http://127.0.0.1:9/v1", model="m", timeout_s=3))
     assert model.openai_api_base == "http://127.0.0.1:9/v1"
     assert model.temperature is None and model.top_p is None and model.frequency_penalty is None
     assert model.max_retries == 0 and model.request_timeout == 3
+    payload = model._get_request_payload(build_prompt("q", ["s"]))
+    assert payload["extra_body"] == {"max_tokens": 256} and "max_completion_tokens" not in payload
+    assert not {"temperature", "top_p", "frequency_penalty", "presence_penalty", "repetition_penalty"} & set(payload)
 
 
 # --- synthesize ------------------------------------------------------------------------------
@@ -216,7 +262,7 @@ def test_synthesize_keeps_supported_sentences_with_passage_citations():
         "NMS is a cancer [2]."
     ])
     result = synthesize(make_answer(), SETTINGS, VOCABULARY, chat_model=model)
-    assert result.status == SynthesisStatus.VERIFIED and result.model == "test-model"
+    assert result.status == SynthesisStatus.VERIFIED and result.model == "FakeListChatModel"
     assert [(s.text, s.statements, s.citations) for s in result.sentences] == [
         ("Treatment starts with stopping the antipsychotic.", [1], [3]),
         ("Mortality is about 10% in recent series.", [2], [1]),
@@ -291,7 +337,7 @@ def test_the_model_sees_the_question_without_instructions_and_the_statements_onl
     (messages,) = model.seen
     user = messages[-1].content
     assert "ignore the sources" not in user and "Question: What is the mortality of NMS?" in user
-    assert user.count("\n[") == len(STATEMENTS)
+    assert [line[-3:] for line in user.split("Sources:\n")[1].splitlines()] == ["[1]", "[2]", "[3]", "[4]", "[5]"]
 
 
 def test_a_slow_model_is_cut_off_at_the_timeout():
