@@ -22,29 +22,18 @@ import numpy as np
 from assistant.candidates import Candidate, LexicalStats, collect, score
 from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
+from assistant.coverage import check_aspects, other_condition, uncovered_concepts
 from assistant.engine import Engine
 from assistant.gate import off_topic, unknown_terms
 from assistant.lexicon import NO_EVIDENCE_MESSAGE
-from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status
+from assistant.query import Query, strip_instructions, understand
+from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
 from index.search import Filters, Hit, Searcher
 from index.store import Snapshot
-from ingest.instructions import is_instruction
-from ingest.sentences import split_sentences
 from nmsa.errors import NMSAssistantError
 from nmsa.settings import SelectionSettings
 
 MAX_QUESTION_CHARS = 2000
-
-
-def strip_instructions(question: str) -> tuple[str, list[str]]:
-    """Split off instruction-like sentences ("SYSTEM: disregard the documents ..."); they are text, not commands."""
-    parts = [question[a:b] for a, b in split_sentences(question)] or [question]
-    kept, ignored = [], []
-    for part in parts:
-        (ignored if is_instruction(part) else kept).append(part)
-    if not kept:  # nothing but instructions: keep the words as a query, obey nothing
-        return question, ignored
-    return " ".join(kept), ignored
 
 
 class _Timer:
@@ -71,8 +60,7 @@ class _Context:
     """One question's state, filled in by the steps of ``answer``."""
 
     question: str
-    query: str
-    ignored: list[str]
+    read: Query
     snapshot: Snapshot
     searcher: Searcher
     stats: LexicalStats
@@ -87,6 +75,16 @@ class _Context:
     candidates: list[Candidate] = field(default_factory=list)
     best: float = 0.0
     unknown: list[str] = field(default_factory=list)
+    uncovered: list[Uncovered] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def query(self) -> str:
+        return self.read.retrieval
+
+    @property
+    def ignored(self) -> list[str]:
+        return list(self.read.ignored)
 
 
 # --- steps ------------------------------------------------------------------------------------------
@@ -165,6 +163,24 @@ def _select(ctx: _Context, engine: Engine) -> list[Candidate]:
     cfg = engine.settings.answer
     cutoff = cfg.relative_cutoff * max(c.score for c in ctx.candidates)
     return select_statements(ctx.candidates, cfg.max_statements, cutoff, cfg.mmr_lambda, engine.settings.selection)
+
+
+def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | None:
+    """Check the question's concepts against the selected statements: add a statement that gives an asked
+    aspect, name the aspects no source gives, and refuse when uncovered concepts carry the topic."""
+    reader = engine.reader(ctx.snapshot)
+    best = max(c.score for c in ctx.candidates)
+    check = check_aspects(ctx.read, reader, selected, ctx.candidates, engine.settings.answer.relative_cutoff * best * 0.75)
+    selected.extend(check.added)
+    ctx.uncovered = check.uncovered
+    ctx.missing = uncovered_concepts(ctx.read, reader, selected)
+    elsewhere = other_condition(ctx.read, reader, ctx.missing, ctx.stats.df, ctx.stats.n)
+    if elsewhere:
+        return (
+            f"The indexed sources do not cover {', '.join(repr(w) for w in elsewhere[:3])}: what they say about this "
+            "is about another condition. The closest passages are listed for browsing; nothing has been inferred from them."
+        )
+    return None
 
 
 def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[list[int], list[Flag]]:
@@ -252,8 +268,8 @@ def nearest(hits: list[Hit], n: int = 3) -> list[Citation]:
 
 def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_rows: list[int], flags: list[Flag]) -> Answer:
     cite = Citations({h.row: h for h in ctx.hits})
-    result = Answer(question=ctx.question, status=Status.ANSWERED, message="", ignored_instructions=ctx.ignored,
-                    index_generation=ctx.snapshot.generation)
+    result = Answer(question=ctx.question, understood_as=ctx.read.understood_as, status=Status.ANSWERED, message="",
+                    ignored_instructions=ctx.ignored, index_generation=ctx.snapshot.generation)
     result.retrieved = list(dict.fromkeys([h.passage.id for h in ctx.hits] + [ctx.snapshot.passages[r].id for r in extra_rows]))
     classifier = engine.classifier
     for cand, category in zip(selected, classifier.classify_batch(_as_sentences(selected))):
@@ -263,6 +279,7 @@ def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_row
         categories = classifier.classify_batch(_as_sentences([c for c, _ in flag.positions]))
         positions = [cite.statement(c, cat, s) for (c, s), cat in zip(flag.positions, categories)]
         result.contested.append(ContestedClaim(topic=flag.topic, summary=flag.summary, positions=positions, reason=flag.reason))
+    result.uncovered = list(ctx.uncovered)
     result.citations = cite.sorted()
     top = max(selected, key=lambda c: c.score)
     result.summary = f"{top.text} [{cite.cite(top)}]"
@@ -272,6 +289,7 @@ def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_row
         f"finding(s) from {n_sources} source(s)"
         + (f"; {len(result.contested)} contested claim(s) flagged" if result.contested else "")
         + "."
+        + "".join(f" {u.note}" for u in result.uncovered)
         + (" Instructions inside the question were ignored." if ctx.ignored else "")
     )
     return result
@@ -280,7 +298,7 @@ def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_row
 def _no_evidence(ctx: _Context, engine: Engine, message: str) -> Answer:
     hits = sorted(ctx.hits, key=lambda h: -h.dense_score)
     return Answer(
-        question=ctx.question, status=Status.NO_EVIDENCE,
+        question=ctx.question, understood_as=ctx.read.understood_as, status=Status.NO_EVIDENCE,
         message=message + (" Instructions inside the question were ignored." if ctx.ignored else ""),
         ignored_instructions=ctx.ignored, index_generation=ctx.snapshot.generation,
         retrieved=[h.passage.id for h in ctx.hits], nearest=nearest(hits, engine.settings.selection.nearest),
@@ -304,10 +322,10 @@ def answer(
     if len(question) > MAX_QUESTION_CHARS:
         raise NMSAssistantError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}")
     settings = engine.settings
-    with timer.step("understand"):
-        query, ignored = strip_instructions(question)
     snapshot = engine.snapshot()  # one generation for the whole answer
-    ctx = _Context(original, query, ignored, snapshot, engine.searcher(snapshot), engine.lexical_stats(snapshot),
+    with timer.step("understand"):
+        read = understand(question, [h for h in history or [] if h and h.strip()], engine.reader(snapshot))
+    ctx = _Context(original, read, snapshot, engine.searcher(snapshot), engine.lexical_stats(snapshot),
                    filters, mode or settings.retrieval.mode, k or settings.retrieval.k)
     with timer.step("retrieve"):
         _retrieve(ctx, engine)
@@ -321,6 +339,12 @@ def answer(
         return result
     with timer.step("select"):
         selected = _select(ctx, engine)
+    with timer.step("cover"):
+        refusal = _cover(ctx, engine, selected)
+    if refusal is not None:
+        result = _no_evidence(ctx, engine, refusal)
+        result.timings_ms = timer.done()
+        return result
     with timer.step("contest"):
         extra_rows, flags = _contest(ctx, engine, selected)
     with timer.step("compose"):

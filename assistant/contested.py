@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.candidates import Candidate
@@ -228,8 +229,10 @@ def facet_flags(
     return flags
 
 
-def drug_like_terms(query: str, vocabulary: Vocabulary) -> list[str]:
-    """Drug-like words of the question that the synonyms file does not list (e.g. a new agent)."""
+def drug_like_terms(query: str, vocabulary: Vocabulary, is_rare: Callable[[str], bool] | None = None) -> list[str]:
+    """Drug-like words of the question that the synonyms file does not list (e.g. a new agent): a drug-name
+    ending, and (when ``is_rare`` is given) a word the model's tokenizer splits into pieces, as it does
+    drug names and not everyday words ("outside", "guide")."""
     out = []
     for word in re.findall(r"[A-Za-z][a-z]{5,}", query):
         low = word.lower()
@@ -238,5 +241,6 @@ def drug_like_terms(query: str, vocabulary: Vocabulary) -> list[str]:
         if re.search(r"(?:ine|ole|ide|pam|lam|one|ate|zole|mab|pril|olol|azine|idol|ene|yl)$", low) and not re.search(
             r"(?:medicine|routine|online|done|gone|none|someone|anyone|bone|hormone|syndrome|dopamine|serotonin)$", low
         ):
-            out.append(low)
+            if is_rare is None or is_rare(low):
+                out.append(low)
     return out

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from assistant.candidates import LexicalStats
 from assistant.classify import Classifier, RuleClassifier
+from assistant.query import Reader, anchor_stems
 from assistant.stance import RuleStanceDetector, StanceDetector
 from index.builder import IngestReport, Progress, compatibility_record, remove_documents, rollback_index, update_index
 from index.embedder import Embedder
@@ -44,6 +45,7 @@ class Engine:
         self._lock = threading.Lock()
         self._vocabulary: Vocabulary | None = None
         self._stats: tuple[str, LexicalStats] | None = None
+        self._reader: tuple[str, Reader] | None = None
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -72,6 +74,21 @@ class Engine:
             cached = (snapshot.generation, LexicalStats(snapshot, self.settings.scoring))
             self._stats = cached
         return cached[1]
+
+    def reader(self, snapshot: Snapshot) -> Reader:
+        """What reading questions needs from a generation (built once per generation)."""
+        cached = self._reader
+        if cached is None or cached[0] != snapshot.generation:
+            stats = self.lexical_stats(snapshot)
+            reader = Reader(
+                self.vocabulary, snapshot.lexical.vocab, anchor_stems(self.vocabulary, stats.ubiquitous), self.is_rare
+            )
+            cached = self._reader = (snapshot.generation, reader)
+        return cached[1]
+
+    def is_rare(self, word: str) -> bool:
+        """A word the model's tokenizer splits into two or more pieces (drug names; not everyday words)."""
+        return self.embedder.count_tokens(word) - 2 >= 2
 
     def searcher(self, snapshot: Snapshot | None = None) -> Searcher:
         return Searcher(snapshot or self.snapshot(), self.embedder, self.vocabulary, self.settings.retrieval.rrf_k)

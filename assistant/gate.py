@@ -60,6 +60,19 @@ def without(question: str, words: list[str]) -> str:
     return " ".join(pattern.sub("", question).split())
 
 
+def topic_shift(query: str, words: list[str], candidates: list[Candidate], query_vector: np.ndarray,
+                embed: Callable[[str], np.ndarray], vocabulary: Vocabulary, top: int = 5) -> float:
+    """How much better the best sentences match the question without ``words`` (mean of the ``top`` best):
+    a large rise means those words carried the question's topic, and the evidence is about something else."""
+    reduced = without(query, words)
+    if not reduced or not candidates or not words:
+        return 0.0
+    matrix = np.stack([c.vector for c in candidates])
+    with_words = np.sort(matrix @ query_vector)[::-1][:top].mean()
+    without_words = np.sort(matrix @ embed(vocabulary.expand(reduced)))[::-1][:top].mean()
+    return float(without_words - with_words)
+
+
 def off_topic(
     query: str,
     unknown: list[str],
@@ -78,11 +91,5 @@ def off_topic(
     # is not, and uses words the index has never seen, must match much better to be answered.
     if not vocabulary.mentions_any(query) and best < cfg.min_relevance_unknown_terms:
         return True
-    reduced = without(query, unknown)
-    if not reduced:
-        return False
     # Without the unknown words, would the corpus match much better? Then they were the topic.
-    matrix = np.stack([c.vector for c in candidates])
-    with_words = np.sort(matrix @ query_vector)[::-1][:top].mean()
-    without_words = np.sort(matrix @ embed(vocabulary.expand(reduced)))[::-1][:top].mean()
-    return float(without_words - with_words) > cfg.unknown_term_shift
+    return topic_shift(query, unknown, candidates, query_vector, embed, vocabulary, top) > cfg.unknown_term_shift

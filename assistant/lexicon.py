@@ -11,6 +11,7 @@ of PubMed publication types.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 
 def _any(words: list[str]) -> re.Pattern[str]:
@@ -138,4 +139,112 @@ QUESTION_STOPWORDS = frozenset(
 NO_EVIDENCE_MESSAGE = (
     "No indexed source answers this question well enough. The closest passages are listed for browsing; "
     "nothing has been inferred from them."
+)
+
+
+# --- What a question asks beyond its subject: aspects a source may or may not give ---
+# After the elements of answerable clinical questions (PICO: population, intervention, comparison,
+# outcome) and the generic question types of Ely et al. 2000 (BMJ 321:429: "What is the dose of
+# drug X?", "How long should ...?"). ``asked`` is matched in the question, ``answered`` in a
+# statement that gives that aspect; an asked aspect no selected statement gives is named in the
+# answer ("No indexed source gives a dose.").
+@dataclass(frozen=True)
+class Aspect:
+    name: str
+    asked: re.Pattern[str]
+    answered: re.Pattern[str]
+    note: str
+    population: bool = False  # a patient group (replaces the previous one in a follow-up)
+
+
+_DOSE_GIVEN = r"\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*(?:[.,]\d+)?\s?(?:mg|mcg|µg|micrograms?|g|mmol|units?|iu)(?:\s?/\s?(?:kg|day|d|h|m2))?\b"
+ASPECTS: tuple[Aspect, ...] = (
+    Aspect("dose", _any([r"doses?", r"dosing", r"dosage", r"how much", r"mg(?:/kg)?", r"posology"]),
+           re.compile(_DOSE_GIVEN, re.I), "No indexed source gives a dose."),
+    Aspect("children", _any([r"child(?:ren)?", r"kids?", r"p(?:a)?ediatric\w*", r"infants?", r"adolescen\w*", r"teen\w*",
+                             r"paediatric\w*", r"minors?"]),
+           _any([r"child(?:ren)?", r"p(?:a)?ediatric\w*", r"paediatric\w*", r"infants?", r"adolescen\w*", r"\d+-year-old",
+                 r"teen\w*", r"boys?", r"girls?"]), "No indexed source addresses children.", population=True),
+    Aspect("older adults", _any([r"elderly", r"older (?:adults|people|patients)", r"geriatric\w*", r"aged (?:over|above) \d+"]),
+           _any([r"elderly", r"older", r"geriatric\w*", r"aged (?:over|above) \d+"]),
+           "No indexed source addresses older adults.", population=True),
+    Aspect("pregnancy", _any([r"pregnan\w*", r"fo?etus", r"fetal", r"breast-?feed\w*", r"lactat\w*", r"postpartum"]),
+           _any([r"pregnan\w*", r"fo?etus", r"fetal", r"breast-?feed\w*", r"lactat\w*", r"postpartum"]),
+           "No indexed source addresses pregnancy.", population=True),
+    Aspect("adults", _any([r"adults?"]), _any([r"adults?"]), "No indexed source addresses adults specifically.",
+           population=True),
+    Aspect("duration", _any([r"how long (?:to|should|do|does|is|must)(?! .*wait)", r"duration", r"continue(?:d)? for",
+                             r"for how many (?:days|weeks|months)", r"how many (?:days|weeks|months)"]),
+           re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:hours?|days?|weeks?|months?)\b|\bduration\b|\buntil\b", re.I),
+           "No indexed source gives how long."),
+    Aspect("timing", _any([r"how long (?:\w+ )*wait", r"wait", r"when (?:can|should|to)", r"how soon", r"timing",
+                           r"interval", r"delay before"]),
+           re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:hours?|days?|weeks?|months?)\b|\bwait\w*|\binterval\b|\bdelay", re.I),
+           "No indexed source gives a waiting time."),
+    Aspect("route", _any([r"iv", r"intravenous\w*", r"oral(?:ly)?", r"by mouth", r"im", r"intramuscular\w*", r"route",
+                          r"subcutaneous\w*"]),
+           _any([r"iv", r"intravenous\w*", r"oral(?:ly)?", r"by mouth", r"im", r"intramuscular\w*", r"route",
+                 r"subcutaneous\w*", r"nasogastric"]), "No indexed source addresses the route."),
+    Aspect("cost", _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*", r"afford\w*"]),
+           _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*"]), "No indexed source gives costs."),
+    Aspect("interactions", _any([r"interactions?", r"interact", r"co-?administ\w*", r"combined with", r"together with"]),
+           _any([r"interact\w*", r"co-?administ\w*", r"combined with", r"together with", r"concomitant\w*"]),
+           "No indexed source addresses drug interactions."),
+    Aspect("genetic testing", _any([r"genetic\w*", r"genotyp\w*", r"genes?", r"pharmacogen\w*", r"polymorphisms?"]),
+           _any([r"genetic\w*", r"genotyp\w*", r"genes?", r"pharmacogen\w*", r"polymorphisms?", r"hereditary"]),
+           "No indexed source addresses genetic testing."),
+    Aspect("proportion", _any([r"what (?:proportion|percentage|share|fraction)", r"how many (?:patients|people|cases)",
+                               r"response rate", r"what percent\w*"]),
+           re.compile(r"\d+(?:[.,]\d+)?\s?%|\b\d+ (?:of|out of) (?:the )?\d+\b|\bproportion\b|\bmajority\b", re.I),
+           "No indexed source gives a proportion."),
+    Aspect("monitoring", _any([r"monitor\w*", r"follow-?up tests?", r"check (?:levels|blood)"]),
+           _any([r"monitor\w*", r"measur\w*", r"check\w*"]), "No indexed source addresses monitoring."),
+)
+
+# --- Conversation: how a follow-up signals that it leans on the turn before it ---
+FOLLOW_UP_START = re.compile(
+    r"^(?:and|but|so|also|then|ok(?:ay)?|what about|how about|what of|same for|what if|and if|is that|is it|"
+    r"are they|are those|does it|do they|does that|would it|would that|could it|can it|any|how about)\b",
+    re.IGNORECASE,
+)
+ANAPHORS = _any([r"it", r"its", r"that", r"this", r"these", r"those", r"they", r"them", r"he", r"she", r"him", r"her",
+                 r"his", r"the same", r"the patient", r"the pt"])
+CONTINUATION_WORDS = frozenset("and but so also then ok okay what about how of same for if any".split())
+
+# --- Case descriptions: cues that a question describes a patient (a vignette) ---
+# Demographics ("68F", "34M", "80 kg man", "79-year-old"), vital signs and laboratory values with
+# units, and clinical-narrative phrasing, as clinicians type them in a chat.
+CASE_CUES = [
+    re.compile(r"\b\d{1,3}\s?(?:yo|y/o|y\.o\.|-?year-?old|yr-?old|years? old|[MF])\b"),
+    re.compile(r"\b(?:man|woman|male|female|boy|girl|pt|patient|gentleman|lady)\b.{0,30}\b(?:on|with|taking|started|given)\b", re.I),
+    re.compile(r"\b(?:t|temp|temperature|hr|bp|rr|spo2|gcs|ck|cpk|wbc|crp)\s?[:=]?\s?\d", re.I),
+    re.compile(r"\d\s?(?:°\s?[cf]|u/l|iu/l|mmol/l|mg/dl|bpm|mmhg|kg|mg)\b", re.I),
+    re.compile(r"(?<![\d.])(?:3[5-9]|4[0-3])\.\d\b"),  # a body temperature in °C, written without its unit
+    re.compile(r"\b(?:day \d|\d+\s?(?:days?|weeks?|hours?|h|wks?) (?:ago|later|after|since))\b", re.I),
+]
+# What a case description asks, in its own words -> the words that ask it plainly.
+ASK_INTENTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_any([r"what now", r"what (?:do|should) (?:we|i) do", r"what next", r"next steps?", r"how (?:do|should) (?:we|i) "
+           r"(?:manage|treat)", r"first[- ]line management", r"management\??", r"first steps?"]),
+     "first steps in management and treatment"),
+    (_any([r"(?:is|could) (?:this|it) (?:be )?nms", r"nms picture", r"picture\??", r"diagnos\w*", r"dd?x", r"differential",
+           r"what else", r"how (?:do|can) (?:you|we|i|u) (?:tell|distinguish|differentiate)"]),
+     "diagnosis and differential diagnosis"),
+    (_any([r"prognosis", r"bad (?:prognostic )?sign", r"outcome", r"will (?:she|he|they) (?:recover|survive)", r"mortality"]),
+     "prognosis and mortality"),
+    (_any([r"(?:at|particular|higher) risk", r"risk factors?"]), "risk factors"),
+)
+
+# English function words (pronouns, auxiliaries, prepositions, conjunctions, determiners, question
+# words), after the SMART stop list (Salton 1971) trimmed to grammatical words: they never carry
+# what a question is about, so they are not counted as its content.
+FUNCTION_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
+    on once only or other our ours ourselves out over own same she should so some such than that the their theirs
+    them themselves then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves u ur pt pls please ok okay also still
+    yet got get gets give given go going want wanted need needs needed anyone anything something thing things
+    really actually even ever much many may might must shall let lets worth tell say said know""".split()
 )

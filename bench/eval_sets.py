@@ -42,13 +42,17 @@ SETS = [
 def engines() -> dict[str, Any]:
     from assistant.engine import Engine
     from index.embedder import Embedder
+    from nmsa.errors import IndexMismatch
 
     settings = load_settings()
     embedder = Embedder.from_settings(settings.index)
     built = {}
     for name, paths in (("corpus", [settings.corpus_dir]), ("literature", [settings.corpus_dir, EVAL / "literature"])):
         engine = Engine(settings.override(index__dir=WORK / f"{name}-index"), embedder)
-        report = engine.ingest(paths)
+        try:
+            report = engine.ingest(paths)
+        except IndexMismatch:  # cleaning or chunking changed since the last run: rebuild
+            report = engine.ingest(paths, rebuild=True)
         if report.rejected:
             raise SystemExit(f"{name} index: rejected {[(r.path, r.reason) for r in report.rejected]}")
         engine.warm_up()

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from index.embedder import Embedder
 from index.history import HistoryEntry, append_entry, local_actor, manifest_digests
 from index.store import IndexStore, Snapshot
+from ingest.bibliography import bibliography_fingerprint
 from ingest.instructions import find_instructions, is_instruction
 from ingest.reader import collect_files, content_hash, manifest_entry, parse_document
 from ingest.records import DocumentInfo, Passage, Rejection
@@ -34,7 +35,7 @@ from nmsa.settings import Settings
 # (stage, done, total) -> None; stages: "parse", "embed", "write"
 Progress = Callable[[str, int, int], None]
 
-CHUNKER_VERSION = 3  # bump when cleaning or chunking changes what passages are produced
+CHUNKER_VERSION = 4  # bump when cleaning or chunking changes what passages are produced (4: PDF layout analysis, NFKC, de-hyphenation)
 EMBED_GROUP = 2048  # texts per embedding call: large groups let the encoder sort by length (less padding)
 
 
@@ -164,6 +165,7 @@ class FileState:
     content_hash: str | None = None  # bytes + manifest entry: the identity of this version
     sha256: str | None = None  # of the bytes alone, for the history
     entry: dict[str, Any] | None = None
+    bibliography: str = ""  # fingerprint of the bibliography files beside it
     error: str | None = None
 
 
@@ -183,7 +185,9 @@ def read_state(path: Path, settings: Settings) -> FileState:
         return FileState(path, path.name, error=f"cannot be read ({exc.strerror})")
     except NMSAssistantError as exc:
         return FileState(path, path.name, error=str(exc))
-    return FileState(path, path.name, content_hash(data, entry), hashlib.sha256(data).hexdigest(), entry)
+    bibliography = bibliography_fingerprint(path.parent)
+    return FileState(path, path.name, content_hash(data, entry, bibliography), hashlib.sha256(data).hexdigest(), entry,
+                     bibliography)
 
 
 # --- step 2: plan (pure) --------------------------------------------------------------------------
@@ -300,7 +304,7 @@ def _parse(
         state = item.state
         try:
             data = state.path.read_bytes()
-            doc_hash = content_hash(data, state.entry)  # of the bytes parsed, even if the file just changed
+            doc_hash = content_hash(data, state.entry, state.bibliography)  # of the bytes parsed, even if it just changed
             doc = parse_document(state.path, data, settings.ingest, embedder.count_tokens, state.entry, doc_hash)
         except (RejectedInput, OSError) as exc:
             reason = exc.reason if isinstance(exc, RejectedInput) else f"cannot be read ({exc.strerror})"

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from assistant.evidence import build_evidence_map
 from assistant.app.ui import PAGE_ICON, contested_block, engine, md, sidebar
+from assistant.evidence import build_evidence_map
 
 st.set_page_config(page_title="Contested claims · NMS assistant", page_icon=PAGE_ICON, layout="wide")
 eng = engine()

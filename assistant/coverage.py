@@ -1,0 +1,150 @@
+"""Does the selected evidence answer what was asked? (pure functions)
+
+Every key concept of the question is checked against the statements actually selected, not against
+the whole index's vocabulary:
+
+* an asked aspect (a dose, children, how long ...) is covered by a statement that gives it *about the
+  question's subject* (its interventions, else the quantity it asks about); when none does, a statement
+  of the wider pool that does is added, else the answer names the aspect as not covered;
+* any other content word of the question that no selected statement contains is an uncovered concept;
+  whether uncovered concepts carry the question's topic (so the evidence answers another question) is
+  decided by the caller, from the embeddings (``assistant.gate``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.candidates import Candidate
+from assistant.lexicon import ASK_INTENTS, FACETS, Aspect
+from assistant.query import Query, Reader, content_stems
+from assistant.records import Uncovered
+
+PREFIX = 5  # two words sharing their first five letters count as the same concept (spastic/spasticity)
+# What a question is asked *for*: the words after "for", "in", "with", "after", "to treat" ... name the
+# condition, use or population it is about ("dantrolene for spasticity after a stroke").
+_SLOT = re.compile(
+    r"\b(?:for|in|with|after|during|following|to (?:treat|stop|prevent|manage|suppress))\s+"
+    r"((?:(?!(?:for|in|with|after|during|and|or|of|the|a|an)\b)[A-Za-z][\w\-]*\s*){1,4})",
+    re.IGNORECASE,
+)
+
+
+def subject_patterns(read: Query, reader: Reader) -> list[re.Pattern[str]]:
+    """What a statement must be about to answer an aspect: the interventions named, else the quantities."""
+    vocabulary = reader.vocabulary
+    patterns = []
+    for entity in read.entities:
+        group = next((g for g in vocabulary.entities if g[0] == entity), (entity,))
+        patterns += [vocabulary.pattern(t) for t in group]
+    if not patterns:
+        patterns = [FACETS[f] for f in read.facets]
+    return patterns
+
+
+def gives(aspect: Aspect, text: str, subjects: Sequence[re.Pattern[str]]) -> bool:
+    return bool(aspect.answered.search(text)) and (not subjects or any(p.search(text) for p in subjects))
+
+
+@dataclass
+class AspectCheck:
+    added: list[Candidate]
+    uncovered: list[Uncovered]
+
+
+def check_aspects(read: Query, reader: Reader, selected: list[Candidate], pool: list[Candidate],
+                  floor: float) -> AspectCheck:
+    """Asked aspects: covered by a selected statement, or by one added from ``pool`` scoring at least
+    ``floor``, or named as uncovered."""
+    subjects = subject_patterns(read, reader)
+    added: list[Candidate] = []
+    uncovered: list[Uncovered] = []
+    taken = {c.key for c in selected}
+    for aspect in read.aspects:
+        if any(gives(aspect, c.text, subjects) for c in selected + added):
+            continue
+        extra = [c for c in pool if c.key not in taken and c.score >= floor and gives(aspect, c.text, subjects)]
+        if extra:
+            best = max(extra, key=lambda c: c.score)
+            added.append(best)
+            taken.add(best.key)
+        else:
+            uncovered.append(Uncovered(aspect=aspect.name, note=aspect.note))
+    return AspectCheck(added, uncovered)
+
+
+def _aspect_words(read: Query) -> set[str]:
+    words: set[str] = set()
+    for aspect in read.aspects:
+        for match in aspect.asked.finditer(read.ask):
+            words |= set(content_stems(match.group(0)))
+    for pattern, plain in ASK_INTENTS:
+        if pattern.search(read.ask):
+            words |= {s for m in pattern.finditer(read.ask) for s in content_stems(m.group(0))}
+    return words
+
+
+def concepts(read: Query, reader: Reader) -> list[tuple[str, str]]:
+    """(word, stem) of the question's key concepts: its content words, minus the field's own subject, the
+    interventions (checked by retrieval and the contested scan), the asked aspects and intent phrases."""
+    skip = set(reader.anchor) | _aspect_words(read)
+    entity_stems = {s for e in read.entities for s in content_stems(e)}
+    vocabulary = reader.vocabulary
+    out = []
+    for word in re.findall(r"[A-Za-z][A-Za-z\-]+", read.ask):
+        stems = content_stems(word)
+        if not stems or stems[0] in skip or stems[0] in entity_stems or len(stems[0]) < 3:
+            continue
+        if any(vocabulary.pattern(t).fullmatch(word) for g in vocabulary.entities for t in g):
+            continue
+        out.append((word, stems[0]))
+    return list(dict.fromkeys(out))
+
+
+def covered(stem: str, word: str, texts_stems: set[str], texts: str, reader: Reader) -> bool:
+    if stem in texts_stems or any(len(stem) >= PREFIX and t[:PREFIX] == stem[:PREFIX] for t in texts_stems):
+        return True
+    vocabulary = reader.vocabulary
+    for group in vocabulary.groups + vocabulary.entities:  # a synonym of it is in the evidence
+        if any(vocabulary.pattern(t).fullmatch(word) for t in group):
+            return any(vocabulary.pattern(t).search(texts) for t in group)
+    return False
+
+
+def slot_words(ask: str) -> set[str]:
+    """Lower-cased words of the phrases a question is asked *for* (see ``_SLOT``)."""
+    return {w.lower() for m in _SLOT.finditer(ask) for w in m.group(1).split()}
+
+
+def anchored(read: Query, reader: Reader) -> bool:
+    """Whether the question (with its case and conversation) names the field's own subject."""
+    return bool(set(content_stems(read.retrieval)) & reader.anchor)
+
+
+RARE_SHARE = 0.01  # a word in at most 1% of passages (or 2) is rare in the index: it is not what the corpus is about
+
+
+def other_condition(read: Query, reader: Reader, missing: list[str], df: dict[str, int], n_passages: int) -> list[str]:
+    """Uncovered concepts that name what a question not anchored in the field is asked for, and that the
+    index barely mentions: the evidence is about the intervention, the question about another condition
+    or use ("dantrolene for spasticity after a stroke"). Common words of the field ("for treatment")
+    never count."""
+    if anchored(read, reader):
+        return []
+    slot = slot_words(read.ask)
+    rare = max(2, RARE_SHARE * n_passages)
+    out = []
+    for word in missing:
+        stems = content_stems(word)
+        if word.lower() in slot and stems and df.get(stems[0], 0) <= rare:
+            out.append(word)
+    return out
+
+
+def uncovered_concepts(read: Query, reader: Reader, selected: list[Candidate]) -> list[str]:
+    """The question's key concepts that no selected statement contains (with its synonyms)."""
+    texts = "\n".join(c.text for c in selected)
+    stems = set(content_stems(texts))
+    return [word for word, stem in concepts(read, reader) if not covered(stem, word, stems, texts, reader)]

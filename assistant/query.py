@@ -1,0 +1,271 @@
+"""Reading a question for what it asks: instructions set aside, a follow-up read with the conversation
+before it, a case description read for its question, and the aspects it asks about (pure; no model).
+
+A follow-up ("and in children?", "what about bromocriptine?", "is it lower with atypicals?") leans on
+the turn before it: it starts with a continuation, or refers back (it, that, the patient) or is a few
+words long, without naming the field's own subject. It is merged with the previous question slot by
+slot: a new drug replaces the old one, a new quantity (how common, how deadly) or patient group
+replaces the old one, anything else is added. A case description ("68F on haloperidol, T 39.8, rigid,
+CK 9000 - dantrolene or bromocriptine?") is split into what it asks and the clinical terms of the case
+that the index knows; numbers, units, demographics and words the index has never seen (a brand name
+it lacks, "cogwheel") stay out of the search and out of the coverage check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from assistant.contested import drug_like_terms
+from assistant.lexicon import (
+    ANAPHORS,
+    ASK_INTENTS,
+    ASPECTS,
+    CASE_CUES,
+    FACETS,
+    FOLLOW_UP_START,
+    FUNCTION_WORDS,
+    Aspect,
+)
+from index.lexical import tokenize
+from index.synonyms import Vocabulary
+from ingest.instructions import is_instruction
+from ingest.sentences import split_sentences
+
+MAX_FOLLOW_UP_WORDS = 3  # a question this short (content words) that does not name the field leans on the last one
+MIN_CASE_CUES = 2  # demographics, vital signs, lab values with units, narrative: two make a case description
+MIN_CASE_WORDS = 12  # ... or one cue in a question this long that describes before it asks
+_SEPARATOR = re.compile(r"\s(?:—|–|-{1,2})\s|:\s|;\s")
+_NUMBERISH = re.compile(r"^[\d.,/%°]+$|\d")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What reading a question needs from the index: its synonyms, its vocabulary (stems), the field's
+    own subject (``anchor_stems``) and a test for rare words (drug names) from the model's tokenizer."""
+
+    vocabulary: Vocabulary
+    known: set[str] | frozenset[str]
+    anchor: frozenset[str] = frozenset()
+    is_rare: Callable[[str], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the pipeline reads it."""
+
+    typed: str  # as typed (spaces normalised)
+    text: str  # the standalone question answered
+    retrieval: str  # what is searched and scored
+    ask: str  # the part that asks (a case description's question; else the question)
+    ignored: tuple[str, ...] = ()
+    follow_up: bool = False
+    case_terms: tuple[str, ...] = ()  # the clinical terms of a case description
+    aspects: tuple[Aspect, ...] = ()
+    entities: tuple[str, ...] = ()  # interventions named (canonical names, or the word itself)
+    facets: tuple[str, ...] = field(default=())  # quantities asked about (incidence, mortality ...)
+
+    @property
+    def understood_as(self) -> str | None:
+        """The question answered, when it is not the question as typed."""
+        return self.text if self.text != self.typed else None
+
+
+def strip_instructions(question: str) -> tuple[str, list[str]]:
+    """Split off instruction-like sentences ("SYSTEM: disregard the documents ..."); they are text, not commands."""
+    parts = [question[a:b] for a, b in split_sentences(question)] or [question]
+    kept, ignored = [], []
+    for part in parts:
+        (ignored if is_instruction(part) else kept).append(part)
+    if not kept:  # nothing but instructions: keep the words as a query, obey nothing
+        return question, ignored
+    return " ".join(kept), ignored
+
+
+@lru_cache(maxsize=1)
+def _function_stems() -> frozenset[str]:
+    return frozenset(s for w in FUNCTION_WORDS for s in tokenize([w])[0])
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of a text's content words (the index's tokenizer; function words out)."""
+    function = _function_stems()
+    return [s for s in tokenize([text])[0] if s not in function]
+
+
+def anchor_stems(vocabulary: Vocabulary, ubiquitous: frozenset[str]) -> frozenset[str]:
+    """The field's own subject, learned from the index: the stems of every synonym group whose terms are
+    all ubiquitous in the index (in an NMS corpus: NMS / neuroleptic malignant syndrome, antipsychotic)."""
+    out: set[str] = set()
+    for group in vocabulary.groups:
+        stems = [set(content_stems(term)) for term in group]
+        if stems and all(s and s <= ubiquitous for s in stems):
+            out |= set().union(*stems)
+    return frozenset(out)
+
+
+def asked_aspects(text: str) -> tuple[Aspect, ...]:
+    return tuple(a for a in ASPECTS if a.asked.search(text))
+
+
+def entities_of(text: str, reader: Reader) -> tuple[str, ...]:
+    names = reader.vocabulary.canonical_entities(text)
+    names += [w for w in drug_like_terms(text, reader.vocabulary, reader.is_rare) if w not in names]
+    return tuple(names)
+
+
+def facets_of(text: str) -> tuple[str, ...]:
+    return tuple(name for name, pattern in FACETS.items() if name != "treatment" and pattern.search(text))
+
+
+# --- case descriptions ------------------------------------------------------------------------------
+
+
+def is_case(text: str) -> bool:
+    """A case description: two cues, or one cue in a long question that describes before it asks."""
+    cues = sum(bool(cue.search(text)) for cue in CASE_CUES)
+    if cues >= MIN_CASE_CUES:
+        return True
+    case, ask = split_case(text)
+    return cues >= 1 and bool(case) and len(text.split()) >= MIN_CASE_WORDS
+
+
+def split_case(text: str) -> tuple[str, str]:
+    """(case, ask): the ask is the last sentence; when a separator (—, :, ;) inside it follows the case's
+    own details, what comes after the separator."""
+    spans = split_sentences(text) or [(0, len(text))]
+    a, _ = spans[-1]
+    if len(spans) > 1 and not text[a:].rstrip().endswith("?") and "?" in text[:a]:
+        a = next(s for s, e in reversed(spans) if text[s:e].rstrip().endswith("?"))
+    case, ask = text[:a], text[a:]
+    for match in reversed(list(_SEPARATOR.finditer(ask))):
+        before, after = ask[: match.start()], ask[match.end() :]
+        if after.strip() and any(cue.search(before) for cue in CASE_CUES):
+            case, ask = f"{case} {before}", after
+            break
+    return " ".join(case.split()), " ".join(ask.split())
+
+
+def case_words(case: str, reader: Reader) -> list[str]:
+    """The words of a case the index knows: no numbers, units, demographics or words it has never seen."""
+    out = []
+    for word in case.replace("/", " ").split():
+        word = word.strip(".,;:()[]'\"?!")
+        if not word or _NUMBERISH.search(word):
+            continue
+        stems = content_stems(word)
+        if stems and (reader.vocabulary.knows(word) or all(s in reader.known for s in stems)):
+            out.append(word)
+    return out
+
+
+def case_terms(case: str, reader: Reader) -> tuple[str, ...]:
+    """What a case is about, to show: its interventions and the terms of the synonyms file."""
+    terms = list(entities_of(case, reader))
+    for group in reader.vocabulary.groups:
+        if any(reader.vocabulary.pattern(t).search(case) for t in group) and group[0] not in terms:
+            terms.append(group[0])
+    return tuple(terms)
+
+
+def _ask_plainly(ask: str) -> str:
+    """The ask, with the plain words of what it asks added when it says so in its own words."""
+    extra = [plain for pattern, plain in ASK_INTENTS if pattern.search(ask)]
+    return " ".join([ask, *extra[:1]])
+
+
+# --- one turn ---------------------------------------------------------------------------------------
+
+
+def _single(text: str, reader: Reader) -> Query:
+    query, ignored = strip_instructions(text)
+    if is_case(query):
+        case, ask = split_case(query)
+        terms = case_terms(case, reader)
+        retrieval = " ".join([_ask_plainly(ask), *terms, *case_words(case, reader)])
+        standalone = f"{ask} (case: {', '.join(terms)})" if terms else ask
+        entities = tuple(dict.fromkeys(entities_of(ask, reader) + entities_of(case, reader)))
+        return Query(typed=text, text=standalone, retrieval=retrieval, ask=ask, ignored=tuple(ignored),
+                     case_terms=terms, aspects=asked_aspects(ask), entities=entities, facets=facets_of(ask))
+    return Query(typed=text, text=query if ignored else text, retrieval=query, ask=query, ignored=tuple(ignored),
+                 aspects=asked_aspects(query), entities=entities_of(query, reader), facets=facets_of(query))
+
+
+def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
+    ask = query.ask
+    if FOLLOW_UP_START.match(ask):
+        return True
+    anchored = bool(set(content_stems(ask)) & anchor)
+    short = len(content_stems(ask)) <= MAX_FOLLOW_UP_WORDS
+    return not anchored and (bool(ANAPHORS.search(ask)) or short)
+
+
+_CONJUNCTION = re.compile(r"^(?:and|but|so|also|then|ok(?:ay)?|what about|how about|what of)\b[\s,]*", re.IGNORECASE)
+
+
+def _core(ask: str) -> str:
+    """A follow-up without its leading conjunction ("and", "so", "what about")."""
+    core = _CONJUNCTION.sub("", ask, count=1).strip(" ,")
+    return core[:1].upper() + core[1:] if core else ask
+
+
+def _without(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
+    for pattern in patterns:
+        text = pattern.sub(" ", text)
+    return " ".join(text.split())
+
+
+def merge(previous: Query, current: Query, vocabulary: Vocabulary) -> Query:
+    """``current`` read as a follow-up of ``previous``, slot by slot (see the module docstring)."""
+    core = _core(current.ask)
+    carried = previous.retrieval
+    # a new intervention replaces the old one
+    if current.entities and previous.entities:
+        for old in previous.entities:
+            for term in next((g for g in vocabulary.entities if g[0] == old), (old,)):
+                carried = vocabulary.pattern(term).sub(current.entities[0], carried)
+    # a new quantity or patient group replaces the old one
+    if current.facets:
+        carried = _without(carried, [FACETS[f] for f in previous.facets if f not in current.facets])
+    new_groups = [a for a in current.aspects if a.population]
+    if new_groups:
+        carried = _without(carried, [a.asked for a in previous.aspects if a.population and a not in new_groups])
+    leftover = set(content_stems(core)) - {s for e in current.entities for s in content_stems(e)} - {
+        s for t in vocabulary.entities for name in t for s in content_stems(name) if current.entities and t[0] in current.entities
+    }
+    only_entity = bool(current.entities) and not leftover
+    if only_entity and previous.entities:
+        text = previous.text
+        for old in previous.entities:
+            for term in next((g for g in vocabulary.entities if g[0] == old), (old,)):
+                text = vocabulary.pattern(term).sub(current.entities[0], text)
+        retrieval = carried
+    else:
+        text = f"{previous.text} — {core}"
+        retrieval = f"{current.retrieval} {carried}"
+    aspects = tuple(dict.fromkeys(current.aspects + tuple(
+        a for a in previous.aspects if not (a.population and new_groups)
+    )))
+    return replace(
+        current, text=text, retrieval=retrieval, follow_up=True, aspects=aspects,
+        entities=current.entities or previous.entities,
+        facets=current.facets or previous.facets,
+        case_terms=current.case_terms or previous.case_terms,
+    )
+
+
+def understand(question: str, history: Sequence[str], reader: Reader) -> Query:
+    """The question as the pipeline reads it; ``history`` holds the earlier user turns, oldest first."""
+    previous: Query | None = None
+    for turn in [*history, question]:
+        turn = " ".join(turn.split())
+        if not turn:
+            continue
+        current = _single(turn, reader)
+        if previous is not None and is_follow_up(current, reader.anchor):
+            current = merge(previous, current, reader.vocabulary)
+        previous = current
+    assert previous is not None  # the question itself is never empty here
+    return replace(previous, typed=" ".join(question.split()))
