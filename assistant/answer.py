@@ -22,10 +22,10 @@ import numpy as np
 from assistant.candidates import Candidate, LexicalStats, collect, score
 from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
-from assistant.coverage import check_aspects, other_condition, uncovered_concepts
+from assistant.coverage import check_aspects, exposure_topics, other_condition, uncovered_concepts
 from assistant.engine import Engine
 from assistant.gate import off_topic, unknown_terms
-from assistant.lexicon import NO_EVIDENCE_MESSAGE
+from assistant.lexicon import NO_EVIDENCE_MESSAGE, QUANTITY_QUESTION
 from assistant.query import Query, strip_instructions, understand
 from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
 from index.search import Filters, Hit, Searcher
@@ -83,6 +83,10 @@ class _Context:
         return self.read.retrieval
 
     @property
+    def wants_figure(self) -> bool:
+        return bool(QUANTITY_QUESTION.search(self.read.ask))
+
+    @property
     def ignored(self) -> list[str]:
         return list(self.read.ignored)
 
@@ -101,20 +105,21 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
         candidates=max(engine.settings.retrieval.candidates, sel.deep_factor * ctx.k), filters=ctx.filters,
         query_vector=ctx.query_vector,
     )
-    ctx.hits = ctx.deep[: ctx.k]
+    ctx.hits = ctx.deep[: max(ctx.k, sel.statement_passages)]
 
 
 def _score(ctx: _Context, engine: Engine) -> None:
     vocabulary = engine.vocabulary
-    ctx.focus = ctx.stats.focus(ctx.query)
+    ctx.focus = ctx.stats.focus(ctx.read.scored)
     ctx.focus_vector = (
         ctx.query_vector if ctx.focus == ctx.query else engine.embedder.embed_query(vocabulary.expand(ctx.focus))
     )
     ctx.candidates = collect(ctx.snapshot, ctx.hits)
     score(ctx.candidates, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats,
-          engine.settings.scoring)
+          engine.settings.scoring, ctx.wants_figure)
     ctx.best = max((c.similarity for c in ctx.candidates), default=0.0)
-    ctx.unknown = unknown_terms(ctx.query, ctx.snapshot.lexical.vocab, vocabulary)
+    # words of what was asked that the index has never seen (not the words added to the search)
+    ctx.unknown = unknown_terms(ctx.read.ask, ctx.snapshot.lexical.vocab, vocabulary)
 
 
 def _gate(ctx: _Context, engine: Engine) -> str | None:
@@ -189,21 +194,24 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
     Returns (the pool's rows beyond the hits, the flags)."""
     settings, vocabulary = engine.settings, engine.vocabulary
     facets = question_facets(ctx.query)
-    entities = vocabulary.canonical_entities(ctx.query)
-    entities += [w for w in drug_like_terms(ctx.query, vocabulary) if w not in entities]
+    entities = list(ctx.read.entities) or vocabulary.canonical_entities(ctx.query)
+    entities += [w for w in drug_like_terms(ctx.query, vocabulary, engine.is_rare) if w not in entities]
     if "treatment" in facets and not entities:  # "which drugs reverse NMS?": the answer's drugs
         for cand in selected:
             entities += [e for e in vocabulary.canonical_entities(cand.text) if e not in entities]
+    exposures = exposure_topics(ctx.read, engine.reader(ctx.snapshot), ctx.stats.df, ctx.stats.n)
     extra_rows = [h.row for h in ctx.deep]
     mask = ctx.searcher.mask(ctx.filters)
-    for term in entities:
+    for term in entities + [label for label, _ in exposures]:
         extra_rows += [row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(term), settings.selection.entity_rows, mask)]
     pool = collect(ctx.snapshot, ctx.hits, extra_rows)
-    score(pool, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats, settings.scoring)
+    score(pool, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats, settings.scoring,
+          ctx.wants_figure)
     config = ContestedSettings(
         settings.answer.min_relevance, settings.selection.position_similarity_factor, settings.selection.max_positions
     )
-    return extra_rows, find_contested(ctx.query, entities, facets, pool, vocabulary, config, engine.stance_detector)
+    return extra_rows, find_contested(ctx.query, entities, facets, pool, vocabulary, config, engine.stance_detector,
+                                      exposures)
 
 
 class Citations:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.lexicon import AIM, FIGURE_IN_TEXT, METHOD_SECTION
 from index.lexical import tokenize
 from index.search import Hit
 from index.store import Snapshot
@@ -119,6 +120,7 @@ def score(
     focus_query: str,
     stats: LexicalStats,
     weights: ScoringSettings | None = None,
+    wants_figure: bool = False,
 ) -> None:
     """Relevance of each sentence: cosine to the question and to its focus (the question without
     ubiquitous words), plus IDF-weighted term overlap with the focus (weights: ``Settings.scoring``)."""
@@ -137,3 +139,7 @@ def score(
         overlap = sentence_tokens(c.text) & q_tokens
         c.lexical = sum(idf[t] for t in overlap) / total
         c.score = w.dense_weight * c.dense + w.lexical_weight * c.lexical + w.rank_bonus / c.passage_rank
+        if wants_figure and FIGURE_IN_TEXT.search(c.text):
+            c.score += w.figure_bonus
+        if AIM.search(c.text) or METHOD_SECTION.search(c.passage.section or ""):
+            c.score -= w.method_penalty

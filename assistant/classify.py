@@ -19,7 +19,9 @@ from typing import Protocol
 
 from assistant.lexicon import (
     CONTROVERSY_CUES,
+    DOSING_LINE,
     GUIDELINE_CUES,
+    PRACTICAL_CONCLUSION,
     GUIDELINE_TYPES,
     IMPERATIVE_START,
     MANAGEMENT_ITEM,
@@ -65,6 +67,10 @@ class RuleClassifier:
         r = float(len(RESEARCH_CUES.findall(s.text)))
         if IMPERATIVE_START.match(s.text.strip()):
             g += w.imperative
+        if DOSING_LINE.search(s.text):
+            g += w.dosing
+        if PRACTICAL_CONCLUSION.search(s.text):
+            g += w.practical_conclusion
         if s.kind == "list" and MANAGEMENT_ITEM.search(s.text) and not r and len(s.text.split()) <= w.management_item_max_words:
             g += w.management_item
         if NUMBER_CUE.search(s.text):

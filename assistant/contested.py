@@ -25,13 +25,14 @@ from assistant.lexicon import (
     CONTROVERSY_CUES,
     FACETS,
     FIGURE_RE,
+    PROPOSAL,
     QUANTITY_FACETS,
     QUESTION_STOPWORDS,
     TOPIC_LABELS,
     TREATMENT_QUESTION,
 )
 from assistant.records import ContestReason, Stance
-from assistant.stance import RuleStanceDetector, StanceDetector
+from assistant.stance import Role, RuleStanceDetector, StanceDetector
 from index.synonyms import Vocabulary
 
 STANCE_ORDER = {Stance.SUPPORTS: 0, Stance.DISPUTES: 1, Stance.UNCERTAIN: 2, Stance.FIGURE: 3}
@@ -102,17 +103,50 @@ def figures_by_facet(text: str) -> dict[str, list[str]]:
     return out
 
 
-def _summarise(positions: list[Position]) -> str:
+SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
+    Role.INTERVENTION: {
+        Stance.SUPPORTS: ("reports benefit or use", "report benefit or use"),
+        Stance.DISPUTES: ("reports no benefit, harm or doubt", "report no benefit, harm or doubt"),
+        Stance.UNCERTAIN: ("calls the evidence weak, unclear or controversial", "call the evidence weak, unclear or controversial"),
+        Stance.FIGURE: ("gives a figure", "give different figures"),
+    },
+    Role.FACET: {
+        Stance.SUPPORTS: ("proposes or states an account", "propose or state accounts"),
+        Stance.DISPUTES: ("disputes it", "dispute it"),
+        Stance.UNCERTAIN: ("calls the evidence weak, unclear or controversial", "call the evidence weak, unclear or controversial"),
+        Stance.FIGURE: ("gives a figure", "give different figures"),
+    },
+    Role.EXPOSURE: {
+        Stance.SUPPORTS: ("reports a link", "report a link"),
+        Stance.DISPUTES: ("finds no link", "find no link"),
+        Stance.UNCERTAIN: ("calls the evidence weak or unclear", "call the evidence weak or unclear"),
+        Stance.FIGURE: ("gives a figure", "give different figures"),
+    },
+}
+
+
+def disagreement(positions: list[Position]) -> list[ContestReason]:
+    """Why positions amount to sources disagreeing: opposite stances held by different sources, or doubt in
+    one source about what another reports (two sources at least). One source alone never disagrees."""
+    docs: dict[Stance, set[str]] = defaultdict(set)
+    for cand, side in positions:
+        docs[side].add(cand.doc_id)
+    if len(set().union(*docs.values()) if docs else set()) < 2:
+        return []
+    reasons = []
+    if any(a != b for a in docs.get(Stance.SUPPORTS, ()) for b in docs.get(Stance.DISPUTES, ())):
+        reasons.append(ContestReason.OPPOSING)
+    if docs.get(Stance.UNCERTAIN):
+        reasons.append(ContestReason.EXPLICIT)
+    return reasons
+
+
+def _summarise(positions: list[Position], role: Role = Role.INTERVENTION) -> str:
     by_stance: dict[Stance, set[str]] = defaultdict(set)
     for cand, side in positions:
         by_stance[side].add(cand.doc_id)
     parts = []
-    labels = {
-        Stance.SUPPORTS: ("reports benefit or use", "report benefit or use"),
-        Stance.DISPUTES: ("reports no benefit or doubts it", "report no benefit or doubt it"),
-        Stance.UNCERTAIN: ("calls the evidence weak, unclear or controversial", "call the evidence weak, unclear or controversial"),
-        Stance.FIGURE: ("gives a figure", "give different figures"),
-    }
+    labels = SIDE_LABELS[role]
     for side in STANCE_ORDER:
         if by_stance.get(side):
             n = len(by_stance[side])
@@ -148,39 +182,44 @@ def find_contested(
     vocabulary: Vocabulary,
     config: ContestedSettings,
     detector: StanceDetector | None = None,
+    exposures: list[tuple[str, list[re.Pattern[str]]]] | None = None,
 ) -> list[Flag]:
-    """Contested claims among ``pool``: on each intervention, then on each facet the question asks about."""
-    flags = intervention_flags(entities, pool, vocabulary, config, detector or _RULES)
+    """Contested claims among ``pool``: on each intervention, on each exposure a risk question asks about
+    (a label and the patterns that find it), then on each facet the question asks about."""
+    detector = detector or _RULES
+    flags = intervention_flags(entities, pool, vocabulary, config, detector)
+    for label, patterns in exposures or []:
+        flags += topic_flags(label, patterns, pool, config, detector, Role.EXPOSURE)
     used = {f.topic.removesuffix(" efficacy") for f in flags}
     return flags + facet_flags(facets, entities, used, pool, vocabulary, config)
+
+
+def topic_flags(
+    label: str, patterns: list[re.Pattern[str]], pool: list[Candidate], config: ContestedSettings,
+    detector: StanceDetector, role: Role,
+) -> list[Flag]:
+    """One topic (an intervention or an exposure) is contested when sources disagree on it (``disagreement``)."""
+    about = [c for c in pool if any(p.search(c.text) for p in patterns)]
+    sides = detector.stance_batch([c.text for c in about], label, role)
+    positions = [(c, side) for c, side in zip(about, sides) if side is not None]
+    reasons = disagreement(positions)
+    if not reasons:
+        return []
+    chosen = _diverse(positions, config.max_positions)
+    topic = f"{label} efficacy" if role == Role.INTERVENTION else f"{label} as a risk factor"
+    return [Flag(topic=topic, summary=f"Sources disagree on {label}: {_summarise(chosen, role)}",
+                 reason="+".join(reasons), positions=chosen)]
 
 
 def intervention_flags(
     entities: list[str], pool: list[Candidate], vocabulary: Vocabulary, config: ContestedSettings,
     detector: StanceDetector,
 ) -> list[Flag]:
-    """An intervention is contested when sources take opposite stances on it or call its evidence into doubt."""
+    """An intervention is contested when sources take opposite stances on it or doubt what others report."""
     flags: list[Flag] = []
     for entity in entities:
-        about = [c for c in pool if _mentions(vocabulary, entity, c.text)]
-        sides = detector.stance_batch([c.text for c in about], entity)
-        positions = [(c, side) for c, side in zip(about, sides) if side is not None]
-        reasons = []
-        if {Stance.SUPPORTS, Stance.DISPUTES} <= {side for _, side in positions}:
-            reasons.append(ContestReason.OPPOSING)
-        if any(CONTROVERSY_CUES.search(c.text) for c, _ in positions):
-            reasons.append(ContestReason.EXPLICIT)
-        if not reasons:
-            continue
-        chosen = _diverse(positions, config.max_positions)
-        flags.append(
-            Flag(
-                topic=f"{entity} efficacy",
-                summary=f"Sources disagree on {entity}: {_summarise(chosen)}",
-                reason="+".join(reasons),
-                positions=chosen,
-            )
-        )
+        group = next((g for g in vocabulary.entities if g[0] == entity), (entity,))
+        flags += topic_flags(entity, [vocabulary.pattern(t) for t in group], pool, config, detector, Role.INTERVENTION)
     return flags
 
 
@@ -211,20 +250,28 @@ def facet_flags(
                     values[cand.doc_id].update(found)
         distinct = {v for vs in values.values() for v in vs}
         reasons = []
-        if len(distinct) >= 2:
+        if len(distinct) >= 2:  # two figures for one quantity: two positions, also within one source
             reasons.append(ContestReason.FIGURES)
-        if explicit:
+        hedging = {c.doc_id for c, _ in explicit}
+        accounts: list[Position] = []
+        if len(hedging) == 1 and facet not in QUANTITY_FACETS:
+            # one source doubts an account that other sources propose: they disagree
+            accounts = [(c, Stance.SUPPORTS) for c in relevant
+                        if c.doc_id not in hedging and PROPOSAL.search(c.text) and not CONTROVERSY_CUES.search(c.text)]
+        if len(hedging) >= 2 or accounts:  # one source's own hedge alone is uncertainty, not disagreement
             reasons.append(ContestReason.EXPLICIT)
+            explicit = explicit + accounts
         if not reasons:
             continue
-        positions = (figure_positions if ContestReason.FIGURES in reasons else []) + explicit
+        positions = (figure_positions if ContestReason.FIGURES in reasons else []) + (
+            explicit if ContestReason.EXPLICIT in reasons or ContestReason.FIGURES in reasons else [])
         chosen = _diverse(positions, config.max_positions)
         label = TOPIC_LABELS.get(facet, facet)
         if ContestReason.FIGURES in reasons:
             shown = ", ".join(sorted(distinct)[:6])
-            summary = f"Figures for {label} differ between or within sources ({shown}); {_summarise(chosen)}"
+            summary = f"Figures for {label} differ between or within sources ({shown}); {_summarise(chosen, Role.FACET)}"
         else:
-            summary = f"The sources call the evidence on {label} weak, unclear or controversial: {_summarise(chosen)}"
+            summary = f"Sources disagree on {label}: {_summarise(chosen, Role.FACET)}"
         flags.append(Flag(topic=label, summary=summary, reason="+".join(reasons), positions=chosen))
     return flags
 

@@ -29,12 +29,31 @@ GUIDELINE_CUES = _any(
         r"may be (?:required|considered|used|necessary|needed)", r"is the foundation", r"standard of care",
         r"discontinu(?:e|ation)", r"cessation of", r"withdrawal of the (?:offending|causative)", r"stop(?:ping)? the",
         r"is (?:commonly|typically|often) used", r"are (?:commonly|typically|often) used", r"should be",
+        # prohibitions and cautions of drug and antidote pages
+        r"do not (?:give|use|delay|start|restart|stop|administer|combine|exceed)", r"never (?:give|use|delay|combine)",
+        r"(?:must|should) not be (?:given|used|combined|delayed)", r"needs? care", r"with (?:great )?care",
+        r"(?:use|used|given) with caution", r"not (?:be )?indicated",
     ]
+)
+# A study's practical conclusion: what its results favour in practice ("these results favour early use of X").
+PRACTICAL_CONCLUSION = _any(
+    [r"favou?r(?:s|ed|ing)? (?:the )?(?:early |prompt )?(?:use|treatment|administration)", r"supports? the use",
+     r"(?:argue|speak)s? for (?:the )?(?:early |prompt )?use", r"clinicians (?:should|ought to|may wish to)"]
+)
+# A dosing instruction: a dose with how it is given ("can be begun at 2.5 mg by mouth two or three times a
+# day", "1-2.5 mg/kg IV every 6 h, maximum 10 mg/kg"), as antidote and drug monographs write them.
+DOSING_LINE = re.compile(
+    r"(?:\b(?:can|may|should) be (?:begun|started|given|repeated|increased|continued|titrated)\b|\bevery \d+(?:\s?[–-]\s?\d+)?"
+    r"\s?(?:h|hours?|min)\b|\b(?:once|twice|\w+ times) (?:a|per) day\b|\bmaximum(?: dose)?(?: of)?\b|\bper day\b|\bdaily\b)"
+    r".{0,80}?\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|g|units?)\b|\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|g)(?:/kg)?\b.{0,60}?"
+    r"(?:\bevery \d+|\b(?:once|twice|\w+ times) (?:a|per) day\b|\bmaximum\b|\bper day\b|\bdaily\b|\bby mouth\b|\b(?:IV|orally|intravenously)\b)",
+    re.IGNORECASE,
 )
 # Imperative management steps at the start of a sentence or list item.
 IMPERATIVE_START = re.compile(
     r"^(?:stop|discontinue|treat|give|start|monitor|avoid|use|consider|administer|cool|admit|check|measure|"
-    r"withhold|restart|titrate|taper|ensure|maintain|provide|correct)\b",
+    r"withhold|restart|titrate|taper|ensure|maintain|provide|correct|do not|don't|never|always|call|contact|phone|"
+    r"seek|ask|watch for|keep|continue|repeat|reduce|increase|dilute|reconstitute|infuse|inject|wait|rechallenge)\b",
     re.IGNORECASE,
 )
 # Noun-phrase list items of a management list ("Discontinuation of ...", "Intravenous fluids for hydration").
@@ -53,6 +72,8 @@ RESEARCH_CUES = _any(
         r"hypothes[ie]s", r"suggest(?:s|ed|ing)?", r"incidence", r"mortality", r"prevalence", r"rates?",
         r"pooled", r"replicated", r"sample", r"per 100,000", r"it has been proposed", r"has been proposed",
         r"have (?:been )?(?:used|implicated)", r"has (?:been )?used", r"been used", r"have shown", r"has shown",
+        # risk factors are findings about who gets the disease, not advice (issue: "high-potency agents increase the risk")
+        r"risk factors?", r"increas\w* (?:the )?risk", r"higher risk", r"predispos\w*", r"odds ratio",
     ]
 )
 NUMBER_CUE = re.compile(r"\d+(?:\.\d+)?\s?%|\bper 100,000\b|\b\d+ of (?:the )?\d+\b|\b\d+ patients\b")
@@ -61,7 +82,7 @@ NUMBER_CUE = re.compile(r"\d+(?:\.\d+)?\s?%|\bper 100,000\b|\b\d+ of (?:the )?\d
 GUIDELINE_SECTION = re.compile(r"guideline|recommendation|management|treatment|key points|memo|summary", re.I)
 RESEARCH_SECTION = re.compile(r"research|results|findings|outcomes|evidence|studies|limitations|epidemiolog", re.I)
 GUIDELINE_TYPES = frozenset({"guideline"})
-RESEARCH_TYPES = frozenset({"research", "hypothesis"})
+RESEARCH_TYPES = frozenset({"research", "hypothesis", "case_report"})
 
 # --- Contested claims ---
 # (a) Explicit doubt or controversy (hedge cues, BioScope-style).
@@ -93,8 +114,58 @@ POSITIVE_STANCE = _any(
         r"lower mortality", r"reduc(?:es|ed|ing) (?:mortality|the duration|symptoms|rigidity|muscle)",
         r"helps? reverse", r"reverses?", r"relieving", r"rational treatment", r"treatment option", r"useful",
         r"recommended", r"first-line", r"can be used", r"has been used", r"have been used", r"used with some success",
+        r"favou?r(?:s|ed|ing)? (?:the |early )?(?:use|treatment)", r"supports? the use",
     ]
 )
+# (b2) Findings as they are stated in results sections: an outcome, a direction, and whether more of the
+# outcome is good or bad (CONSORT/STROBE reporting: "X shortened the time to recovery", "mortality was
+# higher with X", "no difference between X and supportive care"). Polarity -1: more is worse.
+OUTCOMES: tuple[tuple[re.Pattern[str], int], ...] = (
+    (_any([r"mortality", r"deaths?", r"death rates?", r"died", r"dying", r"fatal(?:ity|ities)?", r"case fatality",
+           r"lethal(?:ity)?"]), -1),
+    (_any([r"(?:hospital |icu )?stays?", r"length of stay", r"duration", r"complications?", r"relapses?", r"recurrences?",
+           r"rigidity", r"fever", r"temperature", r"hyperthermia", r"symptoms?", r"creatine (?:phospho)?kinase", r"ck",
+           r"side effects?", r"adverse (?:effects?|events?)", r"risk", r"incidence", r"morbidity", r"rhabdomyolysis"]), -1),
+    (_any([r"survival", r"survived", r"response", r"responded", r"improvement", r"recovery", r"remission", r"resolution",
+           r"success(?:ful)?(?: outcomes?)?", r"outcomes?"]), 1),
+)
+# Outcomes that are events in time: reached sooner is better, later is worse ("recovery came sooner").
+TIME_OUTCOMES = _any([r"recovery", r"recovered", r"remission", r"resolution", r"resolved", r"improvement", r"improved",
+                      r"response", r"normali[sz]ed", r"subsided", r"time to \w+"])
+SOONER = _any([r"sooner", r"faster", r"quicker", r"earlier", r"more rapid(?:ly)?", r"shortened", r"shorter", r"shorten(?:s|ing)?",
+               r"accelerat\w+", r"hastened", r"speed(?:s|ed)? (?:up )?"])
+LATER = _any([r"later", r"slower", r"delayed", r"prolong\w*", r"longer", r"lengthen\w*"])
+UP = _any([r"higher", r"increased", r"increases?", r"increasing", r"more", r"rose", r"raised", r"elevated", r"greater",
+           r"worse", r"worsened", r"doubled", r"longer", r"prolong\w*", r"excess"])
+DOWN = _any([r"lower(?:ed|s)?", r"reduced", r"reduces?", r"reducing", r"reduction", r"decreased", r"decreases?", r"fewer",
+             r"less", r"fell", r"falls?", r"dropped", r"shorter", r"shortened", r"declined?", r"halved", r"cut"])
+NO_CHANGE = _any([r"no (?:statistically )?significant (?:difference|change|effect|benefit|reduction|improvement)",
+                  r"no difference", r"did not differ", r"not differ", r"similar", r"comparable", r"no effect",
+                  r"independently of", r"regardless of", r"unchanged", r"no better than", r"not (?:statistically )?significant"])
+# A finding's window: the direction must be this close (in words) to the outcome it qualifies.
+EFFECT_WINDOW = 6
+# Statements of a study's aim or a mechanism report no finding ("we studied how effective X is").
+AIM = _any([r"(?:aim|objective|purpose|goal)s? (?:of (?:this|the|our) (?:study|review|analysis) )?(?:was|were|is|are) to",
+            r"we (?:studied|examined|investigated|assessed|evaluated|set out to|sought to|aimed to)",
+            r"this (?:study|review|analysis) (?:set out|sought|aimed|examined|investigated|assessed)", r"how (?:effective|well)",
+            r"whether"])
+# An exposure's link with an outcome (risk factors): asserted, or denied.
+ASSOCIATION = _any([r"increas\w* (?:the )?risk", r"(?:is|are|was|were) (?:a |an )?(?:independent |major |important )?risk factors?",
+                    r"risk factors? (?:include|are|were)", r"more (?:often|common(?:ly)?|likely|frequent(?:ly)?)",
+                    r"predominan\w+", r"higher (?:risk|incidence|rates?|odds|frequency|mortality)", r"predispos\w+",
+                    r"associated with (?:an? )?(?:increased|higher|greater|elevated)", r"predict\w*", r"implicated",
+                    r"odds ratio", r"\bOR\s?=", r"twice as"])
+NO_ASSOCIATION = _any([r"(?:is|are|was|were) not (?:a |an )?(?:\w+ )?risk factors?", r"no evidence(?: shows| that| suggests)?",
+                       r"did not differ", r"not associated", r"no (?:significant |clear )?(?:association|link|relationship)",
+                       r"does not (?:increase|raise|add)", r"do not (?:increase|raise|add)", r"plays? no (?:part|role)",
+                       r"not (?:a |an )?(?:independent )?predictors?", r"not related", r"unrelated", r"neither .{0,60} nor",
+                       r"no (?:statistically )?significant difference"])
+# A source's own account of something (a mechanism, a cause): a position another source may doubt.
+PROPOSAL = _any([r"hypothes[ie]s", r"propos\w*", r"theor(?:y|ies)", r"suggest\w*", r"is (?:thought|believed) to",
+                 r"(?:is|are) caused by", r"results? from", r"leads? to", r"underl(?:ies|ying)", r"implicated"])
+RISK_QUESTION = _any([r"risk(?: factors?)?", r"more likely", r"less likely", r"predispos\w*", r"safer", r"lower with",
+                      r"higher with", r"more (?:common|often)", r"increase the (?:risk|chance)"])
+
 # (c) Quantities whose figures can disagree, with the words that name them.
 FACETS: dict[str, re.Pattern[str]] = {
     "incidence": _any([r"incidence", r"prevalence", r"occurs? in", r"affected", r"how often", r"how common",
@@ -168,9 +239,12 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("older adults", _any([r"elderly", r"older (?:adults|people|patients)", r"geriatric\w*", r"aged (?:over|above) \d+"]),
            _any([r"elderly", r"older", r"geriatric\w*", r"aged (?:over|above) \d+"]),
            "No indexed source addresses older adults.", population=True),
-    Aspect("pregnancy", _any([r"pregnan\w*", r"fo?etus", r"fetal", r"breast-?feed\w*", r"lactat\w*", r"postpartum"]),
-           _any([r"pregnan\w*", r"fo?etus", r"fetal", r"breast-?feed\w*", r"lactat\w*", r"postpartum"]),
+    Aspect("pregnancy", _any([r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"]),
+           _any([r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"]),
            "No indexed source addresses pregnancy.", population=True),
+    Aspect("breastfeeding", _any([r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"]),
+           _any([r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"]),
+           "No indexed source addresses breastfeeding.", population=True),
     Aspect("adults", _any([r"adults?"]), _any([r"adults?"]), "No indexed source addresses adults specifically.",
            population=True),
     Aspect("duration", _any([r"how long (?:to|should|do|does|is|must)(?! .*wait)", r"duration", r"continue(?:d)? for",
@@ -200,6 +274,20 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("monitoring", _any([r"monitor\w*", r"follow-?up tests?", r"check (?:levels|blood)"]),
            _any([r"monitor\w*", r"measur\w*", r"check\w*"]), "No indexed source addresses monitoring."),
 )
+
+# --- The kind of answer a question expects (the "expected answer type" of question answering) ---
+# A question asking how many, how much or how often expects a figure; a sentence giving one is preferred.
+QUANTITY_QUESTION = _any([r"how many", r"how much", r"what (?:proportion|percentage|percent|share|fraction|rate|number)",
+                          r"how (?:common|often|frequent(?:ly)?|likely|rare)", r"most (?:frequent|common)",
+                          r"(?:incidence|mortality|prevalence|death rate|case fatality)", r"what dose", r"in what share"])
+FIGURE_IN_TEXT = re.compile(
+    r"\d+(?:[.,]\d+)?\s?%|\b\d+(?:[.,]\d+)?\s?(?:per|in) (?:\d|one|a )|\b\d+ (?:of|out of) (?:the )?\d+\b|\b\d+(?:[.,]\d+)?\s?"
+    r"(?:mg|mcg|g|days?|weeks?|hours?|patients|cases|sessions|years)\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|twenty|thirty|half|a third|a quarter)\b",
+    re.IGNORECASE,
+)
+# Sentences that state a study's aim or method answer few clinical questions (IMRAD: Methods).
+METHOD_SECTION = re.compile(r"\bmethods?\b|materials|study design|data sources?|search strategy|patients and methods", re.I)
 
 # --- Conversation: how a follow-up signals that it leans on the turn before it ---
 FOLLOW_UP_START = re.compile(

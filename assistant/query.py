@@ -58,14 +58,20 @@ class Query:
 
     typed: str  # as typed (spaces normalised)
     text: str  # the standalone question answered
-    retrieval: str  # what is searched and scored
+    retrieval: str  # what is searched
     ask: str  # the part that asks (a case description's question; else the question)
+    focus_text: str = ""  # what sentences are scored against (the ask and its subject; default: retrieval)
     ignored: tuple[str, ...] = ()
     follow_up: bool = False
     case_terms: tuple[str, ...] = ()  # the clinical terms of a case description
     aspects: tuple[Aspect, ...] = ()
     entities: tuple[str, ...] = ()  # interventions named (canonical names, or the word itself)
     facets: tuple[str, ...] = field(default=())  # quantities asked about (incidence, mortality ...)
+
+    @property
+    def scored(self) -> str:
+        """The text sentences are scored against: what is asked, not the case's incidental details."""
+        return self.focus_text or self.retrieval
 
     @property
     def understood_as(self) -> str | None:
@@ -111,9 +117,18 @@ def asked_aspects(text: str) -> tuple[Aspect, ...]:
 
 
 def entities_of(text: str, reader: Reader) -> tuple[str, ...]:
+    """Interventions named: by the synonyms file (also misspelt), or drug-like words it does not list."""
     names = reader.vocabulary.canonical_entities(text)
+    names += [c for _, c in reader.vocabulary.misspelt_entities(text) if c not in names]
     names += [w for w in drug_like_terms(text, reader.vocabulary, reader.is_rare) if w not in names]
     return tuple(names)
+
+
+def with_spelling(text: str, reader: Reader) -> str:
+    """The text with each misspelt intervention name followed by its right spelling, for the search."""
+    for word, name in reader.vocabulary.misspelt_entities(text):
+        text = re.sub(rf"\b{re.escape(word)}\b", f"{word} ({name})", text, count=1)
+    return text
 
 
 def facets_of(text: str) -> tuple[str, ...]:
@@ -184,13 +199,16 @@ def _single(text: str, reader: Reader) -> Query:
     if is_case(query):
         case, ask = split_case(query)
         terms = case_terms(case, reader)
-        retrieval = " ".join([_ask_plainly(ask), *terms, *case_words(case, reader)])
+        retrieval = " ".join([with_spelling(_ask_plainly(ask), reader), *terms, *case_words(case, reader)])
         standalone = f"{ask} (case: {', '.join(terms)})" if terms else ask
         entities = tuple(dict.fromkeys(entities_of(ask, reader) + entities_of(case, reader)))
-        return Query(typed=text, text=standalone, retrieval=retrieval, ask=ask, ignored=tuple(ignored),
+        anchor_words = [t for t in terms if set(content_stems(t)) & reader.anchor]
+        focus = " ".join([with_spelling(_ask_plainly(ask), reader), *anchor_words])
+        return Query(typed=text, text=standalone, retrieval=retrieval, ask=ask, focus_text=focus, ignored=tuple(ignored),
                      case_terms=terms, aspects=asked_aspects(ask), entities=entities, facets=facets_of(ask))
-    return Query(typed=text, text=query if ignored else text, retrieval=query, ask=query, ignored=tuple(ignored),
-                 aspects=asked_aspects(query), entities=entities_of(query, reader), facets=facets_of(query))
+    return Query(typed=text, text=query if ignored else text, retrieval=with_spelling(query, reader), ask=query,
+                 ignored=tuple(ignored), aspects=asked_aspects(query), entities=entities_of(query, reader),
+                 facets=facets_of(query))
 
 
 def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
@@ -245,15 +263,32 @@ def merge(previous: Query, current: Query, vocabulary: Vocabulary) -> Query:
     else:
         text = f"{previous.text} — {core}"
         retrieval = f"{current.retrieval} {carried}"
+    focus = f"{current.scored} {_subject(previous, vocabulary)}" if not only_entity else carried
     aspects = tuple(dict.fromkeys(current.aspects + tuple(
         a for a in previous.aspects if not (a.population and new_groups)
     )))
     return replace(
-        current, text=text, retrieval=retrieval, follow_up=True, aspects=aspects,
+        current, text=text, retrieval=retrieval, focus_text=focus, follow_up=True, aspects=aspects,
         entities=current.entities or previous.entities,
         facets=current.facets or previous.facets,
         case_terms=current.case_terms or previous.case_terms,
     )
+
+
+def _subject(query: Query, vocabulary: Vocabulary) -> str:
+    """What a question is about, to carry into a follow-up's focus: its interventions and the terms of the
+    synonyms file it names (NMS, antipsychotics ...), not what it asked about them."""
+    terms = list(query.entities)
+    for group in vocabulary.groups:
+        if any(vocabulary.pattern(t).search(query.retrieval) for t in group) and group[0] not in terms:
+            terms.append(group[0])
+    return " ".join(terms)
+
+
+def _with_aspects(query: Query) -> Query:
+    """Name each asked aspect plainly in the search ("kids" -> children), so passages that give it are found."""
+    names = [a.name for a in query.aspects if a.name.lower() not in query.retrieval.lower()]
+    return replace(query, retrieval=" ".join([query.retrieval, *names])) if names else query
 
 
 def understand(question: str, history: Sequence[str], reader: Reader) -> Query:
@@ -268,4 +303,4 @@ def understand(question: str, history: Sequence[str], reader: Reader) -> Query:
             current = merge(previous, current, reader.vocabulary)
         previous = current
     assert previous is not None  # the question itself is never empty here
-    return replace(previous, typed=" ".join(question.split()))
+    return _with_aspects(replace(previous, typed=" ".join(question.split())))

@@ -1,36 +1,129 @@
-"""The stance a sentence takes: a seam where the judgment may be swapped.
+"""The stance a sentence takes on a topic: a seam where the judgment may be swapped.
 
-``StanceDetector`` is the interface (one batch method); ``RuleStanceDetector`` reads NegEx-style
-negative cues first, then doubt, then positive cues (lexicons in ``assistant.lexicon``). A learned
-stance detector replaces it by implementing ``stance_batch``.
+``StanceDetector`` is the interface (one batch method); ``RuleStanceDetector`` reads a finding as an
+outcome, a direction and the outcome's polarity, the way results sections state them:
+
+* "X shortened the time to recovery", "fever resolved two days sooner with X", "X lowered the death
+  rate": benefit (supports);
+* "mortality was higher with X", "X was associated with longer hospital stays": harm (disputes);
+* "no difference between X and supportive care", "not effective": no benefit (disputes);
+* "it is unclear whether X helps", "based mainly on case reports": doubt (uncertain);
+* "we studied how effective X is", "X inhibits calcium release": no finding, no stance.
+
+For an exposure (a risk factor: age, sex, a drug class) the same reading gives an association
+(supports: "X increases the risk", "more common in X") or none (disputes: "X is not a risk factor").
+A learned stance detector replaces it by implementing ``stance_batch``. Lexicons: ``assistant.lexicon``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Protocol
 
-from assistant.lexicon import CONTROVERSY_CUES, NEGATIVE_STANCE, POSITIVE_STANCE
+from assistant.lexicon import (
+    AIM,
+    ASSOCIATION,
+    CONTROVERSY_CUES,
+    DOWN,
+    EFFECT_WINDOW,
+    LATER,
+    NEGATIVE_STANCE,
+    NO_ASSOCIATION,
+    NO_CHANGE,
+    OUTCOMES,
+    POSITIVE_STANCE,
+    SOONER,
+    TIME_OUTCOMES,
+    UP,
+)
 from assistant.records import Stance
 
 
+class Role(StrEnum):
+    INTERVENTION = "intervention"  # a treatment: benefit or not
+    EXPOSURE = "exposure"  # a risk factor: associated with the outcome or not
+    FACET = "facet"  # a quantity or an account (incidence, mechanism): stated or doubted
+
+
+class Effect(StrEnum):
+    BENEFIT = "benefit"
+    HARM = "harm"
+    NONE = "none"
+    MIXED = "mixed"
+
+
 class StanceDetector(Protocol):
-    def stance_batch(self, sentences: Sequence[str], topic: str) -> list[Stance | None]:
-        """For each sentence, its stance on ``topic`` (an intervention or exposure), or None."""
+    def stance_batch(self, sentences: Sequence[str], topic: str, role: Role = Role.INTERVENTION) -> list[Stance | None]:
+        """For each sentence, its stance on ``topic`` in that role, or None when it takes none."""
         ...
 
 
-class RuleStanceDetector:
-    """Negative cues first (negation wins), then doubt, then benefit or use."""
+_WORD = re.compile(r"\S+")
 
-    def stance(self, sentence: str, topic: str = "") -> Stance | None:
+
+def _word_index(text: str, offset: int) -> int:
+    return len(_WORD.findall(text[:offset]))
+
+
+def _near(text: str, pattern: re.Pattern[str], at: int, window: int = EFFECT_WINDOW) -> bool:
+    """Whether ``pattern`` matches within ``window`` words of the word at character ``at``."""
+    here = _word_index(text, at)
+    return any(abs(_word_index(text, m.start()) - here) <= window for m in pattern.finditer(text))
+
+
+def effect(sentence: str) -> Effect | None:
+    """The effect a finding reports, from its outcomes and the directions next to them; None when it reports none."""
+    if NO_CHANGE.search(sentence):
+        return Effect.NONE
+    better = worse = False
+    for match in TIME_OUTCOMES.finditer(sentence):
+        if _near(sentence, SOONER, match.start()):
+            better = True
+        elif _near(sentence, LATER, match.start()):
+            worse = True
+    if not (better or worse):
+        for pattern, polarity in OUTCOMES:
+            for match in pattern.finditer(sentence):
+                up, down = _near(sentence, UP, match.start()), _near(sentence, DOWN, match.start())
+                if up == down:
+                    continue
+                good = (up and polarity > 0) or (down and polarity < 0)
+                better, worse = better or good, worse or not good
+    if better and worse:
+        return Effect.MIXED
+    return Effect.BENEFIT if better else Effect.HARM if worse else None
+
+
+class RuleStanceDetector:
+    """Negation first (NegEx-style), then a finding's effect, then doubt, then plain benefit or use."""
+
+    def stance(self, sentence: str, topic: str = "", role: Role = Role.INTERVENTION) -> Stance | None:
+        if role == Role.EXPOSURE:
+            return self._exposure(sentence)
         if NEGATIVE_STANCE.search(sentence):
+            return Stance.DISPUTES
+        found = effect(sentence)
+        if found in (Effect.HARM, Effect.NONE):
+            return Stance.DISPUTES
+        if found == Effect.MIXED or CONTROVERSY_CUES.search(sentence):
+            return Stance.UNCERTAIN
+        if found == Effect.BENEFIT:
+            return Stance.SUPPORTS
+        if AIM.search(sentence):
+            return None  # an aim or a question, not a finding
+        return Stance.SUPPORTS if POSITIVE_STANCE.search(sentence) else None
+
+    @staticmethod
+    def _exposure(sentence: str) -> Stance | None:
+        if NO_ASSOCIATION.search(sentence):
             return Stance.DISPUTES
         if CONTROVERSY_CUES.search(sentence):
             return Stance.UNCERTAIN
-        if POSITIVE_STANCE.search(sentence):
+        if ASSOCIATION.search(sentence) or effect(sentence) == Effect.HARM:
             return Stance.SUPPORTS
         return None
 
-    def stance_batch(self, sentences: Sequence[str], topic: str) -> list[Stance | None]:
-        return [self.stance(s, topic) for s in sentences]
+    def stance_batch(self, sentences: Sequence[str], topic: str, role: Role = Role.INTERVENTION) -> list[Stance | None]:
+        return [self.stance(s, topic, role) for s in sentences]

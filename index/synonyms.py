@@ -10,6 +10,9 @@ from pathlib import Path
 from nmsa.errors import NMSAssistantError
 
 
+MISSPELT_MIN = 6  # shorter names are too close to ordinary words to correct
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Synonym groups (for expansion) and entity groups (things claims are about)."""
@@ -45,6 +48,24 @@ class Vocabulary:
     def canonical_entities(self, text: str) -> list[str]:
         """Canonical names of the entity groups mentioned in ``text``."""
         return [group[0] for group in self.entities if any(self.pattern(t).search(text) for t in group)]
+
+    def misspelt_entities(self, text: str) -> list[tuple[str, str]]:
+        """(word, canonical name) for words of ``text`` one or two letters away from an entity's name
+        ("bromocriptin", "dantroline"); names already spelt right are not repeated."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        names = {t.lower(): g[0] for g in self.entities for t in g if " " not in t and len(t) >= MISSPELT_MIN}
+        found: list[tuple[str, str]] = []
+        for word in re.findall(r"[A-Za-z]{%d,}" % MISSPELT_MIN, text):
+            low = word.lower()
+            if low in names:
+                continue
+            limit = 1 if len(low) <= 8 else 2
+            match = process.extractOne(low, list(names), scorer=Levenshtein.distance, score_cutoff=limit)
+            if match is not None and names[match[0]] not in [c for _, c in found]:
+                found.append((word, names[match[0]]))
+        return found
 
 
 def load_vocabulary(path: Path) -> Vocabulary:

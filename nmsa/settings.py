@@ -152,6 +152,14 @@ class ScoringSettings(Section):
         0.02, ge=0, le=1, description="Added as rank_bonus / passage rank: breaks near-ties in favour of the "
         "passages retrieval ranked first."
     )
+    figure_bonus: float = Field(
+        0.08, ge=0, le=1, description="Added to a sentence with a figure when the question asks how many, how much or "
+        "how often (the expected answer type); calibrated on the calibration halves of eval/."
+    )
+    method_penalty: float = Field(
+        0.08, ge=0, le=1, description="Subtracted from a sentence that states a study's aim or method (or sits under a "
+        "Methods heading): it rarely answers a clinical question; calibrated on the calibration halves of eval/."
+    )
     ubiquitous_fraction: float = Field(
         1 / 3, gt=0, le=1, description="A word in at least this share of passages says nothing about which passage "
         "answers (in this corpus: 'NMS', 'syndrome'); it is left out of the question's focus."
@@ -165,6 +173,10 @@ class SelectionSettings(Section):
     """Which sentences become statements, and how deep the contested-claim scan looks (assistant/answer.py)."""
 
     pool_size: int = Field(60, ge=1, le=1000, description="Best-scored sentences that selection considers.")
+    statement_passages: int = Field(
+        12, ge=1, le=200, description="Passages whose sentences may become statements (the head of the retrieved list); "
+        "calibrated on the calibration halves of eval/."
+    )
     max_redundancy: float = Field(
         0.93, ge=0, le=1, description="A sentence this similar to one already selected is a repeat and is skipped."
     )
@@ -197,7 +209,15 @@ class ClassifierSettings(Section):
 
     imperative: float = Field(2.0, ge=0, description="A sentence that starts with a management verb (stop, give, cool).")
     management_item: float = Field(1.0, ge=0, description="A short list item naming a management step.")
+    dosing: float = Field(
+        1.5, ge=0, description="A dosing instruction (a dose with how often or how it is given), as drug pages write them; "
+        "more than one study cue, so a monograph's dose line is advice, a trial's dose a finding only with more cues."
+    )
     management_item_max_words: int = Field(16, ge=1, description="Longest list item read as a management step.")
+    practical_conclusion: float = Field(
+        2.0, ge=0, description="What a study's results favour in practice: advice, even from a research paper "
+        "(outweighs the research-document prior)."
+    )
     figure: float = Field(1.0, ge=0, description="A figure (a percentage, 'n of m', a rate) marks a finding.")
     doubt: float = Field(1.0, ge=0, description="A hedge or controversy cue marks a finding about the evidence.")
     strong_section: float = Field(2.0, ge=0, description="A section named for guidelines or for research/results.")
