@@ -202,6 +202,73 @@ ARTICLE_TYPES: tuple[tuple[str, str], ...] = (
     ("hypothesis", "hypothesis"),
     ("hypotheses", "hypothesis"),
     ("medical hypotheses", "hypothesis"),
+    # More of PubMed's publication types (as on an abstract page, "Publication types: ...").
+    ("observational study", "research"),
+    ("multicenter study", "research"),
+    ("validation study", "research"),
+    ("controlled clinical trial", "research"),
+    ("pragmatic clinical trial", "research"),
+    ("scoping review", "review"),
+    ("consensus development conference", "guideline"),
+    ("patient education handout", "patient_information"),
+    # Genre labels that web pages and point-of-care resources print as their type: patient handouts
+    # and leaflets (NHS/MedlinePlus patient-information style), antidote monographs of poison centres.
+    ("handout", "patient_information"),
+    ("patient handout", "patient_information"),
+    ("patient information", "patient_information"),
+    ("patient information leaflet", "patient_information"),
+    ("antidote monograph", "guideline"),
+)
+
+# --- Documents without a manifest entry: their front matter (ingest/metadata.py) -------------------
+# A text or Markdown document's opening lines are its title block: title, source banner, authors,
+# affiliations, citation line, dates, printed type. These patterns name kinds of lines, never topics.
+
+# PubMed's "Publication types" list (abstract page; MEDLINE "PT" field as a line) and the like.
+PUBLICATION_TYPES_LINE_RE = re.compile(r"^(?:publication|article|document) types?(?: as indexed)?\s*:\s*(.+?)\.?$", re.I | re.M)
+
+# How a banner line separates its parts ("Pharmacopsychiatry 2020; 53: 51-59 · Review · DOI ...",
+# "Critical Care, 2007 — Letter", "Research article. Publication types ..."): dashes, middle dots,
+# bars, tabs, wide gaps, and the full stop after a lower-case word.
+BANNER_PARTS_RE = re.compile(r"\s+[—–|·•]\s+|\s{2,}|\t|(?<=[a-z)])\.\s+")
+
+# A journal citation line (ICMJE/NLM citation style, PubMed record headers): volume(issue):pages,
+# "Volume 66", a DOI or a PMID, or "Journal Name, 2007" standing alone or before a separator.
+CITATION_LINE_RE = re.compile(
+    r"\b\d{1,4}\s*\(\s*[\w–-]{1,12}\s*\)\s*:\s*[eRS]?\d|\b(?:volume|vol\.)\s*\d|\bdoi:?\s*10\.\d|\bpmid:?\s*\d|"
+    r"^(?-i:[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|\([A-Z][\w .]*\)|of|and|for|in|the|on|&)){0,8})[,.]?\s+\(?(?:19|20)\d{2}\)?\s*(?:[—–·|;,.]|$)",
+    re.I,
+)
+
+# A source banner naming a publication and a locator in it (CSL "container-title, locator"):
+# "BMJ Best Practice, topic 990", "Medscape Reference (eMedicine), article 816018",
+# "Critical Care Secrets (a textbook), chapter 82". The container is the journal of the record.
+SOURCE_BANNER_RE = re.compile(
+    r"^(?P<source>[A-Z][\w'’.&-]*(?:\s+[\w'’.&-]+){0,6}?)(?:\s*\([^)]{1,60}\))?,\s*"
+    r"(?:topic|article|chapter|section|entry|dossier|monograph|volume|issue|edition)\s+[\w.-]+",
+)
+
+# Author bylines of web pages and point-of-care resources ("Author: ...", "Authors: ...", "By ...").
+BYLINE_RE = re.compile(r"(?:^|\.\s+)(?:authors?|written by|by)\s*:?\s+(?P<names>[A-Z][^:]+?)(?=\.\s+[A-Z][\w ]{0,30}:|$)", re.I)
+# Degrees and credentials after names (ICMJE author lines, US/UK post-nominals).
+DEGREE_RE = re.compile(
+    r",?\s*\b(?:MD|PhD|DO|MBBS|MBChB|MB|BCh|BS|BSc|MSc|MS|MA|MPH|MPhil|PharmD|RPh|RN|NP|PA-C|FACEP|FACP|FRCP|FRCPC|"
+    r"FRCPsych|MRCPsych|FRACP|FAAN|FAPA|DPhil|Dr)\b\.?",
+)
+
+# Dates a web page or article prints (publication, posting, update; Vancouver and AMA cite web
+# pages by the date updated). Used for the year when no citation line gives one.
+DATED_LINE_RE = re.compile(
+    r"\b(?:published|posted|accepted|received|publication date|(?:last )?updated|last reviewed|reviewed)\b[^\n]{0,40}?\b((?:19|20)\d{2})\b",
+    re.I,
+)
+
+# Headings that open the body of a document after its title block (IMRaD, structured abstracts,
+# letters, web pages' "key points" panels).
+BODY_OPENING_RE = re.compile(
+    r"^(?:abstract|summary|background|introduction|objectives?|key points|key messages|highlights|overview|"
+    r"to the editor:?|dear editor,?|sir,?)$",
+    re.I,
 )
 
 # Structure and genre cues in a document's own text, for documents without a printed type (text
@@ -213,13 +280,35 @@ ARTICLE_TYPES: tuple[tuple[str, str], ...] = (
 # - addressing the reader as a patient or family marks patient information (NHS/MedlinePlus pages);
 # - "to the editor", "we read with interest" mark letters (ICMJE letters).
 CASE_REPORT_CUE_RE = re.compile(r"\b(?:we|here we|this paper|this article)\s+(?:report|present|describe)\s+(?:a|an|the|two|three)\s+(?:\w+\s+){0,4}?(?:case|patient)s?\b", re.I)
+# Weaker case-report wording (CARE: a report of one or a few patients): "this case series aims",
+# "in the first case". Read only when no Methods/Results structure makes it an original study.
+CASE_SERIES_CUE_RE = re.compile(r"\bthis case (?:report|series)\b|\bin (?:the|our) (?:first|second|third) (?:case|patient)\b", re.I)
+# Pooled analyses of published case reports are original analyses (their own Results, statistics),
+# not reviews or case reports: "271 published case reports were analysed", "a case-controlled
+# analysis", "64 case reports ... were pooled" (the study-design wording of such papers).
+POOLED_CASES_CUE_RE = re.compile(
+    r"\bcase[- ]control(?:led)? analysis\b|"
+    r"\b(?:\d+|[a-z]+-[a-z]+|[a-z]+ty|[a-z]+teen)\s+(?:published\s+)?case reports\b[^.]{0,160}?\b(?:were|was)\s+(?:pooled|analy[sz]ed)\b|"
+    r"\b(?:pooled|analy[sz]ed|analysis of)\s+(?:\d+|all|every)\s+(?:published\s+)?case reports\b",
+    re.I,
+)
+# Structured abstracts of reviews (Mulrow's "more informative abstracts" for review articles, as
+# used by Annals of Pharmacotherapy, JAMA, ACP Journal Club): Data sources, Study selection, Data
+# extraction, Data synthesis.
+REVIEW_ABSTRACT_LABEL_RE = re.compile(r"\b(?:data sources?|study selection|data extraction|data synthesis)\b(?=\s*:|\s*$)", re.I | re.M)
+# Textbook chapters ("Chapter 82: ...", "a textbook", "handbook"): a narrative review of their topic.
+TEXTBOOK_CUE_RE = re.compile(r"^chapter \d+\b|\b(?:textbook|handbook)\b", re.I)
 REVIEW_CUE_RE = re.compile(r"\b(?:this|the present|our)\s+(?:\w+\s+)?review\b|\bwe (?:review|summari[sz]e)\b|\bsystematic review\b|\bmeta-analys[ie]s\b|\bliterature review\b", re.I)
 GUIDELINE_CUE_RE = re.compile(r"\b(?:guidelines?|recommendations? for|consensus statement|practice parameter|antidote|poison (?:centre|center|control)|first aid)\b", re.I)
-PATIENT_CUE_RE = re.compile(r"\b(?:your (?:doctor|pharmacist|nurse|medicine|medication|child)|if you (?:have|are|take|notice)|talk to your|ask your)\b", re.I)
+PATIENT_CUE_RE = re.compile(
+    r"\b(?:your (?:doctors?|pharmacist|nurses?|medicines?|medications?|child|children|care team|(?:health ?care )?providers?|gp)|"
+    r"if you (?:have|are|take|notice|feel|think)|talk (?:to|with) your|ask your|call your)\b",
+    re.I,
+)
 LETTER_CUE_RE = re.compile(r"^\s*(?:dear editor|to the editor|sir,)|\bwe read with (?:great )?interest\b", re.I | re.M)
 HYPOTHESIS_CUE_RE = re.compile(r"\b(?:we (?:propose|hypothesi[sz]e)|this hypothesis|the hypothesis that|hypothesis:)\b", re.I)
 # Headings that name guidance ("From the Guidelines", "Recommendations") mark a guideline document.
-GUIDELINE_HEADING_RE = re.compile(r"\bguidelines?\b|^recommendations?\b|\bconsensus\b", re.I)
+GUIDELINE_HEADING_RE = re.compile(r"\bguidelines?\b|^(?:key |main |summary of (?:the )?)?recommendations?\b|\bconsensus\b", re.I)
 # Web explainers for clinicians or students: FAQ and summary boxes (health-site templates).
 EDUCATIONAL_HEADING_RE = re.compile(r"^(?:faqs?|frequently asked questions|key takeaways?|quick summary|the bottom line|takeaways?)$", re.I)
 # Encyclopedia articles: the section layout of medical encyclopedia entries (Wikipedia's MOS:MED
@@ -228,3 +317,10 @@ EDUCATIONAL_HEADING_RE = re.compile(r"^(?:faqs?|frequently asked questions|key t
 ENCYCLOPEDIA_HEADINGS = frozenset({"signs and symptoms", "causes", "pathophysiology", "diagnosis", "differential diagnosis",
                                    "prevention", "treatment", "management", "prognosis", "epidemiology", "history",
                                    "etymology", "society and culture", "research", "see also", "external links"})
+# Drug-reference entries: the sections of drug monographs (Medscape/eMedicine drug sections, FDA
+# structured product labels, BNF monographs). Poison-centre antidote monographs share some of them
+# and are read as guidance first (GUIDELINE_CUE_RE).
+DRUG_REFERENCE_HEADINGS = frozenset({"medication summary", "class summary", "mechanism of action", "pharmacokinetics",
+                                     "pharmacodynamics", "contraindications", "drug interactions", "interactions",
+                                     "indications and usage", "dosage and administration", "adverse reactions",
+                                     "warnings and precautions", "how supplied", "use in specific populations"})

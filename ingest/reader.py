@@ -110,7 +110,9 @@ def parse_document(
         bibliography = article.bibliography
     else:
         clean = clean_pages(raw.pages, raw.page_numbers)
-        meta = text_metadata(clean, path.name)
+        from ingest.loaders import decode_text
+
+        meta = text_metadata(clean, path.name, decode_text(path, data))  # the source: Markdown title, dates
     if len(clean.text.strip()) < 20:
         raise RejectedInput(str(path), "has no readable text once cleaned")
     chunks = chunk_document(clean, count_tokens, settings.chunk_tokens, settings.min_chunk_tokens)

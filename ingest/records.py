@@ -118,6 +118,16 @@ class Passage:
     def sentence_texts(self) -> list[str]:
         return [self.text[a:b] for a, b in self.sentences]
 
+    @property
+    def context(self) -> str:
+        """Where the passage sits: its document's title and its section path ("Bromocriptine › Dosage ›
+        Paediatric dose"). Monographs, FAQs and structured abstracts say in headings what their sentences
+        leave out, so search and coverage read a passage with its context."""
+        parts = [self.title]
+        if self.section and self.section.strip() != self.title.strip():
+            parts.append(self.section)
+        return " › ".join(p for p in parts if p)
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["sentences"] = [list(s) for s in self.sentences]
