@@ -77,6 +77,7 @@ class _Context:
     unknown: list[str] = field(default_factory=list)
     uncovered: list[Uncovered] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    extra_rows: list[int] = field(default_factory=list)  # passages read beyond the hits (aspect searches)
 
     @property
     def query(self) -> str:
@@ -118,6 +119,9 @@ def _score(ctx: _Context, engine: Engine) -> None:
     score(ctx.candidates, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats,
           engine.settings.scoring, ctx.wants_figure)
     ctx.best = max((c.similarity for c in ctx.candidates), default=0.0)
+    if ctx.read.case_terms and ctx.candidates:  # a case description: also judged by what it asks
+        asked = np.stack([c.vector for c in ctx.candidates]) @ ctx.focus_vector
+        ctx.best = max(ctx.best, float(asked.max()))
     # words of what was asked that the index has never seen (not the words added to the search)
     ctx.unknown = unknown_terms(ctx.read.ask, ctx.snapshot.lexical.vocab, vocabulary)
 
@@ -174,8 +178,19 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
     """Check the question's concepts against the selected statements: add a statement that gives an asked
     aspect, name the aspects no source gives, and refuse when uncovered concepts carry the topic."""
     reader = engine.reader(ctx.snapshot)
-    best = max(c.score for c in ctx.candidates)
-    check = check_aspects(ctx.read, reader, selected, ctx.candidates, engine.settings.answer.relative_cutoff * best * 0.75)
+    floor = engine.settings.answer.relative_cutoff * max(c.score for c in ctx.candidates) * ASPECT_FLOOR
+    check = check_aspects(ctx.read, reader, selected, ctx.candidates, floor)
+    if check.uncovered:  # not among the passages read: search for the subject with the aspect's own words
+        wanted = [a for a in ctx.read.aspects if a.name in {u.aspect for u in check.uncovered} and a.search]
+        rows = _aspect_rows(ctx, engine, wanted)
+        if rows:
+            pool = collect(ctx.snapshot, [], rows)
+            score(pool, ctx.query_vector, ctx.focus_vector, engine.vocabulary.expand(ctx.focus), ctx.stats,
+                  engine.settings.scoring, ctx.wants_figure)
+            second = check_aspects(ctx.read, reader, selected + check.added, pool, floor)
+            check.added += second.added
+            check.uncovered = [u for u in check.uncovered if u.aspect in {v.aspect for v in second.uncovered}]
+            ctx.extra_rows += [c.row for c in second.added]
     selected.extend(check.added)
     ctx.uncovered = check.uncovered
     ctx.missing = uncovered_concepts(ctx.read, reader, selected)
@@ -186,6 +201,22 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
             "is about another condition. The closest passages are listed for browsing; nothing has been inferred from them."
         )
     return None
+
+
+ASPECT_FLOOR = 0.75  # a statement added for an asked aspect may score this fraction of the statements' own cutoff
+ASPECT_ROWS = 10  # passages a targeted search for an uncovered aspect reads
+
+
+def _aspect_rows(ctx: _Context, engine: Engine, aspects: list) -> list[int]:  # type: ignore[type-arg]
+    """Rows a lexical search finds for the question's subject with each aspect's own words."""
+    subject = " ".join(ctx.read.entities) or ctx.focus
+    mask = ctx.searcher.mask(ctx.filters)
+    read = {h.row for h in ctx.hits}
+    rows: list[int] = []
+    for aspect in aspects:
+        query = engine.vocabulary.expand(f"{subject} {aspect.search}")
+        rows += [r for r, _ in ctx.snapshot.lexical.search(query, ASPECT_ROWS, mask) if r not in read and r not in rows]
+    return rows
 
 
 def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[list[int], list[Flag]]:
@@ -278,7 +309,9 @@ def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_row
     cite = Citations({h.row: h for h in ctx.hits})
     result = Answer(question=ctx.question, understood_as=ctx.read.understood_as, status=Status.ANSWERED, message="",
                     ignored_instructions=ctx.ignored, index_generation=ctx.snapshot.generation)
-    result.retrieved = list(dict.fromkeys([h.passage.id for h in ctx.hits] + [ctx.snapshot.passages[r].id for r in extra_rows]))
+    result.retrieved = list(dict.fromkeys(
+        [h.passage.id for h in ctx.hits] + [ctx.snapshot.passages[r].id for r in ctx.extra_rows + extra_rows]
+    ))
     classifier = engine.classifier
     for cand, category in zip(selected, classifier.classify_batch(_as_sentences(selected))):
         statement = cite.statement(cand, category)

@@ -44,8 +44,16 @@ def subject_patterns(read: Query, reader: Reader) -> list[re.Pattern[str]]:
     return patterns
 
 
-def gives(aspect: Aspect, text: str, subjects: Sequence[re.Pattern[str]]) -> bool:
-    return bool(aspect.answered.search(text)) and (not subjects or any(p.search(text) for p in subjects))
+def gives(aspect: Aspect, text: str, subjects: Sequence[re.Pattern[str]], context: str = "",
+          together: Sequence[Aspect] = ()) -> bool:
+    """Whether a sentence (read with its title and section) gives ``aspect`` about one of the ``subjects``,
+    and the ``together`` aspects with it (a dose *for children*: the group qualifies what else is asked)."""
+    where = f"{context}\n{text}"
+    return (
+        bool(aspect.answered.search(where))
+        and (not subjects or any(p.search(where) for p in subjects))
+        and all(a.answered.search(where) for a in together)
+    )
 
 
 @dataclass
@@ -63,9 +71,11 @@ def check_aspects(read: Query, reader: Reader, selected: list[Candidate], pool: 
     uncovered: list[Uncovered] = []
     taken = {c.key for c in selected}
     for aspect in read.aspects:
-        if any(gives(aspect, c.text, subjects) for c in selected + added):
+        together = [a for a in read.aspects if aspect.population and not a.population]
+        if any(gives(aspect, c.text, subjects, c.passage.context, together) for c in selected + added):
             continue
-        extra = [c for c in pool if c.key not in taken and c.score >= floor and gives(aspect, c.text, subjects)]
+        extra = [c for c in pool if c.key not in taken and c.score >= floor
+                 and gives(aspect, c.text, subjects, c.passage.context, together)]
         if extra:
             best = max(extra, key=lambda c: c.score)
             added.append(best)

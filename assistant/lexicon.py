@@ -226,53 +226,63 @@ class Aspect:
     answered: re.Pattern[str]
     note: str
     population: bool = False  # a patient group (replaces the previous one in a follow-up)
+    search: str = ""  # words that find passages giving it (with the question's subject), when none was retrieved
 
 
 _DOSE_GIVEN = r"\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*(?:[.,]\d+)?\s?(?:mg|mcg|µg|micrograms?|g|mmol|units?|iu)(?:\s?/\s?(?:kg|day|d|h|m2))?\b"
 ASPECTS: tuple[Aspect, ...] = (
     Aspect("dose", _any([r"doses?", r"dosing", r"dosage", r"how much", r"mg(?:/kg)?", r"posology"]),
-           re.compile(_DOSE_GIVEN, re.I), "No indexed source gives a dose."),
+           re.compile(_DOSE_GIVEN, re.I), "No indexed source gives a dose.", search="dose mg/kg mg dosage"),
     Aspect("children", _any([r"child(?:ren)?", r"kids?", r"p(?:a)?ediatric\w*", r"infants?", r"adolescen\w*", r"teen\w*",
                              r"paediatric\w*", r"minors?"]),
            _any([r"child(?:ren)?", r"p(?:a)?ediatric\w*", r"paediatric\w*", r"infants?", r"adolescen\w*", r"\d+-year-old",
-                 r"teen\w*", r"boys?", r"girls?"]), "No indexed source addresses children.", population=True),
+                 r"teen\w*", r"boys?", r"girls?"]), "No indexed source addresses children.", population=True, search="children paediatric pediatric child"),
     Aspect("older adults", _any([r"elderly", r"older (?:adults|people|patients)", r"geriatric\w*", r"aged (?:over|above) \d+"]),
            _any([r"elderly", r"older", r"geriatric\w*", r"aged (?:over|above) \d+"]),
-           "No indexed source addresses older adults.", population=True),
+           "No indexed source addresses older adults.", population=True, search="elderly older geriatric"),
     Aspect("pregnancy", _any([r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"]),
            _any([r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"]),
-           "No indexed source addresses pregnancy.", population=True),
+           "No indexed source addresses pregnancy.", population=True, search="pregnancy pregnant"),
     Aspect("breastfeeding", _any([r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"]),
            _any([r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"]),
-           "No indexed source addresses breastfeeding.", population=True),
+           "No indexed source addresses breastfeeding.", population=True, search="breastfeeding lactation"),
     Aspect("adults", _any([r"adults?"]), _any([r"adults?"]), "No indexed source addresses adults specifically.",
            population=True),
     Aspect("duration", _any([r"how long (?:to|should|do|does|is|must)(?! .*wait)", r"duration", r"continue(?:d)? for",
                              r"for how many (?:days|weeks|months)", r"how many (?:days|weeks|months)"]),
-           re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:hours?|days?|weeks?|months?)\b|\bduration\b|\buntil\b", re.I),
-           "No indexed source gives how long."),
+           # how long a treatment lasts, not how often a dose is given ("every 6 hours")
+           re.compile(r"(?<!every )(?<!every \d )\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:days?|weeks?|months?)\b|\bduration\b|"
+                      r"\buntil\b|\bfor (?:at least |up to )?\d+\s?(?:hours|days|weeks)", re.I),
+           "No indexed source gives how long.", search="duration days weeks continued"),
     Aspect("timing", _any([r"how long (?:\w+ )*wait", r"wait", r"when (?:can|should|to)", r"how soon", r"timing",
                            r"interval", r"delay before"]),
            re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:hours?|days?|weeks?|months?)\b|\bwait\w*|\binterval\b|\bdelay", re.I),
-           "No indexed source gives a waiting time."),
+           "No indexed source gives a waiting time.", search="wait weeks interval delay"),
     Aspect("route", _any([r"iv", r"intravenous\w*", r"oral(?:ly)?", r"by mouth", r"im", r"intramuscular\w*", r"route",
                           r"subcutaneous\w*"]),
            _any([r"iv", r"intravenous\w*", r"oral(?:ly)?", r"by mouth", r"im", r"intramuscular\w*", r"route",
-                 r"subcutaneous\w*", r"nasogastric"]), "No indexed source addresses the route."),
+                 r"subcutaneous\w*", r"nasogastric"]), "No indexed source addresses the route.", search="intravenous oral route"),
     Aspect("cost", _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*", r"afford\w*"]),
-           _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*"]), "No indexed source gives costs."),
+           _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*"]), "No indexed source gives costs.", search="cost price"),
     Aspect("interactions", _any([r"interactions?", r"interact", r"co-?administ\w*", r"combined with", r"together with"]),
            _any([r"interact\w*", r"co-?administ\w*", r"combined with", r"together with", r"concomitant\w*"]),
-           "No indexed source addresses drug interactions."),
+           "No indexed source addresses drug interactions.", search="interaction interactions combined"),
     Aspect("genetic testing", _any([r"genetic\w*", r"genotyp\w*", r"genes?", r"pharmacogen\w*", r"polymorphisms?"]),
-           _any([r"genetic\w*", r"genotyp\w*", r"genes?", r"pharmacogen\w*", r"polymorphisms?", r"hereditary"]),
-           "No indexed source addresses genetic testing."),
+           _any([r"genetic (?:test|screen)\w*", r"genotyp\w*", r"pharmacogen\w* test\w*", r"(?:test|screen)\w* for (?:\w+ )?"
+                 r"(?:polymorphisms?|variants?|genes?)"]),
+           "No indexed source describes a genetic test.", search="genetic test genotyping"),
+    Aspect("contraindications", _any([r"must not (?:be )?(?:given|used|take)", r"should not (?:be )?(?:given|used|take)",
+                                      r"contra-?indicat\w*", r"who (?:cannot|can't|should not|must not) (?:take|have|receive)",
+                                      r"not (?:be )?(?:given|used) (?:to|in)", r"when (?:not|to avoid)", r"avoid(?:ed)? in"]),
+           _any([r"contra-?indicat\w*", r"do not give", r"must not be", r"should not be (?:given|used)", r"avoid(?:ed)? in",
+                 r"not (?:be )?(?:given|used) (?:to|in)", r"with a history of"]),
+           "No indexed source gives contraindications.", search="contraindicated contraindications do not give"),
     Aspect("proportion", _any([r"what (?:proportion|percentage|share|fraction)", r"how many (?:patients|people|cases)",
                                r"response rate", r"what percent\w*"]),
            re.compile(r"\d+(?:[.,]\d+)?\s?%|\b\d+ (?:of|out of) (?:the )?\d+\b|\bproportion\b|\bmajority\b", re.I),
-           "No indexed source gives a proportion."),
+           "No indexed source gives a proportion.", search="percent proportion patients"),
     Aspect("monitoring", _any([r"monitor\w*", r"follow-?up tests?", r"check (?:levels|blood)"]),
-           _any([r"monitor\w*", r"measur\w*", r"check\w*"]), "No indexed source addresses monitoring."),
+           _any([r"monitor\w*", r"measur\w*", r"check\w*"]), "No indexed source addresses monitoring.", search="monitoring monitor"),
 )
 
 # --- The kind of answer a question expects (the "expected answer type" of question answering) ---
@@ -312,8 +322,9 @@ CASE_CUES = [
 ]
 # What a case description asks, in its own words -> the words that ask it plainly.
 ASK_INTENTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_any([r"what now", r"what (?:do|should) (?:we|i) do", r"what next", r"next steps?", r"how (?:do|should) (?:we|i) "
-           r"(?:manage|treat)", r"first[- ]line management", r"management\??", r"first steps?"]),
+    (_any([r"what now", r"what (?:do|should|can) (?:we|i|you) do", r"what next", r"next steps?", r"how (?:do|should) (?:we|i) "
+           r"(?:manage|treat)", r"first[- ]line management", r"management\??", r"first steps?", r"(?:first )?things? to do",
+           r"what to do", r"what should be done", r"how (?:to|should we) proceed", r"immediate (?:steps|management)"]),
      "first steps in management and treatment"),
     (_any([r"(?:is|could) (?:this|it) (?:be )?nms", r"nms picture", r"picture\??", r"diagnos\w*", r"dd?x", r"differential",
            r"what else", r"how (?:do|can) (?:you|we|i|u) (?:tell|distinguish|differentiate)"]),

@@ -35,7 +35,7 @@ from nmsa.settings import Settings
 # (stage, done, total) -> None; stages: "parse", "embed", "write"
 Progress = Callable[[str, int, int], None]
 
-CHUNKER_VERSION = 4  # bump when cleaning or chunking changes what passages are produced (4: PDF layout analysis, NFKC, de-hyphenation)
+CHUNKER_VERSION = 8  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (8: text metadata)
 EMBED_GROUP = 2048  # texts per embedding call: large groups let the encoder sort by length (less padding)
 
 
@@ -274,9 +274,10 @@ def _text_key(text: str) -> str:
 
 
 def embedding_texts(passage: Passage) -> list[str]:
-    """What is embedded for each sentence: the sentence with its section heading as context
-    (a contextual header), so "Therapeutic implications" informs the sentences under it."""
-    prefix = f"{passage.section}: " if passage.section else ""
+    """What is embedded for each sentence: the sentence with its document title and section path as context
+    (a contextual header), so "Bromocriptine › Dosage › Paediatric dose" informs "0.08 mg/kg per dose". The
+    context lowers similarities to short questions somewhat; the relevance gate is calibrated with it."""
+    prefix = f"{passage.context}: " if passage.context else ""
     return [prefix + text for text in passage.sentence_texts()]
 
 

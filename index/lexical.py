@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import logging
+import re
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 
 logging.getLogger("bm25s").setLevel(logging.ERROR)
 _STEMMER = Stemmer.Stemmer("english")
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's own token pattern
+_STOPWORDS = frozenset(STOPWORDS_EN)
+
+
+@lru_cache(maxsize=200_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
+    return tuple(_STEMMER.stemWords(words))
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False)
+    """bm25s's tokenization (lower case, its token pattern, English stop words, Snowball stems), done directly:
+    the same tokens (a test compares them on the corpus), without a progress bar per call, cached per text."""
+    return [list(_tokens(t)) for t in texts]
 
 
 class LexicalIndex:

@@ -372,7 +372,7 @@ class IndexStore:
         np.save(tmp / "sentences.npy", np.asarray(sentence_vectors, dtype=np.float16), allow_pickle=False)
         dense = build_dense_index(vectors, approximate_above)
         faiss.write_index(dense, str(tmp / "dense.faiss"))
-        lexical = LexicalIndex.build([p.text for p in passages])
+        lexical = LexicalIndex.build([f"{p.context}\n{p.text}" for p in passages])  # searched with its title and section
         lexical.save(tmp / "bm25")
         files = {}
         for path in sorted(tmp.rglob("*")):
