@@ -332,6 +332,9 @@ ASK_INTENTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (_any([r"prognosis", r"bad (?:prognostic )?sign", r"outcome", r"will (?:she|he|they) (?:recover|survive)", r"mortality"]),
      "prognosis and mortality"),
     (_any([r"(?:at|particular|higher) risk", r"risk factors?"]), "risk factors"),
+    (_any([r"not (?:improving|responding|getting better|better)", r"no (?:improvement|response)", r"doesn'?t (?:improve|respond)",
+           r"fails? to (?:improve|respond)", r"refractory", r"still (?:rigid|febrile|hot|stiff)", r"despite (?:treatment|that)"]),
+     "refractory cases that do not respond to treatment, second-line options"),
 )
 
 # English function words (pronouns, auxiliaries, prepositions, conjunctions, determiners, question

@@ -239,6 +239,11 @@ def merge(previous: Query, current: Query, vocabulary: Vocabulary) -> Query:
     """``current`` read as a follow-up of ``previous``, slot by slot (see the module docstring)."""
     core = _core(current.ask)
     carried = previous.retrieval
+    asks = [plain for pattern, plain in ASK_INTENTS if pattern.search(current.ask)]
+    if asks:  # the follow-up asks something new of the same case ("and if he is not improving?")
+        for _pattern, plain in ASK_INTENTS:
+            carried = carried.replace(plain, " ")
+        current = replace(current, retrieval=f"{current.retrieval} {asks[0]}", focus_text=f"{current.scored} {asks[0]}")
     # a new intervention replaces the old one
     if current.entities and previous.entities:
         for old in previous.entities:
