@@ -25,11 +25,12 @@ from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_c
 from assistant.coverage import check_aspects, exposure_topics, other_condition, uncovered_concepts
 from assistant.engine import Engine
 from assistant.gate import off_topic, unknown_terms
-from assistant.lexicon import NO_EVIDENCE_MESSAGE, QUANTITY_QUESTION
+from assistant.lexicon import CONTROVERSY_CUES, NO_EVIDENCE_MESSAGE, QUANTITY_QUESTION
 from assistant.query import Query, strip_instructions, understand
 from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
 from index.search import Filters, Hit, Searcher
 from index.store import Snapshot
+from ingest.records import DocumentInfo, Passage
 from nmsa.errors import NMSAssistantError
 from nmsa.settings import SelectionSettings
 
@@ -245,30 +246,32 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
                                       exposures)
 
 
+def citation_of(passage: Passage, number: int, score: float, documents: dict[str, DocumentInfo]) -> Citation:
+    """A passage as cited: where it is, and what a researcher cites its document by."""
+    info = documents.get(passage.doc_id)
+    return Citation(
+        id=number, document=passage.title, doc_id=passage.doc_id, source=passage.source,
+        evidence_type=passage.evidence_type, section=passage.section, page=passage.page, text=passage.text,
+        score=score, passage_id=passage.id,
+        authors=list(info.authors) if info else [], year=info.year if info else None,
+        journal=info.journal if info else None, doi=info.doi if info else None, ocr=bool(info and info.ocr),
+    )
+
+
 class Citations:
     """Numbers passages in order of first citation and records the cited sentence spans."""
 
-    def __init__(self, hits_by_row: dict[int, Hit]) -> None:
+    def __init__(self, hits_by_row: dict[int, Hit], documents: dict[str, DocumentInfo] | None = None) -> None:
         self.hits_by_row = hits_by_row
+        self.documents = documents or {}
         self.by_row: dict[int, Citation] = {}
 
     def cite(self, cand: Candidate) -> int:
         citation = self.by_row.get(cand.row)
         if citation is None:
-            p = cand.passage
             hit = self.hits_by_row.get(cand.row)
-            citation = Citation(
-                id=len(self.by_row) + 1,
-                document=p.title,
-                doc_id=p.doc_id,
-                source=p.source,
-                evidence_type=p.evidence_type,
-                section=p.section,
-                page=p.page,
-                text=p.text,
-                score=hit.dense_score if hit else cand.similarity,  # cosine similarity to the question
-                passage_id=p.id,
-            )
+            score = hit.dense_score if hit else cand.similarity  # cosine similarity to the question
+            citation = citation_of(cand.passage, len(self.by_row) + 1, score, self.documents)
             self.by_row[cand.row] = citation
         if cand.span not in citation.highlights:
             citation.highlights.append(cand.span)
@@ -286,27 +289,13 @@ def _as_sentences(cands: list[Candidate]) -> list[Sentence]:
     return [Sentence(c.text, c.passage.section, c.passage.evidence_type, c.passage.kind) for c in cands]
 
 
-def nearest(hits: list[Hit], n: int = 3) -> list[Citation]:
+def nearest(hits: list[Hit], n: int = 3, documents: dict[str, DocumentInfo] | None = None) -> list[Citation]:
     """The closest passages, offered for browsing when there is no evidence."""
-    return [
-        Citation(
-            id=i + 1,
-            document=h.passage.title,
-            doc_id=h.passage.doc_id,
-            source=h.passage.source,
-            evidence_type=h.passage.evidence_type,
-            section=h.passage.section,
-            page=h.passage.page,
-            text=h.passage.text,
-            score=h.dense_score,
-            passage_id=h.passage.id,
-        )
-        for i, h in enumerate(hits[:n])
-    ]
+    return [citation_of(h.passage, i + 1, h.dense_score, documents or {}) for i, h in enumerate(hits[:n])]
 
 
 def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_rows: list[int], flags: list[Flag]) -> Answer:
-    cite = Citations({h.row: h for h in ctx.hits})
+    cite = Citations({h.row: h for h in ctx.hits}, ctx.snapshot.documents)
     result = Answer(question=ctx.question, understood_as=ctx.read.understood_as, status=Status.ANSWERED, message="",
                     ignored_instructions=ctx.ignored, index_generation=ctx.snapshot.generation)
     result.retrieved = list(dict.fromkeys(
@@ -314,7 +303,8 @@ def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_row
     ))
     classifier = engine.classifier
     for cand, category in zip(selected, classifier.classify_batch(_as_sentences(selected))):
-        statement = cite.statement(cand, category)
+        # a source's own hedge ("it is unclear whether ...") is shown as uncertainty, not as sources disagreeing
+        statement = cite.statement(cand, category, Stance.UNCERTAIN if CONTROVERSY_CUES.search(cand.text) else None)
         (result.guideline_statements if category == Category.GUIDELINE else result.research_findings).append(statement)
     for flag in flags:
         categories = classifier.classify_batch(_as_sentences([c for c, _ in flag.positions]))
@@ -342,7 +332,8 @@ def _no_evidence(ctx: _Context, engine: Engine, message: str) -> Answer:
         question=ctx.question, understood_as=ctx.read.understood_as, status=Status.NO_EVIDENCE,
         message=message + (" Instructions inside the question were ignored." if ctx.ignored else ""),
         ignored_instructions=ctx.ignored, index_generation=ctx.snapshot.generation,
-        retrieved=[h.passage.id for h in ctx.hits], nearest=nearest(hits, engine.settings.selection.nearest),
+        retrieved=[h.passage.id for h in ctx.hits],
+        nearest=nearest(hits, engine.settings.selection.nearest, ctx.snapshot.documents),
     )
 
 

@@ -38,7 +38,7 @@ def build_evidence_map(snapshot: Snapshot, vocabulary: Vocabulary, max_rows: int
             docs_by_term.setdefault(term, set()).add(cand.doc_id)
     entities += sorted(t for t, docs in docs_by_term.items() if len(docs) >= 2 and t not in entities)
     flags = find_contested("", entities, list(FACETS), pool, vocabulary, ContestedSettings(min_relevance=0.0))
-    cite = Citations({})
+    cite = Citations({}, snapshot.documents)
     result = EvidenceMap(generation=snapshot.generation)
     for flag in flags:
         positions = [

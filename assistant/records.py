@@ -69,6 +69,11 @@ class Citation(_Record):
     score: float = Field(description="Cosine similarity of the passage to the question.")
     passage_id: str
     highlights: list[tuple[int, int]] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list, description="the document's authors, as printed")
+    year: int | None = None
+    journal: str | None = None
+    doi: str | None = None
+    ocr: bool = Field(False, description="the passage's text was read from a scan by OCR")
 
     @field_serializer("score")
     def _round(self, value: float) -> float:
@@ -91,6 +96,40 @@ class Uncovered(_Record):
     note: str = Field(description="e.g. 'No indexed source gives a dose.'")
 
 
+class SynthesisStatus(StrEnum):
+    VERIFIED = "verified"  # at least half of the model's sentences are supported; those are shown
+    FALLBACK = "fallback"  # too few supported: nothing shown, the extractive summary stands
+    UNAVAILABLE = "unavailable"  # no model answer (off, down, timeout, empty, nothing to synthesise)
+
+
+class SynthesisSentence(_Record):
+    """A verified sentence (citation markers removed). ``statements`` are the 1-based numbers of
+    the answer's statements it cites (guideline statements first, then research findings);
+    ``citations`` the passage citation numbers of those statements, for display."""
+
+    text: str
+    statements: list[int]
+    citations: list[int] = Field(default_factory=list)
+
+
+class DroppedSentence(_Record):
+    """A sentence of the model's output that is not shown, and why."""
+
+    text: str
+    reason: str
+
+
+class Synthesis(_Record):
+    """The outcome of one synthesis. Only ``sentences`` may be shown as the synthesis, marked as
+    machine-written; ``note`` is one line for the user when there is nothing to show."""
+
+    status: SynthesisStatus
+    sentences: list[SynthesisSentence] = Field(default_factory=list)
+    dropped: list[DroppedSentence] = Field(default_factory=list)
+    note: str | None = None
+    model: str = ""
+
+
 class Answer(_Record):
     question: str
     understood_as: str | None = Field(
@@ -104,6 +143,9 @@ class Answer(_Record):
     research_findings: list[Statement] = Field(default_factory=list)
     contested: list[ContestedClaim] = Field(default_factory=list)
     uncovered: list[Uncovered] = Field(default_factory=list)
+    synthesis: Synthesis | None = Field(
+        None, description="an optional prose answer by a language model, only its verified sentences (issue 13)"
+    )
     citations: list[Citation] = Field(default_factory=list)
     nearest: list[Citation] = Field(default_factory=list, description="for browsing when there is no evidence")
     ignored_instructions: list[str] = Field(default_factory=list, exclude=True)

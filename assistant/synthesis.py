@@ -28,16 +28,17 @@ from __future__ import annotations
 
 import re
 import threading
-from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, SecretStr
 
+from assistant.records import DroppedSentence, Synthesis, SynthesisSentence, SynthesisStatus
 from index.lexical import tokenize
 from index.synonyms import Vocabulary
 from ingest.sentences import split_sentences
+from nmsa.settings import SynthesisSettings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -63,80 +64,6 @@ __all__ = [
 PLACEHOLDER_API_KEY = "not-needed"
 # 2-4 sentences of 20-40 words are 100-220 tokens; the cap stops a model that never ends.
 MAX_OUTPUT_TOKENS = 256
-
-
-class SynthesisSettings(BaseModel):
-    """Where the language model runs. Off until both ``base_url`` and ``model`` are set."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    base_url: str | None = Field(
-        None,
-        description="OpenAI-compatible endpoint of a model you run, e.g. http://127.0.0.1:11434/v1 (Ollama), "
-        "http://127.0.0.1:8000/v1 (vLLM, llama.cpp server). Unset: no synthesis.",
-    )
-    model: str | None = Field(None, description="Model name as the server knows it, e.g. llama3.2:3b.")
-    api_key: SecretStr | None = Field(None, description="Key for the server, if it needs one (local servers do not).")
-    timeout_s: float = Field(
-        30.0, ge=1.0, le=600.0,
-        description="Longest wait for the model's answer; after it the extractive answer is shown with a note.",
-    )
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        value = value.strip()
-        if not re.match(r"https?://[^\s/]+", value):
-            raise ValueError(f"synthesis.base_url must start with http:// or https://, not {value!r}")
-        return value.rstrip("/")
-
-    @field_validator("model")
-    @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.base_url and self.model)
-
-
-# --- Records -------------------------------------------------------------------------------
-
-
-class SynthesisStatus(StrEnum):
-    VERIFIED = "verified"  # at least half of the model's sentences are supported; those are shown
-    FALLBACK = "fallback"  # too few supported: nothing shown, the extractive summary stands
-    UNAVAILABLE = "unavailable"  # no model answer (off, down, timeout, empty, nothing to synthesise)
-
-
-class SynthesisSentence(BaseModel):
-    """A verified sentence (citation markers removed). ``statements`` are the 1-based numbers of
-    the answer's statements it cites (guideline statements first, then research findings);
-    ``citations`` the passage citation numbers of those statements, for display."""
-
-    text: str
-    statements: list[int]
-    citations: list[int] = Field(default_factory=list)
-
-
-class DroppedSentence(BaseModel):
-    """A sentence of the model's output that is not shown, and why."""
-
-    text: str
-    reason: str
-
-
-class Synthesis(BaseModel):
-    """The outcome of one synthesis. Only ``sentences`` may be shown as the synthesis, marked as
-    machine-written; ``note`` is one line for the user when there is nothing to show."""
-
-    status: SynthesisStatus
-    sentences: list[SynthesisSentence] = Field(default_factory=list)
-    dropped: list[DroppedSentence] = Field(default_factory=list)
-    note: str | None = None
-    model: str = ""
 
 
 # --- Prompt --------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ validated: a change makes a validated copy.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from nmsa.errors import NMSAssistantError
@@ -238,6 +239,41 @@ class UISettings(Section):
     sources_page_size: int = Field(50, ge=5, le=1000, description="Passages per page on the Sources page.")
 
 
+class SynthesisSettings(Section):
+    """Where the language model runs. Off until both ``base_url`` and ``model`` are set."""
+
+    base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible endpoint of a model you run, e.g. http://127.0.0.1:11434/v1 (Ollama), "
+        "http://127.0.0.1:8000/v1 (vLLM, llama.cpp server). Unset: no synthesis.",
+    )
+    model: str | None = Field(None, description="Model name as the server knows it, e.g. llama3.2:3b.")
+    api_key: SecretStr | None = Field(None, description="Key for the server, if it needs one (local servers do not).")
+    timeout_s: float = Field(
+        30.0, ge=1.0, le=600.0,
+        description="Longest wait for the model's answer; after it the extractive answer is shown with a note.",
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not re.match(r"https?://[^\s/]+", value):
+            raise ValueError(f"synthesis.base_url must start with http:// or https://, not {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("model")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url and self.model)
+
+
 class SettingsError(NMSAssistantError):
     """A setting (environment variable or flag) is unknown or out of range."""
 
@@ -253,6 +289,7 @@ class Settings(BaseSettings):
     scoring: ScoringSettings = Field(default_factory=ScoringSettings)
     selection: SelectionSettings = Field(default_factory=SelectionSettings)
     classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
+    synthesis: SynthesisSettings = Field(default_factory=SynthesisSettings)
     ui: UISettings = Field(default_factory=UISettings)
 
     @model_validator(mode="before")
