@@ -81,7 +81,9 @@ def _mentions(vocabulary: Vocabulary, entity: str, text: str) -> bool:
 
 
 def normalise_figure(value: str) -> str:
+    """One spelling per figure: qualifiers dropped, ranges with a hyphen, "percent" as "%", no spaces."""
     value = re.sub(r"^(about|around|approximately|up to|as high as|below|over|under|between|from)\s", "", value.strip())
+    value = re.sub(r"\s?per ?cent\b", "%", value, flags=re.I)
     value = re.sub(r"\s?(to|–|-|and)\s?", "-", value)
     return value.replace(" ", "")
 
@@ -276,6 +278,16 @@ def facet_flags(
     return flags
 
 
+# Endings of drug names: the WHO's INN stems ("The use of stems in the selection of International
+# Nonproprietary Names", 2018) common among drugs a psychiatric or toxicology text names, plus generic
+# chemical endings (-ine, -ide, -ate, -one).
+DRUG_ENDING = re.compile(
+    r"(?:ine|ole|ide|ate|one|ene|yl|pam|lam|zole|azole|mab|pril|sartan|olol|azine|apine|idol|peridol|perone|pride|"
+    r"oxetine|pramine|tyline|serin|setron|tidine|triptan|statin|afil|caine|dopa|profen|coxib|navir|vir|mycin|cillin|"
+    r"dronate|barbital|tropin|xaban|gliptin|glitazone|conazole)$"
+)
+
+
 def drug_like_terms(query: str, vocabulary: Vocabulary, is_rare: Callable[[str], bool] | None = None) -> list[str]:
     """Drug-like words of the question that the synonyms file does not list (e.g. a new agent): a drug-name
     ending, and (when ``is_rare`` is given) a word the model's tokenizer splits into pieces, as it does
@@ -285,8 +297,9 @@ def drug_like_terms(query: str, vocabulary: Vocabulary, is_rare: Callable[[str],
         low = word.lower()
         if low in QUESTION_STOPWORDS or vocabulary.canonical_entities(word):
             continue
-        if re.search(r"(?:ine|ole|ide|pam|lam|one|ate|zole|mab|pril|olol|azine|idol|ene|yl)$", low) and not re.search(
-            r"(?:medicine|routine|online|done|gone|none|someone|anyone|bone|hormone|syndrome|dopamine|serotonin)$", low
+        if DRUG_ENDING.search(low) and not re.search(
+            r"(?:medicine|routine|online|done|gone|none|someone|anyone|bone|hormone|syndrome|dopamine|serotonin|"
+            r"guideline|baseline|timeline|deadline|pipeline|headline|outline|sideline)$", low
         ):
             if is_rare is None or is_rare(low):
                 out.append(low)

@@ -168,9 +168,13 @@ RISK_QUESTION = _any([r"risk(?: factors?)?", r"more likely", r"less likely", r"p
 
 # (c) Quantities whose figures can disagree, with the words that name them.
 FACETS: dict[str, re.Pattern[str]] = {
-    "incidence": _any([r"incidence", r"prevalence", r"occurs? in", r"affected", r"how often", r"how common",
-                       r"frequency", r"frequent", r"common", r"per 100,000", r"rates? of nms", r"of patients (?:treated|exposed)"]),
-    "mortality": _any([r"mortality", r"fatal", r"death", r"die", r"dies", r"lethal", r"case fatality", r"survival"]),
+    "incidence": _any([r"incidence(?: risk)?", r"prevalence", r"occurs? in", r"occurrence", r"affected",
+                       r"how often", r"how common", r"frequency", r"frequent", r"common", r"per 100,000",
+                       r"(?:cases )?per \d{1,3}(?:,\d{3})* (?:admissions|patients|treated|users|cases|neuroleptic-treated)",
+                       r"(?<!death )(?<!fatality )rates? of nms", r"of patients (?:treated|exposed)", r"developed nms"]),
+    # the same quantity under its other names: death rate, fatal outcome, died (issue 9.5)
+    "mortality": _any([r"mortality", r"fatal(?:ity|ities)?", r"fatal outcomes?", r"death(?:s| rates?)?", r"die", r"dies", r"died",
+                       r"dying", r"lethal(?:ity)?", r"case[- ]fatality", r"survival", r"survived"]),
     "mechanism": _any([r"mechanisms?", r"pathophysiolog(?:y|ical)", r"pathogenesis", r"hypothes[ie]s", r"theor(?:y|ies)",
                        r"etiology", r"aetiology", r"causes?", r"caused", r"underlying", r"model"]),
     "recurrence": _any([r"recur(?:s|red|rence)?", r"rechallenge", r"re-?introduc(?:tion|ed|e)", r"restart(?:ed|ing)?",
@@ -184,11 +188,12 @@ QUANTITY_FACETS = ("incidence", "mortality", "history", "recurrence")
 TREATMENT_QUESTION = _any([r"drugs?", r"medications?", r"medicines?", r"pharmacolog\w*", r"effective", r"efficacy",
                            r"reverse", r"options?", r"therap(?:y|ies)", r"treat(?:ment|ments|ed|ing)?", r"works?",
                            r"recommended", r"agents?", r"help"])
+_PERCENT = r"(?:%|\s?per ?cent\b)"  # "8.6%" and "8.6 percent" are one figure
 FIGURE_RE = re.compile(
     r"(?:(?:about|around|approximately|up to|as high as|below|over|under|between|from)\s)?"
-    r"\d+(?:[.,]\d+)?\s?%?(?:\s?(?:to|–|-|and)\s?\d+(?:\.\d+)?\s?%)"
-    r"|(?:(?:about|around|approximately|up to|as high as|below|over|under)\s)?\d+(?:\.\d+)?\s?%"
-    r"|\d+ per \d{1,3}(?:,\d{3})+"
+    r"\d+(?:[.,]\d+)?\s?" + _PERCENT + r"?(?:\s?(?:to|–|-|and)\s?\d+(?:\.\d+)?\s?" + _PERCENT + r")"
+    r"|(?:(?:about|around|approximately|up to|as high as|below|over|under)\s)?\d+(?:\.\d+)?\s?" + _PERCENT
+    + r"|\d+(?:\.\d+)? per \d{1,3}(?:,\d{3})*"
     r"|\b1[89]\d\d\b|\b20\d\d\b"
 )
 TOPIC_LABELS = {

@@ -32,6 +32,7 @@ from assistant.lexicon import (
 from index.lexical import tokenize
 from index.synonyms import Vocabulary
 from ingest.instructions import is_instruction
+from ingest.normalize import fold_accents
 from ingest.sentences import split_sentences
 
 MAX_FOLLOW_UP_WORDS = 3  # a question this short (content words) that does not name the field leans on the last one
@@ -196,6 +197,7 @@ def _ask_plainly(ask: str) -> str:
 
 def _single(text: str, reader: Reader) -> Query:
     query, ignored = strip_instructions(text)
+    query = fold_accents(query)  # "dantrolène" is dantrolene, for names and the search
     if is_case(query):
         case, ask = split_case(query)
         terms = case_terms(case, reader)

@@ -67,10 +67,27 @@ def _word_index(text: str, offset: int) -> int:
     return len(_WORD.findall(text[:offset]))
 
 
+def _distance(text: str, pattern: re.Pattern[str], at: int) -> int | None:
+    """Words between the word at character ``at`` and the nearest match of ``pattern`` (None: no match)."""
+    here = _word_index(text, at)
+    distances = [abs(_word_index(text, m.start()) - here) for m in pattern.finditer(text)]
+    return min(distances) if distances else None
+
+
 def _near(text: str, pattern: re.Pattern[str], at: int, window: int = EFFECT_WINDOW) -> bool:
     """Whether ``pattern`` matches within ``window`` words of the word at character ``at``."""
-    here = _word_index(text, at)
-    return any(abs(_word_index(text, m.start()) - here) <= window for m in pattern.finditer(text))
+    distance = _distance(text, pattern, at)
+    return distance is not None and distance <= window
+
+
+def _direction(text: str, at: int) -> int:
+    """+1 or -1: the nearest direction word (within the window) of the outcome at ``at``; 0 when none or a tie."""
+    up, down = _distance(text, UP, at), _distance(text, DOWN, at)
+    up = up if up is not None and up <= EFFECT_WINDOW else None
+    down = down if down is not None and down <= EFFECT_WINDOW else None
+    if up is None and down is None or up == down:
+        return 0
+    return 1 if down is None or (up is not None and up < down) else -1
 
 
 def effect(sentence: str) -> Effect | None:
@@ -86,10 +103,10 @@ def effect(sentence: str) -> Effect | None:
     if not (better or worse):
         for pattern, polarity in OUTCOMES:
             for match in pattern.finditer(sentence):
-                up, down = _near(sentence, UP, match.start()), _near(sentence, DOWN, match.start())
-                if up == down:
+                direction = _direction(sentence, match.start())
+                if direction == 0:
                     continue
-                good = (up and polarity > 0) or (down and polarity < 0)
+                good = direction * polarity > 0
                 better, worse = better or good, worse or not good
     if better and worse:
         return Effect.MIXED

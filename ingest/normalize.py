@@ -68,6 +68,13 @@ def skeleton(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def fold_accents(text: str) -> str:
+    """Letters without their accents, case kept ("dantrolène" -> "dantrolene"): for matching names and
+    searching, so an accented spelling finds the plain one."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFKC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 def safe_terminal_text(text: str) -> str:
     """Text fit for a terminal: no escape sequences or control characters (line ends and tabs kept)."""
     return strip_invisible(text)

@@ -1,0 +1,137 @@
+"""Does the selected evidence answer what was asked (assistant.coverage)? Model-free, on synthetic candidates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.candidates import Candidate
+from assistant.coverage import check_aspects, exposure_topics, other_condition, slot_words, uncovered_concepts
+from ingest.records import Passage
+from tests.unit.test_reading import READER, read
+
+
+def cand(
+    text: str, doc: str = "a.txt", score: float = 1.0, title: str = "A paper", section: str | None = None, row: int = 0
+) -> Candidate:
+    passage = Passage(
+        id=f"{doc}{row}",
+        doc_id=doc,
+        title=title,
+        source=f"/x/{doc}",
+        evidence_type="research",
+        section=section,
+        kind="text",
+        page=None,
+        start=0,
+        end=len(text),
+        text=text,
+        sentences=((0, len(text)),),
+    )
+    return Candidate(
+        row=row,
+        index=0,
+        text=text,
+        span=(0, len(text)),
+        passage=passage,
+        vector=np.zeros(4, np.float32),
+        score=score,
+        similarity=score,
+    )
+
+
+@pytest.mark.parametrize(
+    "question,selected,pool,covered,named",
+    [
+        # a dose given about the drug asked
+        ("What dose of bromocriptine?", ["Bromocriptine 2.5 mg three times a day."], [], ["dose"], []),
+        # a dose of another drug does not count
+        ("What dose of bromocriptine?", ["Dantrolene 1 mg/kg IV."], [], [], ["dose"]),
+        # found in the wider pool: added
+        (
+            "What dose of bromocriptine?",
+            ["Bromocriptine is a dopamine agonist."],
+            ["Bromocriptine 2.5 mg by mouth."],
+            ["dose"],
+            [],
+        ),
+        # the dose for children, read with the heading that names the group
+        (
+            "What dose of bromocriptine for children?",
+            ["Bromocriptine 2.5 mg for adults."],
+            ["0.08 mg/kg per dose every 6-8 hours."],
+            ["children", "dose"],
+            [],
+        ),
+        # a child's case report without a dose does not give a dose for children
+        (
+            "What amantadine dose is used in children?",
+            ["Amantadine 100 mg twice daily.", "An 11-year-old boy was given amantadine."],
+            [],
+            ["dose"],
+            ["children"],
+        ),
+        # how often a dose is given is not how long a treatment lasts
+        ("bromocriptine NMS how long to continue", ["Bromocriptine 2.5 mg every 8 hours."], [], [], ["duration"]),
+        ("bromocriptine NMS how long to continue", ["Bromocriptine is continued for 10 days."], [], ["duration"], []),
+    ],
+)
+def test_aspects(question, selected, pool, covered, named):
+    q = read(question)
+    sections = {"0.08 mg/kg per dose every 6-8 hours.": "Dosage › Paediatric dose"}
+    pool_c = [cand(t, "monograph.md", 0.9, "Bromocriptine", sections.get(t), row=10 + i) for i, t in enumerate(pool)]
+    check = check_aspects(q, READER, [cand(t, row=i) for i, t in enumerate(selected)], pool_c, floor=0.5)
+    assert [u.aspect for u in check.uncovered] == named
+    assert {a.name for a in q.aspects} - {u.aspect for u in check.uncovered} == set(covered)
+
+
+def test_an_added_statement_must_reach_the_floor():
+    q = read("What dose of bromocriptine?")
+    check = check_aspects(q, READER, [], [cand("Bromocriptine 2.5 mg by mouth.", score=0.2)], floor=0.5)
+    assert not check.added and [u.note for u in check.uncovered] == ["No indexed source gives a dose."]
+
+
+@pytest.mark.parametrize(
+    "question,evidence,missing,elsewhere",
+    [
+        (
+            "Does dantrolene help with spasticity in multiple sclerosis?",
+            ["Dantrolene reduces rigidity in NMS."],
+            {"spasticity", "multiple", "sclerosis"},
+            {"spasticity", "multiple", "sclerosis"},
+        ),
+        # anchored in the field: uncovered words never make it about something else
+        ("Is dantrolene used for NMS in liver disease?", ["Dantrolene reduces rigidity in NMS."], {"liver"}, set()),
+        # common words of the field are not another condition
+        (
+            "What does the acute phase hypothesis imply for treatment?",
+            ["The hypothesis proposes iron deficiency."],
+            {"imply", "treatment"},
+            set(),
+        ),
+    ],
+)
+def test_another_condition(question, evidence, missing, elsewhere):
+    q = read(question)
+    found = set(uncovered_concepts(q, READER, [cand(t) for t in evidence]))
+    assert missing <= found
+    df = {"treatment": 60, "spastic": 0, "multipl": 0, "sclerosi": 0, "liver": 1}
+    assert set(other_condition(q, READER, sorted(found), df, n_passages=200)) == elsewhere
+
+
+def test_slot_words():
+    assert slot_words("oral dantrolene dose for spasticity after stroke") == {"spasticity", "stroke"}
+    assert slot_words("ECT for MDD in pregnancy") == {"mdd", "pregnancy"}
+
+
+@pytest.mark.parametrize(
+    "question,labels",
+    [
+        ("Are men more likely than women to develop NMS?", ["sex"]),
+        ("does older age increase the risk of getting nms?", ["age"]),
+        ("Is NMS more common with atypicals?", ["second-generation antipsychotics"]),
+        ("Is dantrolene effective for NMS?", []),  # not a risk question
+    ],
+)
+def test_exposure_topics(question, labels):
+    assert [label for label, _ in exposure_topics(read(question), READER, {}, 200)] == labels
