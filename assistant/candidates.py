@@ -143,3 +143,10 @@ def score(
             c.score += w.figure_bonus
         if AIM.search(c.text) or METHOD_SECTION.search(c.passage.section or ""):
             c.score -= w.method_penalty
+    if w.neighbour_weight:
+        own = {c.key: c.score for c in candidates}
+        for c in candidates:
+            around = [own.get((c.row, c.index + d)) for d in (-1, 1)]
+            best = max((x for x in around if x is not None), default=None)
+            if best is not None and best > c.score:
+                c.score += w.neighbour_weight * (best - c.score)

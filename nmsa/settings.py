@@ -161,6 +161,11 @@ class ScoringSettings(Section):
         0.08, ge=0, le=1, description="Subtracted from a sentence that states a study's aim or method (or sits under a "
         "Methods heading): it rarely answers a clinical question; calibrated on the calibration halves of eval/."
     )
+    neighbour_weight: float = Field(
+        0.5, ge=0, le=1, description="A sentence gains this share of the better score of its neighbours in the same "
+        "passage: a terse sentence that continues a relevant one ('A typical course was six to 10 treatments.') is "
+        "read in its context; calibrated on the calibration halves of eval/."
+    )
     ubiquitous_fraction: float = Field(
         1 / 3, gt=0, le=1, description="A word in at least this share of passages says nothing about which passage "
         "answers (in this corpus: 'NMS', 'syndrome'); it is left out of the question's focus."
