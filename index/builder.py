@@ -35,7 +35,7 @@ from nmsa.settings import Settings
 # (stage, done, total) -> None; stages: "parse", "embed", "write"
 Progress = Callable[[str, int, int], None]
 
-CHUNKER_VERSION = 8  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (8: text metadata)
+CHUNKER_VERSION = 9  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (9: Markdown by markdown-it-py)
 EMBED_GROUP = 2048  # texts per embedding call: large groups let the encoder sort by length (less padding)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -84,28 +83,51 @@ def decode_text(path: Path, data: bytes) -> str:
     return text
 
 
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_HTML_TAG = re.compile(r"<[^>\n]{1,200}>")
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+def _inline_text(token) -> str:  # type: ignore[no-untyped-def]
+    """The plain text of an inline token: words, code and link text; images and HTML dropped."""
+    out = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+    return "".join(out)
 
 
 def markdown_to_text(text: str) -> str:
-    """Plain text from Markdown: headings on lines of their own, links as their text, no images or tags."""
+    """Plain text from Markdown (CommonMark and GFM tables, parsed by markdown-it-py): headings (also Setext)
+    on lines of their own between blank lines, list items as bullets, table rows one per line, links as their
+    text; images, raw HTML and rules dropped."""
+    from markdown_it import MarkdownIt
+
     out: list[str] = []
-    for line in text.split("\n"):
-        heading = _MD_HEADING.match(line)
-        if heading:
-            out.extend(["", heading.group(1).strip(), ""])
-            continue
-        if re.match(r"^\s*(```|~~~|---+\s*$|\|?\s*:?-{3,})", line):
-            continue
-        line = _MD_IMAGE.sub("", line)
-        line = _MD_LINK.sub(r"\1", line)
-        line = _HTML_TAG.sub("", line)
-        line = re.sub(r"(\*\*|__|`)", "", line)
-        line = line.replace("|", " ")
-        out.append(line)
+    row: list[str] = []
+    state = ""  # the block an inline token belongs to: heading, item, cell or paragraph
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
+        kind = token.type
+        if kind in ("heading_open", "list_item_open", "th_open", "td_open"):
+            state = {"heading_open": "heading", "list_item_open": "item"}.get(kind, "cell")
+        elif kind in ("heading_close", "th_close", "td_close"):
+            state = ""
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close":
+            out.append(" | ".join(cell for cell in row if cell))
+        elif kind == "table_close":
+            out.append("")
+        elif kind in ("code_block", "fence"):
+            out.extend([token.content.rstrip("\n"), ""])
+        elif kind == "inline":
+            content = _inline_text(token).strip()
+            if state == "cell":
+                row.append(" ".join(content.split()))
+            elif state == "heading":
+                out.extend(["", content, ""])
+            elif state == "item":
+                out.append("- " + content)
+                state = ""
+            elif content:
+                out.extend([content, ""])
     return "\n".join(out)
 
 
