@@ -108,6 +108,13 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
         query_vector=ctx.query_vector,
     )
     ctx.hits = ctx.deep[: max(ctx.k, sel.statement_passages)]
+    read = {h.row for h in ctx.hits}
+    mask = ctx.searcher.mask(ctx.filters)
+    for entity in ctx.read.entities:  # the passages that name what the question names
+        for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(entity), sel.named_rows, mask):
+            if row not in read:
+                read.add(row)
+                ctx.extra_rows.append(row)
 
 
 def _score(ctx: _Context, engine: Engine) -> None:
@@ -116,7 +123,7 @@ def _score(ctx: _Context, engine: Engine) -> None:
     ctx.focus_vector = (
         ctx.query_vector if ctx.focus == ctx.query else engine.embedder.embed_query(vocabulary.expand(ctx.focus))
     )
-    ctx.candidates = collect(ctx.snapshot, ctx.hits)
+    ctx.candidates = collect(ctx.snapshot, ctx.hits, ctx.extra_rows)
     score(ctx.candidates, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats,
           engine.settings.scoring, ctx.wants_figure)
     ctx.best = max((c.similarity for c in ctx.candidates), default=0.0)
@@ -289,7 +296,7 @@ def _as_sentences(cands: list[Candidate]) -> list[Sentence]:
     return [Sentence(c.text, c.passage.section, c.passage.evidence_type, c.passage.kind) for c in cands]
 
 
-def nearest(hits: list[Hit], n: int = 3, documents: dict[str, DocumentInfo] | None = None) -> list[Citation]:
+def nearest(hits: list[Hit], n: int, documents: dict[str, DocumentInfo] | None = None) -> list[Citation]:
     """The closest passages, offered for browsing when there is no evidence."""
     return [citation_of(h.passage, i + 1, h.dense_score, documents or {}) for i, h in enumerate(hits[:n])]
 

@@ -19,9 +19,11 @@ from nmsa.settings import Settings, load_settings, project_root
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
+    from assistant.records import Answer, Synthesis
     from index.builder import IngestReport
 
 EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_BROKEN_PIPE = 1, 2, 3, 141
+SYNTHESIS_ENV = "NMS_SYNTHESIS__BASE_URL and NMS_SYNTHESIS__MODEL"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -181,19 +183,40 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synthesis_config(settings: Settings) -> dict[str, Any]:
+    """What `sources` says about synthesis: on or off, which model where; never the key."""
+    config = settings.synthesis
+    return {"enabled": config.enabled, "model": config.model, "base_url": config.base_url,
+            "timeout_s": config.timeout_s, "api_key_set": config.api_key is not None}
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
+    from assistant.render import format_authors
+
     engine = _engine(args)
     manifest = engine.store.read_manifest()
     docs = sorted(manifest["documents"].values(), key=lambda d: d["doc_id"])
+    synthesis = _synthesis_config(engine.settings)
     if args.json:
         _print_json({"model": manifest["model"], "created_at": manifest["created_at"],
-                     "counts": manifest["counts"], "documents": docs})
+                     "counts": manifest["counts"], "documents": docs, "synthesis": synthesis})
         return 0
     _say(f"{manifest['counts']['documents']} documents, {manifest['counts']['passages']} passages; "
          f"model {manifest['model']}; indexed {manifest['created_at']}")
+    if synthesis["enabled"]:
+        _say(f"synthesis: on, model {synthesis['model']} at {synthesis['base_url']} (timeout {synthesis['timeout_s']:g} s; "
+             "`ask --synthesis` uses it)")
+    else:
+        _say(f"synthesis: off (set {SYNTHESIS_ENV} to turn it on)")
     for d in docs:
         year = f", {d['year']}" if d.get("year") else ""
-        _say(f"- {d['doc_id']}: {d['title']} [{d['evidence_type']}{year}] {d['n_passages']} passages — {d['source']}")
+        authors = format_authors(d.get("authors") or ())
+        cited = f" {authors}." if authors else ""
+        journal = f" {d['journal']}." if d.get("journal") else ""
+        doi = f" doi:{d['doi']}" if d.get("doi") else ""
+        ocr = " (text from OCR)" if d.get("ocr") else ""
+        _say(f"- {d['doc_id']}: {d['title']} [{d['evidence_type']}{year}]{cited}{journal}{doi}{ocr} "
+             f"{d['n_passages']} passages — {d['source']}")
     return 0
 
 
@@ -213,6 +236,22 @@ def cmd_show(args: argparse.Namespace) -> int:
              "start": p.start, "end": p.end, "text": p.text} for p in passages]})
         return 0
     _say(f"{info.title}  [{info.evidence_type}]  {info.source}")
+    facts = [
+        ("authors", ", ".join(info.authors)),
+        ("journal", info.journal or ""),
+        ("year", str(info.year or "")),
+        ("DOI", info.doi or ""),
+        ("PMID", info.pmid or ""),
+        ("article type", info.article_type or ""),
+        ("evidence type", f"{info.evidence_type} ({info.evidence_type_origin})"),
+        ("text", "text from OCR" if info.ocr else "text layer or plain text"),
+        ("pages", str(info.n_pages or "")),
+        ("bibliography", f"{len(info.bibliography)} entries (kept out of retrieval)"),
+        ("origin", info.origin or ""),
+    ]
+    for label, value in facts:
+        if value:
+            _say(f"  {label + ':':<15}{value}")
     _say(f"{len(passages)} passages")
     for p in passages:
         page = f", p. {p.page}" if p.page else ""
@@ -243,26 +282,67 @@ def _batch_questions(path: str, limit: int) -> list[tuple[int, str | None, str |
     return out
 
 
+def _conversation(args: argparse.Namespace) -> tuple[str | None, list[str]]:
+    """(the question asked, the earlier questions of its conversation, oldest first)."""
+    from assistant.answer import MAX_QUESTION_CHARS
+
+    if args.follow_up_of:
+        return args.question, [q for q in args.follow_up_of if q.strip()]
+    if not args.conversation:
+        return args.question, []
+    lines = []
+    for number, text, problem in _batch_questions(args.conversation, MAX_QUESTION_CHARS):
+        if problem is not None:
+            raise NMSAssistantError(f"{args.conversation}:{number}: {problem}")
+        lines.append(text or "")
+    if args.question:
+        return args.question, lines
+    return (lines[-1], lines[:-1]) if lines else (None, [])
+
+
+def _usage(message: str) -> int:
+    print(f"nms-assistant ask: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.answer import MAX_QUESTION_CHARS, answer
     from assistant.render import to_text
 
-    if not args.batch and not args.question:
-        print("nms-assistant ask: give a QUESTION or --batch FILE", file=sys.stderr)
-        return EXIT_USAGE
+    in_conversation = bool(args.follow_up_of or args.conversation)
+    if args.batch and (in_conversation or args.question):
+        return _usage("--batch answers the questions of its file; give no QUESTION, --follow-up-of or --conversation with it")
+    if args.export and (args.json or args.batch):
+        return _usage("--export prints one answer; it goes with neither --json nor --batch")
+    if not args.batch and not args.question and not args.conversation:
+        return _usage("give a QUESTION, --conversation FILE or --batch FILE")
+    settings = _settings(args)
+    if args.synthesis and not settings.synthesis.enabled:
+        return _usage(f"--synthesis needs a language model: set {SYNTHESIS_ENV} "
+                      "(and NMS_SYNTHESIS__API_KEY if the server needs a key)")
     engine = _engine(args)
-    items = _batch_questions(args.batch, MAX_QUESTION_CHARS) if args.batch else [(0, args.question, None)]
+    if args.batch:
+        items, history = _batch_questions(args.batch, MAX_QUESTION_CHARS), []
+    else:
+        question, history = _conversation(args)
+        if question is None:
+            return _usage(f"{args.conversation} holds no question")
+        items = [(0, question, None)]
     failed = 0
     for number, question, problem in items:
         if question is not None:
             try:
-                result = answer(question, engine, k=args.k)
+                result = answer(question, engine, k=args.k, history=history)
             except NMSAssistantError as exc:
                 if not args.batch:
                     raise
                 problem = str(exc)
             else:
-                if args.json:
+                if args.synthesis:
+                    result.synthesis = _synthesize(result, engine)
+                if args.export:
+                    _print_export(result, args.export, engine)
+                elif args.json:
                     _print_json(result.to_json())
                 else:
                     _say(to_text(result))
@@ -272,6 +352,32 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _print_json({"line": number, "error": problem})
         print(f"nms-assistant: {args.batch}:{number}: {problem}; skipped", file=sys.stderr)
     return EXIT_REJECTED if failed else 0
+
+
+def _synthesize(result: Answer, engine: Engine) -> Synthesis:
+    """The answer's synthesis by the configured model; its failures are a note in the answer, not an error."""
+    from assistant.records import Synthesis, SynthesisStatus
+
+    config = engine.settings.synthesis
+    if result.status != "answered":
+        return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=config.model or "",
+                         note="No synthesis: the answer has no statements to summarise.")
+    try:
+        from assistant.synthesis import synthesize
+    except ImportError:
+        return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=config.model or "",
+                         note="No synthesis: install the extra with pip install 'nms-assistant[synthesis]'.")
+    return synthesize(result, config, engine.vocabulary)
+
+
+def _print_export(result: Answer, fmt: str, engine: Engine) -> None:
+    from assistant.export import export
+
+    if fmt != "markdown" and not result.citations:
+        print("nms-assistant: the answer cites no source, so there are no references to export", file=sys.stderr)
+        return
+    documents = engine.snapshot().documents
+    sys.stdout.write(safe_terminal_text(export(result, fmt, documents)))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -368,12 +474,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("ask", help="a cited answer")
-    p.add_argument("question", nargs="?")
-    p.add_argument("--batch", help="file with one question a line")
+    p = sub.add_parser(
+        "ask", help="a cited answer", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="A cited, extractive answer to a question about NMS.",
+        epilog="""conversations:
+  A follow-up ("and in children?", "what about bromocriptine?") is read with the questions asked
+  before it; the answer says which question it understood ("Understood as: ...").
+    ask "what about bromocriptine?" --follow-up-of "Is dantrolene effective for NMS?"
+    ask "and in children?" --follow-up-of "What causes NMS?" --follow-up-of "How is it treated?"
+  --conversation FILE: the questions of a chat, one a line, oldest first (blank lines skipped).
+  With QUESTION, they are the earlier questions and QUESTION is asked; without, the file's last
+  line is the question asked and the lines above it the earlier questions.
+
+exports (--export, to stdout):
+  markdown  the whole answer with numbered references and quoted passages
+  ris       the cited documents, one RIS record each (Zotero, EndNote, Mendeley)
+  bibtex    the cited documents, one BibTeX entry each
+
+synthesis (--synthesis): a short answer written by a language model you run (Ollama, vLLM,
+  llama.cpp server), every sentence checked against the statements it cites; set
+  NMS_SYNTHESIS__BASE_URL and NMS_SYNTHESIS__MODEL (NMS_SYNTHESIS__API_KEY, NMS_SYNTHESIS__TIMEOUT_S).
+  Without them --synthesis exits with code 2. A model that fails or times out leaves a note in the
+  answer, never an error.""")
+    p.add_argument("question", nargs="?", help="the question (optional with --conversation or --batch)")
+    p.add_argument("--batch", help="file with one question a line, each answered on its own")
+    talk = p.add_mutually_exclusive_group()
+    talk.add_argument("--follow-up-of", action="append", metavar="PREVIOUS",
+                      help="an earlier question of the conversation (repeatable, oldest first)")
+    talk.add_argument("--conversation", metavar="FILE", help="a file of the conversation's questions, one a line")
     p.add_argument("--k", type=int, help="passages to retrieve")
     index_dir(p)
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.add_argument("--export", choices=["markdown", "ris", "bibtex"], help="print the answer (markdown) or its references")
+    p.add_argument("--synthesis", action="store_true", help="add a verified short answer by the configured language model")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="score a question set (JSONL)")

@@ -160,29 +160,21 @@ def uncovered_concepts(read: Query, reader: Reader, selected: list[Candidate]) -
     return [word for word, stem in concepts(read, reader) if not covered(stem, word, stems, texts, reader)]
 
 
-EXPOSURE_SHARE = 0.1  # a concept in at most 10% of passages (or in the synonyms file) can be a risk factor asked about
-
 
 def exposure_topics(read: Query, reader: Reader, df: dict[str, int], n_passages: int) -> list[tuple[str, list[re.Pattern[str]]]]:
-    """What a risk question asks about, as (label, patterns): a synonym group its concepts belong to (sex,
-    age, a drug class), else its rarer concepts themselves. Empty for questions that ask no risk."""
+    """What a risk question asks about, as (label, patterns): the synonym groups its concepts belong to (sex,
+    age, a drug class: exposures are data, in the synonyms file). Empty for questions that ask no risk. A
+    question's other words are not made into exposures: "the Indian hospital series" is not a risk factor."""
     from assistant.lexicon import RISK_QUESTION
 
     if not RISK_QUESTION.search(read.ask):
         return []
     vocabulary = reader.vocabulary
-    words = [(w, stem) for w, stem in concepts(read, reader) if not RISK_QUESTION.fullmatch(w)]
+    words = [w for w, _ in concepts(read, reader) if not RISK_QUESTION.fullmatch(w)]
     topics: list[tuple[str, list[re.Pattern[str]]]] = []
-    loose: list[tuple[str, str]] = []
-    for word, stem in words:
+    for word in words:
         group = next((g for g in vocabulary.groups if any(vocabulary.pattern(t).fullmatch(word) for t in g)), None)
         if group is not None:
             if group[0] not in [label for label, _ in topics]:
                 topics.append((group[0], [vocabulary.pattern(t) for t in group]))
-        elif df.get(stem, 0) <= EXPOSURE_SHARE * n_passages and len(stem) >= 4:
-            loose.append((word, stem))
-    if loose and not topics:
-        label = " ".join(w for w, _ in loose)
-        topics.append((label, [re.compile(rf"\b{re.escape(stem[:PREFIX] if len(stem) > PREFIX else stem)}\w*", re.I)
-                               for _, stem in loose]))
     return topics

@@ -61,7 +61,7 @@ def without(question: str, words: list[str]) -> str:
 
 
 def topic_shift(query: str, words: list[str], candidates: list[Candidate], query_vector: np.ndarray,
-                embed: Callable[[str], np.ndarray], vocabulary: Vocabulary, top: int = 5) -> float:
+                embed: Callable[[str], np.ndarray], vocabulary: Vocabulary, top: int) -> float:
     """How much better the best sentences match the question without ``words`` (mean of the ``top`` best):
     a large rise means those words carried the question's topic, and the evidence is about something else."""
     reduced = without(query, words)
@@ -82,7 +82,7 @@ def off_topic(
     embed: Callable[[str], np.ndarray],
     vocabulary: Vocabulary,
     cfg: AnswerSettings,
-    top: int = 5,
+    top: int,
 ) -> bool:
     """Whether words unknown to the index carry the question's topic (so the corpus cannot answer it)."""
     if not unknown or not candidates:

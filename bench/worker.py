@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,8 +24,11 @@ from bench.common import (
     synthetic_corpus,
 )
 
+if TYPE_CHECKING:
+    from assistant.engine import Engine
 
-def _engine(index: str, precision: str = "auto"):  # type: ignore[no-untyped-def]
+
+def _engine(index: str, precision: str = "auto") -> Engine:
     from assistant.engine import Engine
     from nmsa.settings import Settings
 
@@ -40,9 +44,16 @@ def ingest_ours(docs: str, index: str, precision: str = "auto", rebuild: bool = 
     start = time.perf_counter()
     report = engine.ingest([Path(docs)], rebuild=rebuild)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "passages": report.passages, "documents": report.documents, "chars": chars,
-            "embedded": report.embedded_sentences, "precision": engine.embedder.precision,
-            "disk_mb": dir_size_mb(Path(index)), "peak_rss_mb": peak_rss_mb()}
+    return {
+        "seconds": seconds,
+        "passages": report.passages,
+        "documents": report.documents,
+        "chars": chars,
+        "embedded": report.embedded_sentences,
+        "precision": engine.embedder.precision,
+        "disk_mb": dir_size_mb(Path(index)),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def add_one_ours(docs: str, index: str, paper: str) -> dict:
@@ -62,8 +73,13 @@ def ingest_peer(docs: str, store: str) -> dict:
     db, chunks = peer.build(Path(docs), emb)
     seconds = time.perf_counter() - start
     db.save_local(store)
-    return {"seconds": seconds, "chunks": len(chunks), "chars": chars, "disk_mb": dir_size_mb(Path(store)),
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "seconds": seconds,
+        "chunks": len(chunks),
+        "chars": chars,
+        "disk_mb": dir_size_mb(Path(store)),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def latency_ours(index: str, questions: list[str], repeats: int = 3, precision: str = "auto") -> dict:
@@ -179,8 +195,12 @@ def pubmedqa_peer(limit: int | None) -> dict:
 
 def nms_content(system: str, questions_file: str) -> dict:
     items = [json.loads(line) for line in Path(questions_file).read_text().splitlines() if line.strip()]
-    items = [i for i in items if i.get("kind") != "out_of_scope" and any(
-        k in i for k in ("mention", "guideline_mention", "research_mention", "mention_at_least"))]
+    items = [
+        i
+        for i in items
+        if i.get("kind") != "out_of_scope"
+        and any(k in i for k in ("mention", "guideline_mention", "research_mention", "mention_at_least"))
+    ]
     from bench.common import ROOT
 
     covered, chars = 0, []
@@ -192,8 +212,12 @@ def nms_content(system: str, questions_file: str) -> dict:
         engine.ingest([ROOT / "corpus"])
         for item in items:
             a = answer(item["question"], engine)
-            texts = list(dict.fromkeys([s.text for s in a.guideline_statements + a.research_findings]
-                                       + [p.text for c in a.contested for p in c.positions]))
+            texts = list(
+                dict.fromkeys(
+                    [s.text for s in a.guideline_statements + a.research_findings]
+                    + [p.text for c in a.contested for p in c.positions]
+                )
+            )
             shown = "\n".join(texts)
             covered += content_present(item, shown)
             chars.append(len(shown))
@@ -206,8 +230,12 @@ def nms_content(system: str, questions_file: str) -> dict:
             shown = "\n".join(d.page_content for d in db.similarity_search(item["question"], k=4))
             covered += content_present(item, shown)
             chars.append(len(shown))
-    return {"questions": len(items), "covered": covered, "median_chars": float(np.median(chars)),
-            "total_chars": int(sum(chars))}
+    return {
+        "questions": len(items),
+        "covered": covered,
+        "median_chars": float(np.median(chars)),
+        "total_chars": int(sum(chars)),
+    }
 
 
 def scale(n: int, queries: int = 200, full_store: bool = False) -> dict:
@@ -220,7 +248,9 @@ def scale(n: int, queries: int = 200, full_store: bool = False) -> dict:
     engine = _engine(tempfile.mkdtemp())
     engine.ingest([Path(__file__).resolve().parent.parent / "corpus"])
     centres = engine.snapshot().sentence_vectors
-    vectors = centres[rng.integers(0, len(centres), n)] + rng.normal(scale=0.035, size=(n, centres.shape[1])).astype(np.float32)
+    vectors = centres[rng.integers(0, len(centres), n)] + rng.normal(scale=0.035, size=(n, centres.shape[1])).astype(
+        np.float32
+    )
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     qidx = rng.choice(n, queries, replace=False)
     q = vectors[qidx] + rng.normal(scale=0.02, size=(queries, vectors.shape[1])).astype(np.float32)
@@ -245,9 +275,14 @@ def scale(n: int, queries: int = 200, full_store: bool = False) -> dict:
         if truth is None:
             truth = found
         recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)]))
-        out[name] = {"build_s": round(build_s, 2), "load_s": round(load_s, 3), "search_ms": p50_p95(times),
-                     "recall@10": round(recall, 4), "size_mb": round(path.stat().st_size / 2**20, 1),
-                     "nprobe": getattr(index, "nprobe", None)}
+        out[name] = {
+            "build_s": round(build_s, 2),
+            "load_s": round(load_s, 3),
+            "search_ms": p50_p95(times),
+            "recall@10": round(recall, 4),
+            "size_mb": round(path.stat().st_size / 2**20, 1),
+            "nprobe": getattr(index, "nprobe", None),
+        }
         path.unlink()
     out["peak_rss_mb"] = peak_rss_mb()
     if full_store:
@@ -255,7 +290,7 @@ def scale(n: int, queries: int = 200, full_store: bool = False) -> dict:
     return out
 
 
-def _full_store(n: int, vectors: np.ndarray, engine) -> dict:  # type: ignore[no-untyped-def]
+def _full_store(n: int, vectors: np.ndarray, engine: Engine) -> dict:
     """Write and load a complete index generation (SQLite, FAISS, BM25) of n recombined passages."""
     from dataclasses import replace
 
@@ -267,32 +302,52 @@ def _full_store(n: int, vectors: np.ndarray, engine) -> dict:  # type: ignore[no
     passages, docs = [], []
     for i in range(n):
         p = base[i % len(base)]
-        passages.append(replace(p, id=f"s{i}", doc_id=f"doc-{i // 20}", text=f"[{i}] {p.text}",
-                                sentences=tuple((a + len(f"[{i}] "), b + len(f"[{i}] ")) for a, b in p.sentences)))
+        passages.append(
+            replace(
+                p,
+                id=f"s{i}",
+                doc_id=f"doc-{i // 20}",
+                text=f"[{i}] {p.text}",
+                sentences=tuple((a + len(f"[{i}] "), b + len(f"[{i}] ")) for a, b in p.sentences),
+            )
+        )
     for d in range(n // 20 + 1):
-        docs.append(DocumentInfo(f"doc-{d}", f"Synthetic {d}", f"synthetic/{d}.txt", "research", "default", None, None,
-                                 f"h{d}", 0))
+        docs.append(
+            DocumentInfo(
+                f"doc-{d}", f"Synthetic {d}", f"synthetic/{d}.txt", "research", "default", None, None, f"h{d}", 0
+            )
+        )
     sentence_vectors = np.repeat(vectors, [len(p.sentences) for p in passages], axis=0)
     store = IndexStore(tempfile.mkdtemp())
     record = {"model": "synthetic", "dimension": vectors.shape[1], "chunking": {}, "passage_vectors": "sentence_mean"}
     start = time.perf_counter()
     with store.writer():
-        store.write(docs, passages, vectors, sentence_vectors, record, approximate_above=200_000)
+        store.write(docs, passages, vectors, sentence_vectors, record, approximate_above=200_000, keep_generations=2)
     write_s = time.perf_counter() - start
     start = time.perf_counter()
     loaded = store.load()
     load_s = time.perf_counter() - start
     from index.search import Searcher
 
-    searcher = Searcher(loaded, engine.embedder, engine.vocabulary)
-    times = {m: [] for m in ("hybrid", "dense", "lexical")}
-    for question in ["Is dantrolene effective?", "serum iron in NMS", "incidence of NMS", "first step in management"] * 10:
+    searcher = Searcher(loaded, engine.embedder, engine.vocabulary, engine.settings.retrieval.rrf_k)
+    times: dict[str, list[float]] = {m: [] for m in ("hybrid", "dense", "lexical")}
+    for question in [
+        "Is dantrolene effective?",
+        "serum iron in NMS",
+        "incidence of NMS",
+        "first step in management",
+    ] * 10:
         for mode in times:
             t = time.perf_counter()
-            searcher.search(question, k=8, mode=mode)
+            searcher.search(question, k=8, mode=mode, candidates=engine.settings.retrieval.candidates)
             times[mode].append((time.perf_counter() - t) * 1000)
-    return {"write_s": round(write_s, 1), "load_s": round(load_s, 2), "disk_mb": round(dir_size_mb(store.directory), 1),
-            "search_ms": {m: p50_p95(v) for m, v in times.items()}, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "write_s": round(write_s, 1),
+        "load_s": round(load_s, 2),
+        "disk_mb": round(dir_size_mb(store.directory), 1),
+        "search_ms": {m: p50_p95(v) for m, v in times.items()},
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def precisions() -> dict:
@@ -322,8 +377,9 @@ def nms_eval(precision: str) -> dict:
             items = load_questions(ROOT / "eval" / name)
             summary = evaluate(items, lambda q, h: answer(q, engine, history=h).to_json()).summary()
             top = {i["id"]: [h.passage.id for h in engine.search(i["question"], k=8)] for i in items}
-            out[name] = {k: summary[k] for k in ("questions", "passed", "citation_hit_rate", "contested_recall",
-                                                 "false_flags")} | {"top8": top, "failures": sorted(summary["failures"])}
+            out[name] = {
+                k: summary[k] for k in ("questions", "passed", "citation_hit_rate", "contested_recall", "false_flags")
+            } | {"top8": top, "failures": sorted(summary["failures"])}
         return out
 
 
@@ -332,8 +388,24 @@ def synth(folder: str, n_docs: int) -> dict:
     return {"docs": n_docs}
 
 
-TASKS = {f.__name__: f for f in (ingest_ours, add_one_ours, ingest_peer, latency_ours, latency_peer, rebuild_peer,
-                                 pubmedqa_ours, pubmedqa_peer, nms_content, scale, synth, precisions, nms_eval)}
+TASKS = {
+    f.__name__: f
+    for f in (
+        ingest_ours,
+        add_one_ours,
+        ingest_peer,
+        latency_ours,
+        latency_peer,
+        rebuild_peer,
+        pubmedqa_ours,
+        pubmedqa_peer,
+        nms_content,
+        scale,
+        synth,
+        precisions,
+        nms_eval,
+    )
+}
 
 if __name__ == "__main__":
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -35,7 +35,7 @@ from nmsa.settings import Settings
 # (stage, done, total) -> None; stages: "parse", "embed", "write"
 Progress = Callable[[str, int, int], None]
 
-CHUNKER_VERSION = 9  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (9: Markdown by markdown-it-py)
+CHUNKER_VERSION = 10  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (10: title in BM25 only)
 EMBED_GROUP = 2048  # texts per embedding call: large groups let the encoder sort by length (less padding)
 
 
@@ -274,10 +274,12 @@ def _text_key(text: str) -> str:
 
 
 def embedding_texts(passage: Passage) -> list[str]:
-    """What is embedded for each sentence: the sentence with its document title and section path as context
-    (a contextual header), so "Bromocriptine › Dosage › Paediatric dose" informs "0.08 mg/kg per dose". The
-    context lowers similarities to short questions somewhat; the relevance gate is calibrated with it."""
-    prefix = f"{passage.context}: " if passage.context else ""
+    """What is embedded for each sentence: the sentence with its section heading as context (a contextual
+    header), so "Therapeutic implications" informs the sentences under it. The document's title is searched
+    lexically (``Passage.context`` is part of the BM25 text) but not embedded: a title that is itself a
+    question ("What drug is used to reverse NMS?") made every passage of its document look relevant to every
+    treatment question, and crowded the other sources out of the dense ranking."""
+    prefix = f"{passage.section}: " if passage.section else ""
     return [prefix + text for text in passage.sentence_texts()]
 
 

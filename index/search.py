@@ -43,7 +43,7 @@ class Filters:
 
 
 class Searcher:
-    def __init__(self, snapshot: Snapshot, embedder: Embedder, vocabulary: Vocabulary, rrf_k: int = 60) -> None:
+    def __init__(self, snapshot: Snapshot, embedder: Embedder, vocabulary: Vocabulary, rrf_k: int) -> None:
         self.snapshot = snapshot
         self.embedder = embedder
         self.vocabulary = vocabulary
@@ -70,9 +70,9 @@ class Searcher:
     def search(
         self,
         query: str,
-        k: int = 8,
-        mode: str = "hybrid",
-        candidates: int = 50,
+        k: int,
+        mode: str,
+        candidates: int,
         filters: Filters | None = None,
         query_vector: np.ndarray | None = None,
     ) -> list[Hit]:

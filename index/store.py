@@ -322,7 +322,7 @@ class IndexStore:
         sentence_vectors: np.ndarray,
         settings_record: dict[str, Any],
         approximate_above: int,
-        keep_generations: int = 2,
+        keep_generations: int,
     ) -> tuple[str, str]:
         """Write a new generation and make it current; returns (generation, manifest sha256).
 

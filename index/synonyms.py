@@ -9,7 +9,6 @@ from pathlib import Path
 
 from nmsa.errors import NMSAssistantError
 
-
 MISSPELT_MIN = 6  # shorter names are too close to ordinary words to correct
 
 
@@ -57,7 +56,7 @@ class Vocabulary:
 
         names = {t.lower(): g[0] for g in self.entities for t in g if " " not in t and len(t) >= MISSPELT_MIN}
         found: list[tuple[str, str]] = []
-        for word in re.findall(r"[A-Za-z]{%d,}" % MISSPELT_MIN, text):
+        for word in re.findall(rf"[A-Za-z]{{{MISSPELT_MIN},}}", text):
             low = word.lower()
             if low in names:
                 continue

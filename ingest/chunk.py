@@ -164,7 +164,7 @@ def _next_word_start(words: list[tuple[int, int]], after: int) -> int:
 
 
 def chunk_document(
-    doc: CleanDocument, count_tokens: TokenCounter, max_tokens: int = 192, min_tokens: int = 48
+    doc: CleanDocument, count_tokens: TokenCounter, max_tokens: int, min_tokens: int
 ) -> list[Chunk]:
     """Split a cleaned document into passages; ``count_tokens`` counts model word pieces."""
     if max_tokens < 16:

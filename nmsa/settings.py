@@ -195,6 +195,10 @@ class SelectionSettings(Section):
         "a position should be seen, not only the top k)."
     )
     deep_min: int = Field(24, ge=1, le=1000, description="...and at least this many passages.")
+    named_rows: int = Field(
+        3, ge=0, le=100, description="Passages a lexical search for each intervention the question names adds to those "
+        "statements are drawn from: rank fusion can bury the one passage that names a rare drug."
+    )
     entity_rows: int = Field(
         30, ge=0, le=1000, description="Passages added to the scan per intervention, by a lexical search for it."
     )

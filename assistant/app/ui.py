@@ -6,16 +6,31 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Mapping
 
 import streamlit as st
 
 from assistant.engine import Engine
-from assistant.records import Answer, Citation, ContestedClaim, Statement
-from assistant.render import STANCE_LABELS, escape_markdown, to_markdown
+from assistant.export import EXPORT_FORMATS, export
+from assistant.records import Answer, Citation, ContestedClaim, Statement, Synthesis
+from assistant.render import (
+    OCR_NOTE,
+    STANCE_LABELS,
+    SYNTHESIS_NOTE,
+    SYNTHESIS_TITLE,
+    UNCERTAIN_TAG,
+    UNCOVERED_TITLE,
+    UNDERSTOOD_AS,
+    escape_markdown,
+    format_authors,
+    is_uncertain,
+    synthesis_note,
+)
 from index.history import local_actor
 from index.search import Filters
+from ingest.records import DocumentInfo
 from nmsa.errors import NMSAssistantError
-from nmsa.settings import Settings, load_settings
+from nmsa.settings import Settings, SynthesisSettings, load_settings
 
 DISCLAIMER = (
     "This is a literature tool: it quotes what the indexed sources say, with citations. "
@@ -59,8 +74,28 @@ def highlighted(citation: Citation) -> str:
     return "".join(out).replace("\n", "  \n")
 
 
+def reference_markdown(citation: Citation) -> str:
+    """Authors, journal, year, DOI and OCR of the cited document, as inert Markdown ("" when none is known)."""
+    parts = []
+    if citation.authors:
+        parts.append(md(format_authors(citation.authors)))
+    if citation.journal:
+        parts.append(f"*{md(citation.journal)}*")
+    if citation.year:
+        parts.append(str(citation.year))
+    if citation.doi:
+        parts.append(f"doi: {md(citation.doi)}")
+    if citation.ocr:
+        parts.append(f":gray-badge[{OCR_NOTE}]")
+    return " · ".join(parts)
+
+
 def citation_card(citation: Citation) -> None:
-    meta = [f"**[{citation.id}] {md(citation.document)}**", f"evidence type: *{md(citation.evidence_type)}*"]
+    st.markdown(f"**[{citation.id}] {md(citation.document)}**")
+    cited_by = reference_markdown(citation)
+    if cited_by:
+        st.markdown(cited_by)
+    meta = [f"evidence type: *{md(citation.evidence_type)}*"]
     if citation.section:
         meta.append(f"section: {md(citation.section)}")
     if citation.page:
@@ -70,19 +105,33 @@ def citation_card(citation: Citation) -> None:
     st.caption(md(citation.source))
 
 
-def statement_row(statement: Statement, answer: Answer | object, key: str, compact: bool = False) -> None:
-    """A statement with its [n] markers; each marker opens the cited passage."""
-    tag = " *(background)*" if statement.category == "background" else ""
+def statement_tags(statement: Statement) -> str:
+    """Markdown tags after a statement: background, and a hedge of its own source."""
+    tags = " *(background)*" if statement.category == "background" else ""
+    if is_uncertain(statement):
+        tags += f" :orange-badge[{UNCERTAIN_TAG}]"
+    return tags
+
+
+def cited_row(text: str, citations: list[int], answer: Answer | object, compact: bool = False) -> None:
+    """Inert Markdown ``text`` with its [n] markers; each marker opens the cited passage."""
     if compact:  # narrow columns: markers under the text, so their labels stay readable
-        st.markdown(f"{md(statement.text)}{tag}")
-        holders = st.columns(max(4, len(statement.citations)), gap="small")
+        st.markdown(text)
+        holders = st.columns(max(4, len(citations)), gap="small")
     else:
         text_col, cite_col = st.columns([0.86, 0.14], vertical_alignment="top")
-        text_col.markdown(f"{md(statement.text)}{tag}")
-        holders = [cite_col] * len(statement.citations)
-    for holder, n in zip(holders, statement.citations):
+        text_col.markdown(text)
+        holders = [cite_col] * len(citations)
+    for holder, n in zip(holders, citations):
         with holder, st.popover(f"\\[{n}\\]", help="Open the cited passage"):
             citation_card(answer.citation(n))  # type: ignore[attr-defined]
+
+
+def statement_row(statement: Statement, answer: Answer | object, key: str, compact: bool = False,
+                  tags: bool = True) -> None:
+    """A statement with its [n] markers (and, outside the contested box, its tags)."""
+    tail = statement_tags(statement) if tags else (" *(background)*" if statement.category == "background" else "")
+    cited_row(f"{md(statement.text)}{tail}", statement.citations, answer, compact)
 
 
 def contested_block(claim: ContestedClaim, answer: Answer | object, key: str) -> None:
@@ -94,10 +143,58 @@ def contested_block(claim: ContestedClaim, answer: Answer | object, key: str) ->
         with column:
             st.markdown(f"*{STANCE_LABELS[side]}*")
             for i, position in enumerate(p for p in claim.positions if p.stance == side):
-                statement_row(position, answer, f"{key}-{side}-{i}", compact=len(sides) > 1)
+                # a position's stance is its side (the column says it), not a hedge of its source
+                statement_row(position, answer, f"{key}-{side}-{i}", compact=len(sides) > 1, tags=False)
 
 
-def render_answer(answer: Answer, key: str) -> None:
+def understood_as(result: Answer) -> str:
+    """The standalone question answered (follow-ups, case descriptions), as an inert caption."""
+    return f"{UNDERSTOOD_AS}: {md(result.understood_as or '')}"
+
+
+def question_bubble(question: str, result: Answer | None) -> None:
+    """The user's question as typed (plain text) and, for follow-ups and case descriptions, what was answered."""
+    with st.chat_message("user"):
+        st.text(question)
+        if result is not None and result.understood_as:
+            st.caption(understood_as(result))
+
+
+def synthesis_block(synthesis: Synthesis, answer: Answer, key: str) -> None:
+    """A language model's short answer: only verified sentences, marked as machine-written, each with
+    its citation buttons; the dropped sentences behind an expander. Nothing to show: one line."""
+    if synthesis.status == "verified" and synthesis.sentences:
+        with st.container(border=True, key=f"synthesis-{key}"):
+            st.markdown(f"**{SYNTHESIS_TITLE}** :violet-badge[machine-written]")
+            for sentence in synthesis.sentences:
+                cited_row(md(sentence.text), sentence.citations, answer)
+            st.caption(md(SYNTHESIS_NOTE.format(model=synthesis.model or "unnamed")))
+    else:
+        st.caption(f":material/info: {md(synthesis_note(synthesis))}")
+    if synthesis.dropped:
+        with st.expander(f"Dropped sentences ({len(synthesis.dropped)})"):
+            st.caption("Sentences of the model's output that the verifier did not keep; they are not part of the answer.")
+            for d in synthesis.dropped:
+                st.markdown(f"- {md(d.text)}  \n  *{md(d.reason)}*")
+
+
+def downloads(answer: Answer, key: str, documents: Mapping[str, DocumentInfo] | None = None) -> None:
+    """The answer as Markdown and, when it cites anything, its references as RIS and BibTeX."""
+    formats = ["markdown", "ris", "bibtex"] if answer.citations else ["markdown"]
+    labels = {"markdown": "Download as Markdown", "ris": "References (RIS)", "bibtex": "References (BibTeX)"}
+    for column, fmt in zip(st.columns(len(formats)), formats):
+        suffix, mime = EXPORT_FORMATS[fmt]
+        column.download_button(
+            labels[fmt],
+            data=export(answer, fmt, documents),
+            file_name=f"nms-answer.{suffix}",
+            mime=mime,
+            key=f"download-{key}" if fmt == "markdown" else f"download-{fmt}-{key}",
+            icon=":material/download:",
+        )
+
+
+def render_answer(answer: Answer, key: str, documents: Mapping[str, DocumentInfo] | None = None) -> None:
     if answer.status == "no_evidence":
         st.info(f"**No evidence.** {md(answer.message)}", icon=":material/search_off:")
         if answer.nearest:
@@ -107,8 +204,13 @@ def render_answer(answer: Answer, key: str) -> None:
                     citation_card(c)
         return
     st.caption(md(answer.message))
+    if answer.synthesis is not None:
+        synthesis_block(answer.synthesis, answer, key)
     if answer.summary:
         st.markdown(f"**Summary:** {md(answer.summary)}")
+    if answer.uncovered:
+        notes = " ".join(md(u.note) for u in answer.uncovered)
+        st.info(f"**{UNCOVERED_TITLE}:** {notes}", icon=":material/info:")
     st.subheader("Guideline statements", divider="blue")
     if not answer.guideline_statements:
         st.markdown("*None among the retrieved passages.*")
@@ -128,14 +230,16 @@ def render_answer(answer: Answer, key: str) -> None:
     for c in answer.citations:
         with st.expander(md(f"[{c.id}] {c.document} — {c.section or 'no section'}")):
             citation_card(c)
-    st.download_button(
-        "Download as Markdown",
-        data=to_markdown(answer),
-        file_name="nms-answer.md",
-        mime="text/markdown",
-        key=f"download-{key}",
-        icon=":material/download:",
-    )
+    downloads(answer, key, documents)
+
+
+def synthesis_status(settings: SynthesisSettings) -> str:
+    """The sidebar's line on synthesis: off, or the model and where it runs (never the key)."""
+    if not settings.enabled:
+        return ("Off. To let a language model you run write a short, verified answer, set "
+                "`NMS_SYNTHESIS__BASE_URL` and `NMS_SYNTHESIS__MODEL`.")
+    return (f"On: model {md(settings.model or '')} at {md(settings.base_url or '')}  \n"
+            f"Timeout {settings.timeout_s:g} s; off in each chat until you turn it on.")
 
 
 def sidebar(eng: Engine) -> Filters:
@@ -159,6 +263,8 @@ def sidebar(eng: Engine) -> Filters:
         chosen_types = st.multiselect("Evidence type", types, key="filter_types")
         titles = {d.doc_id: d.title for d in snap.documents.values()}
         chosen_docs = st.multiselect("Documents", sorted(titles), format_func=titles.__getitem__, key="filter_docs")
+        st.markdown("### Short answers")
+        st.caption(synthesis_status(eng.settings.synthesis))
         if st.button("Clear chat", icon=":material/delete:"):
             st.session_state["history"] = []
         st.divider()
