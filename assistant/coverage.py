@@ -44,16 +44,19 @@ def subject_patterns(read: Query, reader: Reader) -> list[re.Pattern[str]]:
     return patterns
 
 
-def gives(aspect: Aspect, text: str, subjects: Sequence[re.Pattern[str]], context: str = "",
+def gives(aspect: Aspect, text: str, subjects: Sequence[re.Pattern[str]], section: str = "", title: str = "",
           together: Sequence[Aspect] = ()) -> bool:
-    """Whether a sentence (read with its title and section) gives ``aspect`` about one of the ``subjects``,
-    and the ``together`` aspects with it (a dose *for children*: the group qualifies what else is asked)."""
-    where = f"{context}\n{text}"
-    return (
-        bool(aspect.answered.search(where))
-        and (not subjects or any(p.search(where) for p in subjects))
-        and all(a.answered.search(where) for a in together)
-    )
+    """Whether a sentence gives ``aspect`` about one of the ``subjects``, and the ``together`` aspects with it
+    (a dose *for children*: the group qualifies what else is asked). A sentence is read with its section; the
+    document's title may supply the subject only when the headings themselves name the aspect, as in a
+    monograph ("Bromocriptine › Dosage › Paediatric dose: 0.08 mg/kg")."""
+    local = f"{section}\n{text}"
+    if not (aspect.answered.search(local) and all(a.answered.search(local) for a in together)):
+        return False
+    if not subjects or any(p.search(local) for p in subjects):
+        return True
+    headed = bool(aspect.answered.search(section)) or any(a.answered.search(section) for a in together)
+    return headed and any(p.search(title) for p in subjects)
 
 
 @dataclass
@@ -72,10 +75,10 @@ def check_aspects(read: Query, reader: Reader, selected: list[Candidate], pool: 
     taken = {c.key for c in selected}
     for aspect in read.aspects:
         together = [a for a in read.aspects if aspect.population and not a.population]
-        if any(gives(aspect, c.text, subjects, c.passage.context, together) for c in selected + added):
+        if any(gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together) for c in selected + added):
             continue
         extra = [c for c in pool if c.key not in taken and c.score >= floor
-                 and gives(aspect, c.text, subjects, c.passage.context, together)]
+                 and gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)]
         if extra:
             best = max(extra, key=lambda c: c.score)
             added.append(best)

@@ -256,8 +256,9 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect("duration", _any([r"how long (?:to|should|do|does|is|must)(?! .*wait)", r"duration", r"continue(?:d)? for",
                              r"for how many (?:days|weeks|months)", r"how many (?:days|weeks|months)"]),
            # how long a treatment lasts, not how often a dose is given ("every 6 hours")
-           re.compile(r"(?<!every )(?<!every \d )\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:days?|weeks?|months?)\b|\bduration\b|"
-                      r"\buntil\b|\bfor (?:at least |up to )?\d+\s?(?:hours|days|weeks)", re.I),
+           re.compile(r"(?<!every )(?<!every \d )\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:days?|weeks?|months?)\b|"
+                      r"\buntil (?:the )?(?:\w+ )?(?:resolves?|resolution|normali[sz]|subsides?|recover)|"
+                      r"\bfor (?:at least |up to )?\d+\s?(?:hours|days|weeks)", re.I),
            "No indexed source gives how long.", search="duration days weeks continued"),
     Aspect("timing", _any([r"how long (?:\w+ )*wait", r"wait", r"when (?:can|should|to)", r"how soon", r"timing",
                            r"interval", r"delay before"]),

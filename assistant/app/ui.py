@@ -182,9 +182,10 @@ def downloads(answer: Answer, key: str, documents: Mapping[str, DocumentInfo] | 
     """The answer as Markdown and, when it cites anything, its references as RIS and BibTeX."""
     formats = ["markdown", "ris", "bibtex"] if answer.citations else ["markdown"]
     labels = {"markdown": "Download as Markdown", "ris": "References (RIS)", "bibtex": "References (BibTeX)"}
-    for column, fmt in zip(st.columns(len(formats)), formats):
+    row = st.container(horizontal=True)
+    for fmt in formats:
         suffix, mime = EXPORT_FORMATS[fmt]
-        column.download_button(
+        row.download_button(
             labels[fmt],
             data=export(answer, fmt, documents),
             file_name=f"nms-answer.{suffix}",

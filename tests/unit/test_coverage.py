@@ -74,12 +74,15 @@ def cand(
         # how often a dose is given is not how long a treatment lasts
         ("bromocriptine NMS how long to continue", ["Bromocriptine 2.5 mg every 8 hours."], [], [], ["duration"]),
         ("bromocriptine NMS how long to continue", ["Bromocriptine is continued for 10 days."], [], ["duration"], []),
+        ("bromocriptine NMS how long to continue", ["Bromocriptine did not change the duration of treatment."], [], [],
+         ["duration"]),
     ],
 )
 def test_aspects(question, selected, pool, covered, named):
     q = read(question)
     sections = {"0.08 mg/kg per dose every 6-8 hours.": "Dosage › Paediatric dose"}
     pool_c = [cand(t, "monograph.md", 0.9, "Bromocriptine", sections.get(t), row=10 + i) for i, t in enumerate(pool)]
+    # a percentage about something else, in a paper whose title names the drug, gives no proportion for it
     check = check_aspects(q, READER, [cand(t, row=i) for i, t in enumerate(selected)], pool_c, floor=0.5)
     assert [u.aspect for u in check.uncovered] == named
     assert {a.name for a in q.aspects} - {u.aspect for u in check.uncovered} == set(covered)
@@ -135,3 +138,11 @@ def test_slot_words():
 )
 def test_exposure_topics(question, labels):
     assert [label for label, _ in exposure_topics(read(question), READER, {}, 200)] == labels
+
+
+def test_a_title_alone_does_not_make_a_figure_about_the_subject():
+    q = read("What proportion of patients with NMS respond to electroconvulsive therapy?")
+    c = cand("NMS is seen in about 0.2% of psychiatric patients.", title="ECT in catatonic NMS: a case",
+             section="Introduction")
+    check = check_aspects(q, READER, [c], [], floor=0.5)
+    assert [u.aspect for u in check.uncovered] == ["proportion"]

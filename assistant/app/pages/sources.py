@@ -19,6 +19,7 @@ st.dataframe(  # a data grid draws text on a canvas: nothing in it is rendered a
      for d in docs],
     hide_index=True,
     use_container_width=True,
+    column_config={"document": st.column_config.TextColumn(width="large")},
 )
 choice = st.selectbox("Open a document", [d.doc_id for d in docs], format_func=lambda d: snap.documents[d].title)  # options are plain text
 if choice:
