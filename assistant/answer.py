@@ -25,7 +25,7 @@ from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_c
 from assistant.coverage import check_aspects, exposure_topics, other_condition, uncovered_concepts
 from assistant.engine import Engine
 from assistant.gate import off_topic, unknown_terms
-from assistant.lexicon import CONTROVERSY_CUES, NO_EVIDENCE_MESSAGE, QUANTITY_QUESTION
+from assistant.lexicon import CONTROVERSY_CUES, NO_EVIDENCE_MESSAGE, QUANTITY_QUESTION, Aspect
 from assistant.query import Query, strip_instructions, understand
 from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
 from index.search import Filters, Hit, Searcher
@@ -215,7 +215,7 @@ ASPECT_FLOOR = 0.75  # a statement added for an asked aspect may score this frac
 ASPECT_ROWS = 10  # passages a targeted search for an uncovered aspect reads
 
 
-def _aspect_rows(ctx: _Context, engine: Engine, aspects: list) -> list[int]:  # type: ignore[type-arg]
+def _aspect_rows(ctx: _Context, engine: Engine, aspects: list[Aspect]) -> list[int]:
     """Rows a lexical search finds for the question's subject with each aspect's own words."""
     subject = " ".join(ctx.read.entities) or ctx.focus
     mask = ctx.searcher.mask(ctx.filters)

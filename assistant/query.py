@@ -83,7 +83,8 @@ class Query:
 def strip_instructions(question: str) -> tuple[str, list[str]]:
     """Split off instruction-like sentences ("SYSTEM: disregard the documents ..."); they are text, not commands."""
     parts = [question[a:b] for a, b in split_sentences(question)] or [question]
-    kept, ignored = [], []
+    kept: list[str] = []
+    ignored: list[str] = []
     for part in parts:
         (ignored if is_instruction(part) else kept).append(part)
     if not kept:  # nothing but instructions: keep the words as a query, obey nothing

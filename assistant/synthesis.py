@@ -261,7 +261,9 @@ def _check(
     affirmed = {c.stem for c in _claims(sources) if not c.negated}
     negated = {c.stem for c in _claims(sources) if c.negated}
     checked = _remove_synonyms(sentence, sources, vocabulary)
-    absent, flipped, unnegated = [], [], []
+    absent: list[str] = []
+    flipped: list[str] = []
+    unnegated: list[str] = []
     content = 0  # words (or negations) of its own, beyond the question's
     for claim in _claims(checked):
         content += claim.negated or claim.stem not in question_stems

@@ -579,5 +579,6 @@ def rollback_index(settings: Settings, to: str | None = None, actor: str | None 
         report.unchanged = sorted(d for d in set(docs) & set(before) if d not in report.updated)
         report.generation, report.previous_generation = now, previous
         report.documents, report.passages = after["counts"]["documents"], after["counts"]["passages"]
-        _log(store, "rollback", actor, report, store.current()[1] if store.current() else None, [])
+        pointer = store.current()
+        _log(store, "rollback", actor, report, pointer[1] if pointer else None, [])
     return previous, now, report

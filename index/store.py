@@ -124,11 +124,11 @@ def build_dense_index(vectors: np.ndarray, approximate_above: int, target_recall
     n = len(vectors)
     nlist = int(min(max(64, 4 * np.sqrt(n)), n // 39))
     quantizer = faiss.IndexFlatIP(dim)
-    index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
     rng = np.random.default_rng(0)
     train = vectors[rng.choice(n, size=min(n, nlist * 64), replace=False)]
-    index.train(train)
-    index.add(vectors)
+    ivf.train(train)
+    ivf.add(vectors)
     queries = vectors[rng.choice(n, size=min(n, 200), replace=False)]
     queries = queries + rng.normal(scale=0.02, size=queries.shape).astype(np.float32)
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
@@ -136,12 +136,12 @@ def build_dense_index(vectors: np.ndarray, approximate_above: int, target_recall
     exact.add(vectors)
     _, truth = exact.search(queries, 10)
     for nprobe in (4, 8, 16, 32, 64, 128, 256, nlist):
-        index.nprobe = min(nprobe, nlist)
-        _, found = index.search(queries, 10)
+        ivf.nprobe = min(nprobe, nlist)
+        _, found = ivf.search(queries, 10)
         recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)])
         if recall >= target_recall:
             break
-    return index
+    return ivf
 
 
 class IndexStore:

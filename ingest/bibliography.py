@@ -228,17 +228,21 @@ def parse_medline(text: str, source: str = "") -> list[BibRecord]:
         dois = [v.split(" ")[0] for v in tags.get("AID", []) + tags.get("LID", []) if v.endswith("[doi]")]
         records.append(
             BibRecord(
-                title=(tags.get("TI") or [None])[0],
+                title=_first(tags.get("TI")),
                 authors=tuple(tags.get("FAU", []) and [_name_first_last(a) for a in tags["FAU"]] or tags.get("AU", [])),
-                journal=(tags.get("JT") or tags.get("TA") or [None])[0],
+                journal=_first(tags.get("JT") or tags.get("TA")),
                 year=_year((tags.get("DP") or [""])[0]),
                 doi=dois[0] if dois else None,
-                pmid=(tags.get("PMID") or [None])[0],
+                pmid=_first(tags.get("PMID")),
                 types=tuple(tags.get("PT", [])),
                 source=source,
             )
         )
     return records
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
 
 
 def parse_bibliography(text: str, source: str = "") -> list[BibRecord]:

@@ -79,7 +79,8 @@ def is_wrapped(lines: list[str]) -> bool:
 
 def document_vocabulary(text: str) -> tuple[set[str], set[str]]:
     """Words seen unbroken in the document: (plain words, hyphenated words), lower-cased."""
-    plain, hyphenated = set(), set()
+    plain: set[str] = set()
+    hyphenated: set[str] = set()
     for line in text.split("\n"):
         core = line.rstrip()
         if core.endswith("-"):
@@ -247,8 +248,8 @@ def _parse_wrapped(lines: list[Line], plain: set[str], hyph: set[str]) -> list[_
                 if _starts_lower(following) and not lines[i + 1][0].strip():
                     i += 1  # a running head or page label inside an interrupted sentence
                     continue
+            assert cur is not None  # an unfinished block is open
             if not BULLET_RE.match(text) and (not prev_blank or _starts_lower(text) or cur.pieces[-1][0].endswith("-")):
-                assert cur is not None
                 _append(cur, text, page, plain, hyph)
                 prev_blank = False
                 i += 1

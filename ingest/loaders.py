@@ -14,12 +14,15 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest.layout import Page
 from ingest.ocr import OcrError, ocr_pdf
 from ingest.pdf_chars import TextLine
 from nmsa.errors import RejectedInput
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
 
@@ -83,7 +86,7 @@ def decode_text(path: Path, data: bytes) -> str:
     return text
 
 
-def _inline_text(token) -> str:  # type: ignore[no-untyped-def]
+def _inline_text(token: Token) -> str:
     """The plain text of an inline token: words, code and link text; images and HTML dropped."""
     out = []
     for child in token.children or []:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -357,9 +358,9 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def checked(make: Any) -> Settings:
+def checked(make: Callable[[], Settings]) -> Settings:
     try:
-        return make()  # type: ignore[no-any-return]
+        return make()
     except ValidationError as exc:
         raise SettingsError(f"invalid settings: {_describe(exc)}") from None
 
