@@ -193,7 +193,7 @@ FIGURE_RE = re.compile(
     r"(?:(?:about|around|approximately|up to|as high as|below|over|under|between|from)\s)?"
     r"\d+(?:[.,]\d+)?\s?" + _PERCENT + r"?(?:\s?(?:to|–|-|and)\s?\d+(?:\.\d+)?\s?" + _PERCENT + r")"
     r"|(?:(?:about|around|approximately|up to|as high as|below|over|under)\s)?\d+(?:\.\d+)?\s?" + _PERCENT
-    + r"|\d+(?:\.\d+)? per \d{1,3}(?:,\d{3})*"
+    + r"|\d+(?:\.\d+)?(?:\s?(?:to|–|-)\s?\d+(?:\.\d+)?)? per \d{1,3}(?:,\d{3})*"
     r"|\b1[89]\d\d\b|\b20\d\d\b"
 )
 TOPIC_LABELS = {

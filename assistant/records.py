@@ -39,7 +39,8 @@ class ContestReason(StrEnum):
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    # fields with defaults are always written, so the generated contract lists them as required
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, json_schema_serialization_defaults_required=True)
 
 
 class Statement(_Record):

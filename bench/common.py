@@ -6,10 +6,14 @@ import json
 import os
 import random
 import resource
-import statistics
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tabulate import tabulate
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBMEDQA = ROOT.parent / "shared" / "benchmarks" / "pubmedqa" / "ori_pqal.json"
@@ -20,38 +24,32 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
 def p50_p95(values: list[float]) -> dict[str, float]:
-    return {"p50": round(statistics.median(values), 2), "p95": round(percentile(values, 0.95), 2), "n": len(values)}
+    """Median and 95th percentile (linear interpolation), rounded to 0.01, and the count."""
+    p50, p95 = np.percentile(values, [50, 95]) if values else (float("nan"), float("nan"))
+    return {"p50": round(float(p50), 2), "p95": round(float(p95), 2), "n": len(values)}
 
 
 def dir_size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 1024 / 1024
 
 
-def run_worker(task: str, **kwargs: object) -> dict:
+def run_worker(task: str, **kwargs: object) -> dict[str, Any]:
     """Run one measurement in a fresh process (so peak memory is its own) and return its JSON."""
     args = [sys.executable, "-m", "bench.worker", task, json.dumps(kwargs)]
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"worker {task} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
 
 
 def corpus_sentences() -> list[str]:
     from ingest.clean import clean_text
     from ingest.sentences import split_sentences
 
-    out = []
+    out: list[str] = []
     for path in sorted((ROOT / "corpus").glob("*.txt")):
         doc = clean_text(path.read_text(encoding="utf-8"))
         for s in doc.sections:
@@ -59,7 +57,9 @@ def corpus_sentences() -> list[str]:
                 continue
             for a, b in doc.paragraphs:
                 if s.start <= a and b <= s.end:
-                    out += [doc.text[x:y] for x, y in split_sentences(doc.text[a:b], a) if len(doc.text[x:y].split()) >= 6]
+                    out += [
+                        doc.text[x:y] for x, y in split_sentences(doc.text[a:b], a) if len(doc.text[x:y].split()) >= 6
+                    ]
     return out
 
 
@@ -83,13 +83,13 @@ def synthetic_corpus(folder: Path, n_docs: int, seed: int = 0) -> Path:
     return folder
 
 
-def pubmedqa_items(limit: int | None = None) -> list[dict]:
-    data = json.loads(PUBMEDQA.read_text())
+def pubmedqa_items(limit: int | None = None) -> list[dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = json.loads(PUBMEDQA.read_text())
     items = [{"id": k, **v} for k, v in data.items()]
     return items[:limit] if limit else items
 
 
-def pubmedqa_corpus(folder: Path, items: list[dict]) -> Path:
+def pubmedqa_corpus(folder: Path, items: list[dict[str, Any]]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for item in items:
         parts = []
@@ -112,10 +112,7 @@ def rank_metrics(ranked: list[list[str]], gold: list[str]) -> dict[str, float]:
     return {"R@1": round(100 * r1 / n, 1), "R@5": round(100 * r5 / n, 1), "MRR@10": round(100 * mrr / n, 1)}
 
 
-def table(title: str, header: list[str], rows: list[list[object]]) -> str:
-    cells = [header] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |"
-    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    body = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in cells[1:]]
-    return "\n".join([f"\n### {title}\n", line, sep, *body])
+def table(title: str, header: list[str], rows: Sequence[Sequence[object]]) -> str:
+    """A Markdown table under a heading; cells shown as given (numbers are not reformatted)."""
+    body = tabulate([[str(c) for c in row] for row in rows], headers=header, tablefmt="github", disable_numparse=True)
+    return f"\n### {title}\n\n{body}"

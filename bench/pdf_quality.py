@@ -431,8 +431,8 @@ def summary_row(label: str, results: list[DocResult]) -> str:
     evidence = sum(1 for r in done if r.evidence_ok)
     p_right = sum(r.pages_right for r in done)
     p_checked = sum(r.pages_checked for r in done)
-    meta = Counter()
-    meta_total = Counter()
+    meta: Counter[str] = Counter()
+    meta_total: Counter[str] = Counter()
     for r in done:
         for k, ok in r.metadata.items():
             meta_total[k] += 1

@@ -4,11 +4,16 @@ MiniLM through langchain-huggingface, LangChain's community FAISS store, similar
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from nmsa.settings import bundled_model_path
 
+if TYPE_CHECKING:
+    from langchain_core.documents import Document
+    from langchain_core.embeddings import Embeddings
 
-def embeddings():  # type: ignore[no-untyped-def]
+
+def embeddings() -> Embeddings:
     from langchain_huggingface import HuggingFaceEmbeddings
 
     emb = HuggingFaceEmbeddings(
@@ -18,20 +23,23 @@ def embeddings():  # type: ignore[no-untyped-def]
     return emb
 
 
-def load_documents(folder: Path):  # type: ignore[no-untyped-def]
+def load_documents(folder: Path) -> list[Document]:
     from langchain_core.documents import Document
 
-    return [Document(page_content=p.read_text(encoding="utf-8"), metadata={"source": p.name})
-            for p in sorted(Path(folder).glob("*.txt"))]
+    return [
+        Document(page_content=p.read_text(encoding="utf-8"), metadata={"source": p.name})
+        for p in sorted(Path(folder).glob("*.txt"))
+    ]
 
 
-def split(documents):  # type: ignore[no-untyped-def]
+def split(documents: list[Document]) -> list[Document]:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     return RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(documents)
 
 
-def build(folder: Path, emb):  # type: ignore[no-untyped-def]
+def build(folder: Path, emb: Embeddings) -> tuple[Any, list[Document]]:
+    """The peer's store (LangChain community FAISS) over ``folder``'s texts, and its chunks."""
     from langchain_community.vectorstores import FAISS
 
     chunks = split(load_documents(folder))

@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
-import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from index.int8 import Int8Encoder
     from nmsa.settings import IndexSettings
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+log = logging.getLogger(__name__)
+
+# Defaults for the Hugging Face libraries, set (unless the user set them) just before they load:
+# the model ships inside a package, so never reach for the hub; no progress bars or advisories on
+# the CLI's streams; no tokenizer thread pool (it warns, then deadlocks, after a fork).
+HF_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
+}
+
+
+def hf_environment() -> None:
+    """Apply ``HF_ENVIRONMENT`` defaults; called where the model or its tokenizer is loaded."""
+    for name, value in HF_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 def cpu_supports_bf16() -> bool:
@@ -88,10 +103,10 @@ class Embedder:
         self._auto = precision == "auto"
         self.calls = 0
         self.texts_embedded = 0
-        self._model = None
-        self._int8 = None
-        self._tokenizer = None
-        self._lock = threading.Lock()
+        self._model: Any = None
+        self._int8: Int8Encoder | None = None
+        self._tokenizer: Callable[[str], list[int]] | None = None
+        self._lock = threading.RLock()  # reentrant: loading the tokenizer of a hub model loads the model
 
     @classmethod
     def from_settings(cls, index: IndexSettings) -> Embedder:
@@ -104,11 +119,11 @@ class Embedder:
         return f"openvino-int8@{int8.digest}" if int8 is not None else f"torch-{self.precision}"
 
     @property
-    def int8(self):  # type: ignore[no-untyped-def]
+    def int8(self) -> Int8Encoder | None:
         """The int8 encoder (made and cached on first use), or None when the precision is not int8.
 
         When ``auto`` chose int8 and the int8 model cannot be made (say, an unwritable cache), the
-        embedder says why on stderr and falls back to bf16 or fp32; an explicit int8 raises."""
+        embedder logs why (a warning) and falls back to bf16 or fp32; an explicit int8 raises."""
         if self.precision != "int8":
             return None
         if self._int8 is None:
@@ -122,14 +137,16 @@ class Embedder:
                         if not self._auto:
                             raise
                         self.precision = "bf16" if cpu_supports_bf16() else "fp32"
-                        print(f"int8 embeddings unavailable: {exc}. Using {self.precision}.", file=sys.stderr)
+                        log.warning("int8 embeddings unavailable: %s. Using %s.", exc, self.precision)
         return self._int8
 
     @property
-    def model(self):  # type: ignore[no-untyped-def]
+    def model(self) -> Any:
+        """The sentence-transformers model (loaded on first use)."""
         if self._model is None:
             with self._lock:
                 if self._model is None:
+                    hf_environment()
                     import torch
                     from sentence_transformers import SentenceTransformer
 
@@ -149,27 +166,32 @@ class Embedder:
             dim = json.loads(pooling.read_text()).get("word_embedding_dimension")
             if isinstance(dim, int):
                 return dim
-        if self.int8 is not None:
-            return self.int8.dimension
+        int8 = self.int8
+        if int8 is not None:
+            return int8.dimension
         model = self.model
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())
 
     @property
     def max_tokens(self) -> int:
-        if self.int8 is not None:
-            return self.int8.max_seq_length
+        int8 = self.int8
+        if int8 is not None:
+            return int8.max_seq_length
         return int(getattr(self.model, "max_seq_length", 256) or 256)
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model reads for ``text``, including [CLS] and [SEP]."""
-        if self._tokenizer is None:
+        tokenizer = self._tokenizer
+        if tokenizer is None:
             with self._lock:
                 if self._tokenizer is None:
                     self._tokenizer = self._load_tokenizer()
-        return len(self._tokenizer(text))
+                tokenizer = self._tokenizer
+        return len(tokenizer(text))
 
-    def _load_tokenizer(self):  # type: ignore[no-untyped-def]
+    def _load_tokenizer(self) -> Callable[[str], list[int]]:
+        hf_environment()
         path = Path(self.model_name) / "tokenizer.json"
         if path.is_file():
             from tokenizers import Tokenizer
@@ -208,9 +230,10 @@ class Embedder:
         """Load the model now; with int8, also prepare every query length up to ``longest_query``
         word pieces (OpenVINO spends about 10 ms on each input length the first time it sees it)."""
         self.embed(["warm up"])
-        if self.int8 is not None:
+        int8 = self.int8
+        if int8 is not None:
             for n in range(1, longest_query - 1):
-                self.int8.encode([" ".join(["a"] * n)])
+                int8.encode([" ".join(["a"] * n)])
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]

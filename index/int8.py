@@ -16,18 +16,26 @@ import contextlib
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from index.embedder import hf_environment
 from index.store import file_sha256
 from nmsa.errors import NMSAssistantError
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding, Tokenizer
+
+log = logging.getLogger(__name__)
 
 RECIPE = 1  # bump when the export or the quantization changes: cached copies are then remade
 CALIBRATION = Path(__file__).with_name("calibration.txt")
@@ -87,9 +95,10 @@ def _max_seq_length(model_dir: Path) -> int:
         return 256
 
 
-def load_tokenizer(model_dir: Path, max_length: int):  # type: ignore[no-untyped-def]
+def load_tokenizer(model_dir: Path, max_length: int) -> Tokenizer:
     """The model's fast tokenizer with sentence-transformers' settings: truncate at the model's
     limit, pad to the longest text of a batch."""
+    hf_environment()
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
@@ -99,7 +108,7 @@ def load_tokenizer(model_dir: Path, max_length: int):  # type: ignore[no-untyped
     return tok
 
 
-def _inputs(encodings, names: list[str]) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+def _inputs(encodings: Sequence[Encoding], names: list[str]) -> dict[str, np.ndarray]:
     columns = {
         "input_ids": [e.ids for e in encodings],
         "attention_mask": [e.attention_mask for e in encodings],
@@ -117,10 +126,10 @@ def cache_folder(model_dir: Path, identity: str, cache_dir: Path) -> Path:
     return cache_dir / f"{safe}-int8-r{RECIPE}-cal{calibration}-ov{version}"
 
 
-def _verified(folder: Path) -> dict | None:
+def _verified(folder: Path) -> dict[str, Any] | None:
     """The folder's record if every file matches its checksum, else None."""
     try:
-        info = json.loads((folder / "info.json").read_text())
+        info: dict[str, Any] = json.loads((folder / "info.json").read_text())
         files = info["files"]
         if set(files) != {"model.xml", "model.bin"}:
             return None
@@ -132,7 +141,7 @@ def _verified(folder: Path) -> dict | None:
         return None
 
 
-def ensure_int8_model(model_dir: Path, identity: str, cache_dir: Path) -> tuple[Path, dict]:
+def ensure_int8_model(model_dir: Path, identity: str, cache_dir: Path) -> tuple[Path, dict[str, Any]]:
     """The folder holding a verified int8 copy of ``model_dir`` (made first if needed) and its record."""
     folder = cache_folder(model_dir, identity, cache_dir)
     info = _verified(folder)
@@ -147,7 +156,7 @@ def ensure_int8_model(model_dir: Path, identity: str, cache_dir: Path) -> tuple[
         ) from exc
 
 
-def _make(model_dir: Path, folder: Path) -> tuple[Path, dict]:
+def _make(model_dir: Path, folder: Path) -> tuple[Path, dict[str, Any]]:
     from filelock import FileLock
 
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +166,7 @@ def _make(model_dir: Path, folder: Path) -> tuple[Path, dict]:
             return folder, info
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder.parent))
         try:
-            print(f"Making the int8 copy of the embedding model in {folder} (once, about 20 s)...", file=sys.stderr)
+            log.info("Making the int8 copy of the embedding model in %s (once, about 20 s)...", folder)
             try:
                 # NNCF draws progress bars on stdout, which belongs to the CLI's output (ask --json).
                 with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
@@ -180,6 +189,7 @@ def _make(model_dir: Path, folder: Path) -> tuple[Path, dict]:
 
 
 def _build(model_dir: Path, out: Path) -> None:
+    hf_environment()
     import nncf
     import openvino as ov
     import torch
@@ -187,7 +197,7 @@ def _build(model_dir: Path, out: Path) -> None:
 
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     st = SentenceTransformer(str(model_dir), device="cpu")
-    transformer = st[0].auto_model.eval()
+    transformer = cast("torch.nn.Module", st[0].auto_model).eval()  # typed as Tensor | Module by nn.Module.__getattr__
     tok = load_tokenizer(model_dir, _max_seq_length(model_dir))
     sentences = [
         line.strip()
@@ -240,12 +250,13 @@ class Int8Encoder:
         self._model = self._core.read_model(str(self.folder / "model.xml"))
         self._names = [i.get_any_name() for i in self._model.inputs]
         self._threads = threads or max(1, os.cpu_count() or 1)
-        self._latency = None
-        self._throughput = None
+        self._latency: Any = None
+        self._throughput: Any = None
         self._lock = threading.Lock()
         self.dimension = int(self._model.outputs[0].get_partial_shape()[2].get_length())
 
-    def _compiled(self, bulk: bool):  # type: ignore[no-untyped-def]
+    def _compiled(self, bulk: bool) -> Any:
+        """The compiled model for bulk (throughput) or single (latency) requests, compiled once."""
         with self._lock:
             if bulk and self._throughput is None:
                 self._throughput = self._core.compile_model(
@@ -287,7 +298,7 @@ class Int8Encoder:
         compiled = self._compiled(bulk=True)
         queue = ov.AsyncInferQueue(compiled, compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
 
-        def done(request, userdata) -> None:  # type: ignore[no-untyped-def]
+        def done(request: Any, userdata: tuple[list[int], np.ndarray]) -> None:
             rows, mask = userdata
             out[rows] = self._pool(request.get_output_tensor(0).data, mask)
 

@@ -51,8 +51,9 @@ class IngestSettings(Section):
         5_000_000,
         ge=1000,
         le=100_000_000,
-        description="Documents with more text than this are rejected (about 1,000 pages). A 5 MB text took 180 s "
-        "and 1.6 GB to index here (bench/long_input.py); the limit keeps one upload from holding the index for long.",
+        description="Documents with more text than this are rejected (about 1,000 pages). A 4.8 MB text took 127 s "
+        "and 1.1 GB to index here (bench/results/long_input.md); the limit keeps one upload from holding the index "
+        "for long.",
     )
     parse_timeout_s: float = Field(30.0, gt=0, le=3600, description="Time limit for parsing one file.")
     ocr_timeout_s: float = Field(

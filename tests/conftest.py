@@ -34,7 +34,9 @@ def embedder():
 def make_settings(index_dir: Path, corpus_dir: Path = CORPUS, **ingest: object):
     from nmsa.settings import Settings
 
-    return Settings().override(index__dir=index_dir, corpus_dir=corpus_dir, **{f"ingest__{k}": v for k, v in ingest.items()})
+    return Settings().override(
+        index__dir=index_dir, corpus_dir=corpus_dir, **{f"ingest__{k}": v for k, v in ingest.items()}
+    )
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +110,9 @@ PAPER_PAGES = [
 
 @pytest.fixture
 def paper_pdf(tmp_path) -> Path:
-    return write_pdf(tmp_path / "rechallenge-case-series.pdf", PAPER_PAGES, title="Rechallenge after NMS: a case series")
+    return write_pdf(
+        tmp_path / "rechallenge-case-series.pdf", PAPER_PAGES, title="Rechallenge after NMS: a case series"
+    )
 
 
 @pytest.fixture

@@ -4,7 +4,9 @@ when damaged, close to fp32 on the corpus, safe across threads, and loadable wit
 from __future__ import annotations
 
 import json
+import logging
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -22,11 +24,24 @@ MODEL = Settings().index.model
 needs_int8 = pytest.mark.skipif(not int8.int8_available(MODEL), reason="openvino and nncf are not installed")
 
 
+@pytest.fixture(scope="module")
+def int8_cache(tmp_path_factory, embedder) -> Path:
+    """A temporary model cache for this module (never the user's ``~/.cache``), seeded with a copy of
+    the session embedder's verified int8 model when it has one, else made here on first use."""
+    cache = tmp_path_factory.mktemp("int8-cache")
+    if embedder.int8 is not None:
+        shutil.copytree(embedder.int8.folder, cache / embedder.int8.folder.name)
+    return cache
+
+
 def _questions() -> list[str]:
     from assistant.evaluate import load_questions
 
-    return [q["question"] for name in ("dev_questions.jsonl", "own_questions.jsonl")
-            for q in load_questions(ROOT / "eval" / name)]
+    return [
+        q["question"]
+        for name in ("dev_questions.jsonl", "own_questions.jsonl")
+        for q in load_questions(ROOT / "eval" / name)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -49,10 +64,14 @@ def test_models_that_cannot_be_quantized_fall_back(tmp_path, monkeypatch):
     model = tmp_path / "cls-model"
     (model / "1_Pooling").mkdir(parents=True)
     (model / "tokenizer.json").write_text("{}")
-    (model / "modules.json").write_text(json.dumps([
-        {"idx": 0, "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-    ]))
+    (model / "modules.json").write_text(
+        json.dumps(
+            [
+                {"idx": 0, "path": "", "type": "sentence_transformers.models.Transformer"},
+                {"idx": 1, "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            ]
+        )
+    )
     (model / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True}))
     monkeypatch.setattr(int8, "cpu_supports_int8", lambda: True)
     monkeypatch.setattr(embedder_module, "cpu_supports_bf16", lambda: False)
@@ -62,10 +81,29 @@ def test_models_that_cannot_be_quantized_fall_back(tmp_path, monkeypatch):
         choose_precision("int8", str(model))
 
 
+def test_without_nncf_int8_is_unavailable_and_auto_falls_back(monkeypatch):
+    """nncf is an extra (``.[int8]``, installed by ``make``): without it, auto embeds with PyTorch."""
+    import importlib.util
+
+    import index.embedder as embedder_module
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "nncf" else real_find_spec(name, *a)
+    )
+    monkeypatch.setattr(int8, "cpu_supports_int8", lambda: True)
+    assert not int8.int8_available(MODEL)
+    for has_bf16, expected in ((True, "bf16"), (False, "fp32")):
+        monkeypatch.setattr(embedder_module, "cpu_supports_bf16", lambda has=has_bf16: has)
+        assert choose_precision("auto", MODEL) == expected
+    with pytest.raises(int8.Int8Error, match="needs the openvino and nncf packages"):
+        choose_precision("int8", MODEL)
+
+
 @needs_int8
 @pytest.mark.model
 @pytest.mark.slow
-def test_int8_model_is_made_verified_and_remade_when_damaged(tmp_path, embedder, capsys):
+def test_int8_model_is_made_verified_and_remade_when_damaged(tmp_path, embedder, capsys, caplog):
     reference = Embedder(MODEL, "int8", cache_dir=tmp_path / "cache")
     folder = reference.int8.folder
     info = json.loads((folder / "info.json").read_text())
@@ -83,12 +121,15 @@ def test_int8_model_is_made_verified_and_remade_when_damaged(tmp_path, embedder,
     weights.write_bytes(bytes(data))
     assert int8._verified(folder) is None
     capsys.readouterr()
-    remade = Embedder(MODEL, "int8", cache_dir=tmp_path / "cache")
-    np.testing.assert_allclose(remade.embed(texts), before, atol=1e-5)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="index.int8"):
+        remade = Embedder(MODEL, "int8", cache_dir=tmp_path / "cache")
+        np.testing.assert_allclose(remade.embed(texts), before, atol=1e-5)
     assert int8._verified(folder) is not None
     printed = capsys.readouterr()
     assert printed.out == ""  # stdout belongs to the CLI's output (ask --json); NNCF's progress bars are kept off it
-    assert "int8 copy" in printed.err
+    assert printed.err == ""  # library code does not print; it logs, and the CLI shows the log on stderr
+    assert [r.getMessage()[:30] for r in caplog.records if r.name == "index.int8"] == ["Making the int8 copy of the em"]
 
     # A record naming other files is not trusted either.
     record = json.loads((folder / "info.json").read_text())
@@ -99,7 +140,7 @@ def test_int8_model_is_made_verified_and_remade_when_damaged(tmp_path, embedder,
 
 @needs_int8
 @pytest.mark.model
-def test_unwritable_cache_is_an_error_when_asked_for_and_a_fallback_under_auto(tmp_path, monkeypatch, capsys):
+def test_unwritable_cache_is_an_error_when_asked_for_and_a_fallback_under_auto(tmp_path, monkeypatch, caplog):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     with pytest.raises(int8.Int8Error, match="NMS_INDEX__MODEL_CACHE"):
@@ -110,22 +151,25 @@ def test_unwritable_cache_is_an_error_when_asked_for_and_a_fallback_under_auto(t
     monkeypatch.setattr(int8, "cpu_supports_int8", lambda: True)
     auto = Embedder(MODEL, "auto", cache_dir=blocker / "cache")
     assert auto.precision == "int8"
-    vectors = auto.embed(["Dantrolene is a muscle relaxant."])
+    with caplog.at_level(logging.WARNING, logger="index.embedder"):
+        vectors = auto.embed(["Dantrolene is a muscle relaxant."])
     assert auto.precision in ("bf16", "fp32") and auto.encoder == f"torch-{auto.precision}"
     assert vectors.shape == (1, 384) and abs(float(np.linalg.norm(vectors[0])) - 1) < 1e-3
-    assert "int8 embeddings unavailable" in capsys.readouterr().err
+    warned = [r for r in caplog.records if r.name == "index.embedder"]
+    assert [r.levelno for r in warned] == [logging.WARNING]
+    assert warned[0].getMessage().startswith("int8 embeddings unavailable: cannot write the int8 model cache")
 
 
 @needs_int8
 @pytest.mark.model
 @pytest.mark.slow
-def test_int8_is_close_to_fp32_on_the_corpus(corpus_engine):
+def test_int8_is_close_to_fp32_on_the_corpus(corpus_engine, int8_cache):
     """Same vectors up to a small rotation, and the same best passage for the eval questions."""
     snapshot = corpus_engine.snapshot()
     texts = [p.text for p in snapshot.passages]
     questions = _questions()
-    q8 = Embedder(MODEL, "int8")
-    f32 = Embedder(MODEL, "fp32")
+    q8 = Embedder(MODEL, "int8", cache_dir=int8_cache)
+    f32 = Embedder(MODEL, "fp32", cache_dir=int8_cache)
     p8, p32 = q8.embed(texts), f32.embed(texts)
     cos = (p8 * p32).sum(axis=1)
     assert cos.mean() > 0.99 and cos.min() > 0.98
@@ -139,9 +183,11 @@ def test_int8_is_close_to_fp32_on_the_corpus(corpus_engine):
 
 @needs_int8
 @pytest.mark.model
-def test_int8_embedding_is_safe_across_threads():
-    encoder = Embedder(MODEL, "int8", batch_size=8)
-    groups = [[f"Case {g}-{i}: fever and rigidity after haloperidol, dose {i} mg." for i in range(20)] for g in range(6)]
+def test_int8_embedding_is_safe_across_threads(int8_cache):
+    encoder = Embedder(MODEL, "int8", batch_size=8, cache_dir=int8_cache)
+    groups = [
+        [f"Case {g}-{i}: fever and rigidity after haloperidol, dose {i} mg." for i in range(20)] for g in range(6)
+    ]
     expected = [encoder.embed(g) for g in groups]
     results: dict[int, np.ndarray] = {}
     errors: list[Exception] = []
@@ -164,7 +210,7 @@ def test_int8_embedding_is_safe_across_threads():
 
 @needs_int8
 @pytest.mark.model
-def test_a_cached_int8_model_loads_without_torch(embedder):
+def test_a_cached_int8_model_loads_without_torch(embedder, int8_cache):
     if embedder.precision != "int8":
         pytest.skip("the default precision here is not int8")
     code = (
@@ -173,6 +219,7 @@ def test_a_cached_int8_model_loads_without_torch(embedder):
         "print(e.precision, v.shape[1], 'torch' in sys.modules)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("NMS_")}
+    env["NMS_INDEX__MODEL_CACHE"] = str(int8_cache)  # holds the verified copy: loaded, not made
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["int8", "384", "False"]
@@ -181,7 +228,7 @@ def test_a_cached_int8_model_loads_without_torch(embedder):
 @needs_int8
 @pytest.mark.model
 @pytest.mark.slow
-def test_a_change_of_encoder_re_embeds_the_whole_index(tmp_path):
+def test_a_change_of_encoder_re_embeds_the_whole_index(tmp_path, int8_cache):
     """An index built with PyTorch fp32 and updated with int8 never mixes the two kinds of vector."""
     from index.builder import embedding_texts, update_index
     from index.store import IndexStore
@@ -192,9 +239,9 @@ def test_a_change_of_encoder_re_embeds_the_whole_index(tmp_path):
     for name in ("nejm-review-summary-hcn.txt", "nms-encyclopedia-article.txt"):
         (corpus / name).write_text((CORPUS / name).read_text())
     settings = make_settings(tmp_path / "idx", corpus)
-    first = update_index([corpus], settings, Embedder(MODEL, "fp32"))
+    first = update_index([corpus], settings, Embedder(MODEL, "fp32", cache_dir=int8_cache))
     assert first.reembedded_from is None
-    q8 = Embedder(MODEL, "int8")
+    q8 = Embedder(MODEL, "int8", cache_dir=int8_cache)
     report = update_index([corpus], settings, q8)
     assert report.reembedded_from == "torch-fp32" and report.changed
     assert report.unchanged == sorted(p.name for p in corpus.iterdir()) and not report.added

@@ -34,6 +34,7 @@ def scanned_paper(tmp_path_factory):
 
 
 @needs_ocr
+@pytest.mark.slow  # tesseract reads pages for several seconds: the full suite, not the fast lane
 def test_scan_is_read_by_ocr_with_its_pages(scanned_paper):
     raw = read_file(scanned_paper, max_mb=50, max_pages=50, timeout_s=30)
     assert raw.ocr and raw.page_numbers == [1, 2]
@@ -51,6 +52,7 @@ def test_scan_is_read_by_ocr_with_its_pages(scanned_paper):
 
 
 @needs_ocr
+@pytest.mark.slow
 def test_scanned_journal_article_keeps_its_layout(tmp_path):
     source = write_journal_pdf(tmp_path / "article.pdf")
     scan = write_scanned_copy(source.path, tmp_path / "article-scan.pdf", dpi=200)

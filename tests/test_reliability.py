@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle  # noqa: S403 - only to *write* a malicious file and prove the loader never runs it
 import random
 import shutil
 import subprocess
@@ -25,30 +24,24 @@ from nmsa.errors import IndexCorrupt, RejectedInput
 from tests.conftest import CORPUS, PAPER_PAGES, ROOT, make_settings, write_pdf
 
 WRITER = r"""
-import sys, numpy as np
+import sys
 from pathlib import Path
-sys.path.insert(0, {root!r})
-from nmsa.settings import Settings
-from index.builder import update_index
 
-class HashEmbedder:  # storage crash test: real files and FAISS, a cheap deterministic embedding
-    identity = "hash"; model_name = "hash"; precision = "fp32"; encoder = "hash"; dimension = 384
-    def count_tokens(self, text): return len(text.split()) + 2
-    def embed(self, texts):
-        out = np.zeros((len(texts), 384), np.float32)
-        for i, t in enumerate(texts):
-            out[i] = np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(384)
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
+sys.path.insert(0, {root!r})
+from index.builder import update_index
+from nmsa.settings import Settings
+from tests.fakes import HashEmbedder  # storage crash test: real files and FAISS, a cheap embedding
 
 settings = Settings().with_index_dir({index!r})
 corpus = Path({corpus!r})
+embedder = HashEmbedder()
 i = 0
 while True:
     i += 1
     (corpus / "extra.txt").write_text(("Run %d. NMS appears in varied settings. " % i) * 300)
     if i % 3 == 0:
         (corpus / "nejm-review-summary-hcn.txt").unlink(missing_ok=True)
-    update_index([corpus], settings, HashEmbedder())
+    update_index([corpus], settings, embedder)
     print("saved", i, flush=True)
 """
 
@@ -86,8 +79,10 @@ def test_two_ingests_at_once(tmp_path):
     index = tmp_path / "idx"
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     cmd = [sys.executable, "-m", "assistant.cli", "ingest", str(CORPUS), "--index-dir", str(index)]
-    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
     codes = sorted(r[2] for r in results)
     assert codes in ([0, 0], [0, 1])  # the second either ran after the first or gave up with a message
@@ -109,8 +104,12 @@ def test_twenty_concurrent_answers_while_an_ingest_runs(tmp_path, embedder, corp
     (corpus_copy / "new-cohort.txt").write_text(
         "Dantrolene cohort\n\nResults\n\nIn a cohort of 80 patients, dantrolene shortened time to recovery by two days.\n"
     )
-    questions = ["Is dantrolene effective for NMS?", "What supportive care does NMS need?", "How often does NMS occur?",
-                 "What is the first step in managing NMS?"] * 5
+    questions = [
+        "Is dantrolene effective for NMS?",
+        "What supportive care does NMS need?",
+        "How often does NMS occur?",
+        "What is the first step in managing NMS?",
+    ] * 5
     answers, errors = [], []
 
     def ask(question: str) -> None:
@@ -154,7 +153,9 @@ def _mutations(base: bytes, rng: random.Random) -> list[tuple[str, bytes]]:
     depth = 200_000
     nested = b"%PDF-1.4\n1 0 obj\n" + b"[" * depth + b"]" * depth + b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
     out.append(("deeply-nested", nested))
-    dict_nested = b"%PDF-1.4\n1 0 obj\n" + b"<< /A " * 50_000 + b">>" * 50_000 + b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    dict_nested = (
+        b"%PDF-1.4\n1 0 obj\n" + b"<< /A " * 50_000 + b">>" * 50_000 + b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
     out.append(("nested-dicts", dict_nested))
     bomb = zlib.compress(b"0 0 m " * 30_000_000, 9)  # ~180 MB of drawing operators in a small stream
     out.append(("huge-stream", _pdf_with_stream(bomb)))
@@ -182,9 +183,9 @@ def _pdf_with_stream(data: bytes, length: int | None = None) -> bytes:
 def test_pdf_fuzz_pass(tmp_path, record_property):
     base = write_pdf(tmp_path / "base.pdf", PAPER_PAGES).read_bytes()
     cases = _mutations(base, random.Random(5))
-    assert len(cases) >= 200
     timeout = 3.0
     outcomes: dict[str, int] = {}
+    by_group: dict[str, set[str]] = {}
     slowest = 0.0
     for name, data in cases:
         path = tmp_path / f"{name}.pdf"
@@ -200,9 +201,15 @@ def test_pdf_fuzz_pass(tmp_path, record_property):
         slowest = max(slowest, elapsed)
         assert elapsed < timeout + 2.0, (name, elapsed)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        by_group.setdefault(name.rstrip("0123456789").rstrip("-"), set()).add(outcome)
     record_property("fuzz_outcomes", json.dumps(outcomes))
     print(f"\nPDF fuzz: {len(cases)} files, slowest {slowest:.2f} s; outcomes: {json.dumps(outcomes, indent=1)}")
-    assert sum(outcomes.values()) == len(cases)
+    assert by_group["noise"] == {"named .pdf but is not a PDF"}  # no header: refused before any parsing
+    assert "parsed" not in by_group["random"]  # a header and garbage is never taken for a document
+    # the mutations hit both what matters and what does not: some flipped files still read, most do not
+    assert "parsed" in by_group["bitflip"] and len(by_group["bitflip"]) > 1
+    unmutated = read_file(tmp_path / "base.pdf", max_mb=50, max_pages=50, timeout_s=timeout)
+    assert unmutated.pages and "Rechallenge" in unmutated.pages[0]  # the harness itself can read a good file
 
 
 @pytest.mark.model
@@ -230,4 +237,3 @@ def test_malicious_pickle_in_an_index_is_never_executed(tmp_path, embedder):
     with pytest.raises(IndexCorrupt, match="cannot be read"):
         store.load()
     assert not marker.exists()
-    assert pickle  # imported only to show where the risk would be
