@@ -42,5 +42,7 @@ def test_a_question_about_a_scans_text_finds_it(tmp_path, embedder):
     if PAPERS.is_dir():
         truth = tomllib.loads(TRUTH.read_text(encoding="utf-8"))["scanned_cardinal"]
         hits = engine.search(truth["question"], k=3)
-        assert Path(hits[0].passage.source).name == "scanned_cardinal.pdf" and truth["expect_in_passage"] in hits[0].passage.text
+        # the words may be in the passage or in its title (read from the scan too): passages are searched with it
+        found = hits[0].passage
+        assert Path(found.source).name == "scanned_cardinal.pdf" and truth["expect_in_passage"] in f"{found.context} {found.text}"
         assert docs["scanned_cardinal.pdf"].ocr
