@@ -72,7 +72,9 @@ def _print_report(report: IngestReport, settings: Settings, verb: str = "Index")
     if report.reembedded_from:
         _say(f"  the encoder changed (was {report.reembedded_from}): every document was re-embedded")
     if report.changed and report.previous_generation:
-        _say(f"  generation {report.generation} (was {report.previous_generation}; `nms-assistant rollback` undoes this)")
+        _say(
+            f"  generation {report.generation} (was {report.previous_generation}; `nms-assistant rollback` undoes this)"
+        )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -86,8 +88,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if sys.stderr.isatty() and not args.json:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        bar = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                       transient=True)
+        bar = Progress(
+            TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+        )
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -125,8 +128,10 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.to_dict())
         return 0
-    _say(f"Rolled back {engine.settings.index.dir} from {report.previous_generation or '(no current generation)'} "
-         f"to {report.generation} ({report.documents} documents, {report.passages} passages)")
+    _say(
+        f"Rolled back {engine.settings.index.dir} from {report.previous_generation or '(no current generation)'} "
+        f"to {report.generation} ({report.documents} documents, {report.passages} passages)"
+    )
     _say(f"  documents back:         {', '.join(report.added) or '-'}")
     _say(f"  documents no longer in: {', '.join(report.removed_ids) or '-'}")
     _say(f"  other versions:         {', '.join(report.updated) or '-'}")
@@ -144,10 +149,15 @@ def cmd_history(args: argparse.Namespace) -> int:
         if not entries:
             _say(f"No changes recorded in {settings.index.dir}.")
         for e in entries:
-            what = [f"+{len(e.added)}" if e.added else "", f"~{len(e.updated)}" if e.updated else "",
-                    f"-{len(e.removed)}" if e.removed else ""]
-            _say(f"{e.time}  {e.action:<8} {e.actor:<24} {e.previous or '-'} -> {e.generation or '-'}  "
-                 f"{' '.join(w for w in what if w)}")
+            what = [
+                f"+{len(e.added)}" if e.added else "",
+                f"~{len(e.updated)}" if e.updated else "",
+                f"-{len(e.removed)}" if e.removed else "",
+            ]
+            _say(
+                f"{e.time}  {e.action:<8} {e.actor:<24} {e.previous or '-'} -> {e.generation or '-'}  "
+                f"{' '.join(w for w in what if w)}"
+            )
             for f in e.files:
                 _say(f"    {f['sha256'][:16]}  {f['path']}")
             for r in e.removed:
@@ -164,13 +174,25 @@ def cmd_search(args: argparse.Namespace) -> int:
     filters = Filters(frozenset(args.type or ()), frozenset(args.doc or ()))
     hits = engine.search(args.query, filters=filters)
     if args.json:
-        _print_json([
-            {"rank": h.rank, "score": round(h.score, 5), "dense_score": round(h.dense_score, 4),
-             "lexical_score": round(h.lexical_score, 4), "document": h.passage.title, "doc_id": h.passage.doc_id,
-             "source": h.passage.source, "evidence_type": h.passage.evidence_type, "section": h.passage.section,
-             "page": h.passage.page, "passage_id": h.passage.id, "text": h.passage.text}
-            for h in hits
-        ])
+        _print_json(
+            [
+                {
+                    "rank": h.rank,
+                    "score": round(h.score, 5),
+                    "dense_score": round(h.dense_score, 4),
+                    "lexical_score": round(h.lexical_score, 4),
+                    "document": h.passage.title,
+                    "doc_id": h.passage.doc_id,
+                    "source": h.passage.source,
+                    "evidence_type": h.passage.evidence_type,
+                    "section": h.passage.section,
+                    "page": h.passage.page,
+                    "passage_id": h.passage.id,
+                    "text": h.passage.text,
+                }
+                for h in hits
+            ]
+        )
         return 0
     if not hits:
         _say("No passages matched.")
@@ -186,8 +208,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 def _synthesis_config(settings: Settings) -> dict[str, Any]:
     """What `sources` says about synthesis: on or off, which model where; never the key."""
     config = settings.synthesis
-    return {"enabled": config.enabled, "model": config.model, "base_url": config.base_url,
-            "timeout_s": config.timeout_s, "api_key_set": config.api_key is not None}
+    return {
+        "enabled": config.enabled,
+        "model": config.model,
+        "base_url": config.base_url,
+        "timeout_s": config.timeout_s,
+        "api_key_set": config.api_key is not None,
+    }
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -198,14 +225,25 @@ def cmd_sources(args: argparse.Namespace) -> int:
     docs = sorted(manifest["documents"].values(), key=lambda d: d["doc_id"])
     synthesis = _synthesis_config(engine.settings)
     if args.json:
-        _print_json({"model": manifest["model"], "created_at": manifest["created_at"],
-                     "counts": manifest["counts"], "documents": docs, "synthesis": synthesis})
+        _print_json(
+            {
+                "model": manifest["model"],
+                "created_at": manifest["created_at"],
+                "counts": manifest["counts"],
+                "documents": docs,
+                "synthesis": synthesis,
+            }
+        )
         return 0
-    _say(f"{manifest['counts']['documents']} documents, {manifest['counts']['passages']} passages; "
-         f"model {manifest['model']}; indexed {manifest['created_at']}")
+    _say(
+        f"{manifest['counts']['documents']} documents, {manifest['counts']['passages']} passages; "
+        f"model {manifest['model']}; indexed {manifest['created_at']}"
+    )
     if synthesis["enabled"]:
-        _say(f"synthesis: on, model {synthesis['model']} at {synthesis['base_url']} (timeout {synthesis['timeout_s']:g} s; "
-             "`ask --synthesis` uses it)")
+        _say(
+            f"synthesis: on, model {synthesis['model']} at {synthesis['base_url']} (timeout {synthesis['timeout_s']:g} s; "
+            "`ask --synthesis` uses it)"
+        )
     else:
         _say(f"synthesis: off (set {SYNTHESIS_ENV} to turn it on)")
     for d in docs:
@@ -215,25 +253,49 @@ def cmd_sources(args: argparse.Namespace) -> int:
         journal = f" {d['journal']}." if d.get("journal") else ""
         doi = f" doi:{d['doi']}" if d.get("doi") else ""
         ocr = " (text from OCR)" if d.get("ocr") else ""
-        _say(f"- {d['doc_id']}: {d['title']} [{d['evidence_type']}{year}]{cited}{journal}{doi}{ocr} "
-             f"{d['n_passages']} passages — {d['source']}")
+        _say(
+            f"- {d['doc_id']}: {d['title']} [{d['evidence_type']}{year}]{cited}{journal}{doi}{ocr} "
+            f"{d['n_passages']} passages — {d['source']}"
+        )
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     engine = _engine(args)
     snap = engine.snapshot()
-    doc_id = args.document if args.document in snap.documents else next(
-        (d for d, info in snap.documents.items() if info.source == str(Path(args.document).expanduser().resolve())), None
+    doc_id = (
+        args.document
+        if args.document in snap.documents
+        else next(
+            (d for d, info in snap.documents.items() if info.source == str(Path(args.document).expanduser().resolve())),
+            None,
+        )
     )
     if doc_id is None:
-        raise NMSAssistantError(f"not in the index: {args.document}; `nms-assistant sources` lists the indexed documents")
+        raise NMSAssistantError(
+            f"not in the index: {args.document}; `nms-assistant sources` lists the indexed documents"
+        )
     info = snap.documents[doc_id]
     passages = [snap.passages[row] for row in snap.rows_of(doc_id)]
     if args.json:
-        _print_json({"document": info.to_dict(), "passages": [
-            {"ordinal": p.ordinal, "id": p.id, "section": p.section, "page": p.page, "kind": p.kind,
-             "start": p.start, "end": p.end, "text": p.text} for p in passages]})
+        _print_json(
+            {
+                "document": info.to_dict(),
+                "passages": [
+                    {
+                        "ordinal": p.ordinal,
+                        "id": p.id,
+                        "section": p.section,
+                        "page": p.page,
+                        "kind": p.kind,
+                        "start": p.start,
+                        "end": p.end,
+                        "text": p.text,
+                    }
+                    for p in passages
+                ],
+            }
+        )
         return 0
     _say(f"{info.title}  [{info.evidence_type}]  {info.source}")
     facts = [
@@ -311,18 +373,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     in_conversation = bool(args.follow_up_of or args.conversation)
     if args.batch and (in_conversation or args.question):
-        return _usage("--batch answers the questions of its file; give no QUESTION, --follow-up-of or --conversation with it")
+        return _usage(
+            "--batch answers the questions of its file; give no QUESTION, --follow-up-of or --conversation with it"
+        )
     if args.export and (args.json or args.batch):
         return _usage("--export prints one answer; it goes with neither --json nor --batch")
     if not args.batch and not args.question and not args.conversation:
         return _usage("give a QUESTION, --conversation FILE or --batch FILE")
     settings = _settings(args)
     if args.synthesis and not settings.synthesis.enabled:
-        return _usage(f"--synthesis needs a language model: set {SYNTHESIS_ENV} "
-                      "(and NMS_SYNTHESIS__API_KEY if the server needs a key)")
+        return _usage(
+            f"--synthesis needs a language model: set {SYNTHESIS_ENV} "
+            "(and NMS_SYNTHESIS__API_KEY if the server needs a key)"
+        )
     engine = _engine(args)
     if args.batch:
-        items, history = _batch_questions(args.batch, MAX_QUESTION_CHARS), []
+        items, history = _batch_questions(args.batch, MAX_QUESTION_CHARS), list[str]()
     else:
         question, history = _conversation(args)
         if question is None:
@@ -360,13 +426,19 @@ def _synthesize(result: Answer, engine: Engine) -> Synthesis:
 
     config = engine.settings.synthesis
     if result.status != "answered":
-        return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=config.model or "",
-                         note="No synthesis: the answer has no statements to summarise.")
+        return Synthesis(
+            status=SynthesisStatus.UNAVAILABLE,
+            model=config.model or "",
+            note="No synthesis: the answer has no statements to summarise.",
+        )
     try:
         from assistant.synthesis import synthesize
     except ImportError:
-        return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=config.model or "",
-                         note="No synthesis: install the extra with pip install 'nms-assistant[synthesis]'.")
+        return Synthesis(
+            status=SynthesisStatus.UNAVAILABLE,
+            model=config.model or "",
+            note="No synthesis: install the extra with pip install 'nms-assistant[synthesis]'.",
+        )
     return synthesize(result, config, engine.vocabulary)
 
 
@@ -410,11 +482,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = Path(__file__).parent / "app" / "main.py"
     port = args.port or settings.ui.port
     env = dict(os.environ, NMS_INDEX_DIR=str(Path(settings.index.dir).resolve()))
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.address", args.address,
-               # one upload limit: the ingest limit (Streamlit's own check, in whole MB, sits just above it)
-               "--server.maxUploadSize", str(int(settings.ingest.max_file_mb) + 1)]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.address",
+        args.address,
+        # one upload limit: the ingest limit (Streamlit's own check, in whole MB, sits just above it)
+        "--server.maxUploadSize",
+        str(int(settings.ingest.max_file_mb) + 1),
+    ]
     print(f"Serving on http://{args.address}:{port}", file=sys.stderr)
     os.chdir(project_root())
     os.execvpe(command[0], command, env)
@@ -422,7 +507,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nms-assistant", description="Literature assistant for neuroleptic malignant syndrome.")
+    parser = argparse.ArgumentParser(
+        prog="nms-assistant", description="Literature assistant for neuroleptic malignant syndrome."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def index_dir(p: argparse.ArgumentParser) -> None:
@@ -475,7 +562,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser(
-        "ask", help="a cited answer", formatter_class=argparse.RawDescriptionHelpFormatter,
+        "ask",
+        help="a cited answer",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="A cited, extractive answer to a question about NMS.",
         epilog="""conversations:
   A follow-up ("and in children?", "what about bromocriptine?") is read with the questions asked
@@ -495,18 +584,27 @@ synthesis (--synthesis): a short answer written by a language model you run (Oll
   llama.cpp server), every sentence checked against the statements it cites; set
   NMS_SYNTHESIS__BASE_URL and NMS_SYNTHESIS__MODEL (NMS_SYNTHESIS__API_KEY, NMS_SYNTHESIS__TIMEOUT_S).
   Without them --synthesis exits with code 2. A model that fails or times out leaves a note in the
-  answer, never an error.""")
+  answer, never an error.""",
+    )
     p.add_argument("question", nargs="?", help="the question (optional with --conversation or --batch)")
     p.add_argument("--batch", help="file with one question a line, each answered on its own")
     talk = p.add_mutually_exclusive_group()
-    talk.add_argument("--follow-up-of", action="append", metavar="PREVIOUS",
-                      help="an earlier question of the conversation (repeatable, oldest first)")
+    talk.add_argument(
+        "--follow-up-of",
+        action="append",
+        metavar="PREVIOUS",
+        help="an earlier question of the conversation (repeatable, oldest first)",
+    )
     talk.add_argument("--conversation", metavar="FILE", help="a file of the conversation's questions, one a line")
     p.add_argument("--k", type=int, help="passages to retrieve")
     index_dir(p)
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
-    p.add_argument("--export", choices=["markdown", "ris", "bibtex"], help="print the answer (markdown) or its references")
-    p.add_argument("--synthesis", action="store_true", help="add a verified short answer by the configured language model")
+    p.add_argument(
+        "--export", choices=["markdown", "ris", "bibtex"], help="print the answer (markdown) or its references"
+    )
+    p.add_argument(
+        "--synthesis", action="store_true", help="add a verified short answer by the configured language model"
+    )
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="score a question set (JSONL)")

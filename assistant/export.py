@@ -59,19 +59,21 @@ def references(answer: Answer, documents: Mapping[str, DocumentInfo] | None = No
     for doc_id, cites in by_doc.items():
         c = cites[0]
         info = (documents or {}).get(doc_id)
-        out.append(Reference(
-            doc_id=doc_id,
-            title=_line(c.document),
-            authors=tuple(_line(a) for a in (c.authors or (info.authors if info else ())) if a.strip()),
-            journal=_line(c.journal or (info.journal if info else None) or "") or None,
-            year=c.year or (info.year if info else None),
-            doi=_line(c.doi or (info.doi if info else None) or "") or None,
-            pmid=_line(info.pmid or "") or None if info else None,
-            article_type=_line(info.article_type or "") or None if info else None,
-            evidence_type=_line(c.evidence_type),
-            ocr=c.ocr or bool(info and info.ocr),
-            cited_as=tuple(x.id for x in cites),
-        ))
+        out.append(
+            Reference(
+                doc_id=doc_id,
+                title=_line(c.document),
+                authors=tuple(_line(a) for a in (c.authors or (info.authors if info else ())) if a.strip()),
+                journal=_line(c.journal or (info.journal if info else None) or "") or None,
+                year=c.year or (info.year if info else None),
+                doi=_line(c.doi or (info.doi if info else None) or "") or None,
+                pmid=_line(info.pmid or "") or None if info else None,
+                article_type=_line(info.article_type or "") or None if info else None,
+                evidence_type=_line(c.evidence_type),
+                ocr=c.ocr or bool(info and info.ocr),
+                cited_as=tuple(x.id for x in cites),
+            )
+        )
     return out
 
 

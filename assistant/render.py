@@ -60,7 +60,9 @@ def is_uncertain(statement: Statement) -> bool:
 # --- references ------------------------------------------------------------------------------------
 
 _INITIALS = re.compile(r"^[A-Z\u00C0-\u00DE]{1,4}$")  # "U", "MR", "JÖ": a name already written as "Surname Initials"
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos"})
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos"}
+)
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -79,7 +81,12 @@ def split_name(name: str) -> tuple[str, str]:
         while i > 1 and parts[i - 1].lower() in _PARTICLES:
             i -= 1
         surname, given = " ".join(parts[i:]), " ".join(parts[:i])
-    initials = "".join(piece[0].upper() for word in given.replace(".", " ").split() for piece in word.split("-") if piece)
+    initials = "".join(
+        piece[0].upper()
+        for word in given.replace(".", " ").split()
+        for piece in word.split("-")
+        if piece and piece[0].isalpha()
+    )
     return surname, initials
 
 
@@ -107,8 +114,15 @@ def _join_sentences(parts: Sequence[str]) -> str:
 
 def reference(c: Citation) -> str:
     """What a researcher cites the passage's document by: authors, title, journal, year, DOI (those known)."""
-    return _join_sentences([format_authors(c.authors), c.document, c.journal or "",
-                            str(c.year) if c.year else "", f"doi:{c.doi}" if c.doi else ""])
+    return _join_sentences(
+        [
+            format_authors(c.authors),
+            c.document,
+            c.journal or "",
+            str(c.year) if c.year else "",
+            f"doi:{c.doi}" if c.doi else "",
+        ]
+    )
 
 
 def location(c: Citation) -> str:
@@ -150,8 +164,10 @@ def _markdown_synthesis(synthesis: Synthesis) -> list[str]:
     out += [f"- {escape_markdown(s.text)} {_numbers(s.citations)}" for s in synthesis.sentences]
     out += ["", f"_{escape_markdown(SYNTHESIS_NOTE.format(model=synthesis.model or 'unnamed'))}_"]
     if synthesis.dropped:
-        out.append(f"_{len(synthesis.dropped)} sentence(s) of the model's output were dropped by the verifier "
-                   "and are not part of the answer._")
+        out.append(
+            f"_{len(synthesis.dropped)} sentence(s) of the model's output were dropped by the verifier "
+            "and are not part of the answer._"
+        )
     return out + [""]
 
 
@@ -174,8 +190,10 @@ def to_markdown(answer: Answer, quote_passages: bool = True) -> str:
         if answer.nearest:
             out += ["## Nearest passages (for browsing; not an answer)", ""]
             for c in answer.nearest:
-                out += [f"- **{escape_markdown(c.document)}** ({escape_markdown(c.section or 'no section')}): "
-                        f"{escape_markdown(c.text[:400])}"]
+                out += [
+                    f"- **{escape_markdown(c.document)}** ({escape_markdown(c.section or 'no section')}): "
+                    f"{escape_markdown(c.text[:400])}"
+                ]
         return "\n".join(out) + "\n"
     if answer.synthesis is not None:
         out += _markdown_synthesis(answer.synthesis)
@@ -183,8 +201,10 @@ def to_markdown(answer: Answer, quote_passages: bool = True) -> str:
         out += [f"**Summary:** {escape_markdown(answer.summary)}", ""]
     if answer.uncovered:
         out += [f"**{UNCOVERED_TITLE}:** " + " ".join(escape_markdown(u.note) for u in answer.uncovered), ""]
-    for title, items in (("Guideline statements", answer.guideline_statements),
-                         ("Research findings", answer.research_findings)):
+    for title, items in (
+        ("Guideline statements", answer.guideline_statements),
+        ("Research findings", answer.research_findings),
+    ):
         out += [f"## {title}", ""]
         if not items:
             out += ["_None among the retrieved passages._", ""]
@@ -217,7 +237,8 @@ def to_markdown(answer: Answer, quote_passages: bool = True) -> str:
 
 def _text_tags(statement: Statement) -> str:
     return (f" ({BACKGROUND_TAG})" if statement.category == "background" else "") + (
-        f" ({UNCERTAIN_TAG})" if is_uncertain(statement) else "")
+        f" ({UNCERTAIN_TAG})" if is_uncertain(statement) else ""
+    )
 
 
 def to_text(answer: Answer, width: int = 100) -> str:
@@ -247,8 +268,10 @@ def to_text(answer: Answer, width: int = 100) -> str:
     if answer.uncovered:
         out += ["", f"{UNCOVERED_TITLE}:"]
         out += [wrap(f"- {u.note}") for u in answer.uncovered]
-    for title, items in (("Guideline statements", answer.guideline_statements),
-                         ("Research findings", answer.research_findings)):
+    for title, items in (
+        ("Guideline statements", answer.guideline_statements),
+        ("Research findings", answer.research_findings),
+    ):
         out += ["", f"{title}:"]
         if not items:
             out.append("  (none among the retrieved passages)")

@@ -19,8 +19,16 @@ from tests.conftest import ARTIFACTS, CORPUS, ROOT, write_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.model]
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -33,9 +41,25 @@ def start_app(index_dir: Path) -> tuple[str, subprocess.Popen]:
     port = free_port()
     env = dict(os.environ, NMS_INDEX_DIR=str(index_dir), HF_HUB_OFFLINE="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "assistant" / "app" / "main.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "assistant" / "app" / "main.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -130,9 +154,17 @@ def hostile_server(tmp_path_factory, embedder):
         f"dantrolene should be considered in severe NMS with rigidity.\n\nRigidity table\n===\n\n"
         f"Dantrolene beacon reference lines follow the heading above in www.example.org style.\n"
     )
-    write_pdf(corpus / "beacon-pdf.pdf", [["Dantrolene beacon trial in NMS",
-                                           "Dantrolene beacon therapy shortened rigidity in 5 of 8 patients."]],
-              title=f"Trial ![p]({track}/pdftitle.png)")
+    with (corpus / "manifest.toml").open("a") as manifest:  # metadata researchers cite by, as hostile as the text
+        manifest.write(
+            f'\n["beacon-heading.md"]\nauthors = ["![a]({track}/author.png) Smith", ":material/warning: Jones"]\n'
+            f'journal = "J ![j]({track}/journal.png) :smile:"\ndoi = "10.1000/![d]({track}/doi.png)"\n'
+            "year = 2020\n"
+        )
+    write_pdf(
+        corpus / "beacon-pdf.pdf",
+        [["Dantrolene beacon trial in NMS", "Dantrolene beacon therapy shortened rigidity in 5 of 8 patients."]],
+        title=f"Trial ![p]({track}/pdftitle.png)",
+    )
     settings = make_settings(tmp_path_factory.mktemp("hostile-index"), corpus)
     report = Engine(settings, embedder).ingest([corpus])
     assert {"beacon-title.txt", "beacon-heading.md"} <= set(report.added), report.rejected
@@ -171,7 +203,10 @@ def test_document_text_is_inert_and_the_app_makes_no_outside_request(hostile_ser
         page.get_by_role("option").filter(has_text="Dantrolene beacon guide").first.click()
         page.wait_for_timeout(2000)
         body = page.inner_text("body").replace("\u2060", "")
-        assert ":material/warning:" in body and "===" in body
+        # (the Markdown loader reads "Rigidity table / ===" as a section heading now, so no "===" reaches the page;
+        # escaping of Setext lines in passages is checked in tests/unit/test_render.py)
+        assert ":material/warning:" in body and "#### Rigidity table" not in body
+        assert "Authors: ![a](" in body and "Journal: J ![j](" in body and "DOI: 10.1000/![d](" in body
         # a Setext heading would be an h1 (===) or h2 (---); the page's own title is the only h1, section titles are h4
         assert page.locator("h1").count() == 1 and page.locator("h2").count() == 0
         page.screenshot(path=str(ARTIFACTS / "browser-hostile-sources.png"), full_page=True)

@@ -14,21 +14,24 @@ st.set_page_config(page_title="NMS literature assistant", page_icon=PAGE_ICON, l
 eng = engine()
 filters = sidebar(eng)
 st.title("NMS literature assistant")
-st.caption("Ask about neuroleptic malignant syndrome. Every statement is quoted from an indexed source, with its citation. "
-           "Follow-up questions are read with the earlier questions of this chat.")
+st.caption(
+    "Ask about neuroleptic malignant syndrome. Every statement is quoted from an indexed source, with its citation. "
+    "Follow-up questions are read with the earlier questions of this chat."
+)
 settings = eng.settings.synthesis
 with_synthesis = settings.enabled and st.toggle(
-    SYNTHESIS_TOGGLE, key="synthesis_on",
+    SYNTHESIS_TOGGLE,
+    key="synthesis_on",
     help="A language model you run writes 2-4 sentences from the statements of the answer; only sentences "
     "that the statements they cite support are shown, marked as machine-written, above the quoted answer.",
 )
 history: list[tuple[str, Answer]] = st.session_state.setdefault("history", [])
 documents = eng.snapshot().documents
 
-for i, (question, result) in enumerate(history):
-    question_bubble(question, result)
+for i, (asked, answered) in enumerate(history):
+    question_bubble(asked, answered)
     with st.chat_message("assistant"):
-        render_answer(result, f"h{i}", documents)
+        render_answer(answered, f"h{i}", documents)
 
 
 def short_answer(result: Answer) -> Synthesis:
@@ -36,13 +39,19 @@ def short_answer(result: Answer) -> Synthesis:
     try:
         from assistant.synthesis import synthesize  # the `synthesis` extra (LangChain) is needed only here
     except ImportError:
-        return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=settings.model or "",
-                         note="No synthesis: install the extra with pip install 'nms-assistant[synthesis]'.")
+        return Synthesis(
+            status=SynthesisStatus.UNAVAILABLE,
+            model=settings.model or "",
+            note="No synthesis: install the extra with pip install 'nms-assistant[synthesis]'.",
+        )
     try:
         return synthesize(result, settings, eng.vocabulary)
     except Exception as exc:  # noqa: BLE001 - synthesize handles model failures; this is the last guard of the chat
-        return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=settings.model or "",
-                         note=f"No synthesis: it failed ({type(exc).__name__}); the extractive answer is shown.")
+        return Synthesis(
+            status=SynthesisStatus.UNAVAILABLE,
+            model=settings.model or "",
+            note=f"No synthesis: it failed ({type(exc).__name__}); the extractive answer is shown.",
+        )
 
 
 question = st.chat_input("e.g. Is dantrolene effective for NMS?")
@@ -51,7 +60,7 @@ if question:
         st.text(question)
         understood = st.empty()  # filled once the question is read
     with st.chat_message("assistant"):
-        result = None
+        result: Answer | None = None
         with st.spinner("Searching the sources…"):
             try:
                 result = answer(question, eng, filters=filters, history=[q for q, _ in history])
@@ -60,8 +69,8 @@ if question:
         if result is not None:
             if result.understood_as:
                 understood.caption(understood_as(result))
+            history.append((question, result))  # kept even if a new question interrupts the synthesis below
             if with_synthesis and result.status == "answered":
                 with st.spinner(f"A language model is writing a short answer (at most {settings.timeout_s:g} s)…"):
                     result.synthesis = short_answer(result)
-            history.append((question, result))
             render_answer(result, f"h{len(history) - 1}", documents)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 import os
 from collections.abc import Mapping
+from typing import Protocol
 
 import streamlit as st
 
@@ -38,6 +39,12 @@ DISCLAIMER = (
 )
 PAGE_ICON = "📚"  # an emoji favicon is drawn locally; a :material/…: one is fetched from Google's servers
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class Cites(Protocol):
+    """What a [n] marker opens a passage from: an answer, or the evidence map of the Contested page."""
+
+    def citation(self, number: int) -> Citation: ...
 
 
 @st.cache_resource(show_spinner="Loading the model and the index…")
@@ -113,7 +120,7 @@ def statement_tags(statement: Statement) -> str:
     return tags
 
 
-def cited_row(text: str, citations: list[int], answer: Answer | object, compact: bool = False) -> None:
+def cited_row(text: str, citations: list[int], answer: Cites, compact: bool = False) -> None:
     """Inert Markdown ``text`` with its [n] markers; each marker opens the cited passage."""
     if compact:  # narrow columns: markers under the text, so their labels stay readable
         st.markdown(text)
@@ -124,17 +131,16 @@ def cited_row(text: str, citations: list[int], answer: Answer | object, compact:
         holders = [cite_col] * len(citations)
     for holder, n in zip(holders, citations):
         with holder, st.popover(f"\\[{n}\\]", help="Open the cited passage"):
-            citation_card(answer.citation(n))  # type: ignore[attr-defined]
+            citation_card(answer.citation(n))
 
 
-def statement_row(statement: Statement, answer: Answer | object, key: str, compact: bool = False,
-                  tags: bool = True) -> None:
+def statement_row(statement: Statement, answer: Cites, key: str, compact: bool = False, tags: bool = True) -> None:
     """A statement with its [n] markers (and, outside the contested box, its tags)."""
     tail = statement_tags(statement) if tags else (" *(background)*" if statement.category == "background" else "")
     cited_row(f"{md(statement.text)}{tail}", statement.citations, answer, compact)
 
 
-def contested_block(claim: ContestedClaim, answer: Answer | object, key: str) -> None:
+def contested_block(claim: ContestedClaim, answer: Cites, key: str) -> None:
     st.badge("Contested", icon=":material/warning:", color="orange")
     st.markdown(f"**{md(claim.topic)}** — {md(claim.summary)}")
     sides = [s for s in ("supports", "disputes", "uncertain", "figure") if any(p.stance == s for p in claim.positions)]
@@ -173,7 +179,9 @@ def synthesis_block(synthesis: Synthesis, answer: Answer, key: str) -> None:
         st.caption(f":material/info: {md(synthesis_note(synthesis))}")
     if synthesis.dropped:
         with st.expander(f"Dropped sentences ({len(synthesis.dropped)})"):
-            st.caption("Sentences of the model's output that the verifier did not keep; they are not part of the answer.")
+            st.caption(
+                "Sentences of the model's output that the verifier did not keep; they are not part of the answer."
+            )
             for d in synthesis.dropped:
                 st.markdown(f"- {md(d.text)}  \n  *{md(d.reason)}*")
 
@@ -237,10 +245,14 @@ def render_answer(answer: Answer, key: str, documents: Mapping[str, DocumentInfo
 def synthesis_status(settings: SynthesisSettings) -> str:
     """The sidebar's line on synthesis: off, or the model and where it runs (never the key)."""
     if not settings.enabled:
-        return ("Off. To let a language model you run write a short, verified answer, set "
-                "`NMS_SYNTHESIS__BASE_URL` and `NMS_SYNTHESIS__MODEL`.")
-    return (f"On: model {md(settings.model or '')} at {md(settings.base_url or '')}  \n"
-            f"Timeout {settings.timeout_s:g} s; off in each chat until you turn it on.")
+        return (
+            "Off. To let a language model you run write a short, verified answer, set "
+            "`NMS_SYNTHESIS__BASE_URL` and `NMS_SYNTHESIS__MODEL`."
+        )
+    return (
+        f"On: model {md(settings.model or '')} at {md(settings.base_url or '')}  \n"
+        f"Timeout {settings.timeout_s:g} s; off in each chat until you turn it on."
+    )
 
 
 def sidebar(eng: Engine) -> Filters:
@@ -307,9 +319,11 @@ def maintainer() -> str | None:
         return f"{local_actor()} (app)"
     token = maintainer_token(settings)
     if token is None:
-        st.info("Changing the index is turned off for this app: it is served beyond localhost and no maintainer "
-                "credential is configured (set NMS_UI__MAINTAINER_TOKEN or `maintainer_token` in Streamlit secrets).",
-                icon=":material/lock:")
+        st.info(
+            "Changing the index is turned off for this app: it is served beyond localhost and no maintainer "
+            "credential is configured (set NMS_UI__MAINTAINER_TOKEN or `maintainer_token` in Streamlit secrets).",
+            icon=":material/lock:",
+        )
         return None
     with st.form("maintainer-login"):
         entered = st.text_input("Maintainer credential", type="password")

@@ -19,8 +19,10 @@ actor = maintainer()
 if actor is None:
     st.stop()
 limit = eng.settings.ingest.max_file_mb
-st.caption(f"PDF, TXT or Markdown, up to {limit:g} MB and {eng.settings.ingest.max_pdf_pages} pages. "
-           f"New papers are searchable as soon as they are indexed. Changes are recorded as {md(actor)}.")
+st.caption(
+    f"PDF, TXT or Markdown, up to {limit:g} MB and {eng.settings.ingest.max_pdf_pages} pages. "
+    f"New papers are searchable as soon as they are indexed. Changes are recorded as {md(actor)}."
+)
 done = st.session_state.setdefault("uploads_done", {})
 # Every file type is accepted here and checked on the server, so a refused file gets a message
 # (Streamlit's own type filter would drop it without a word).
@@ -51,7 +53,9 @@ snap = eng.snapshot()
 titles = {d.doc_id: d.title for d in snap.documents.values()}
 left, right = st.columns(2)
 with left:
-    doomed = st.selectbox("Remove a document", [""] + sorted(titles), format_func=lambda d: titles.get(d, "—"))  # plain text
+    doomed = st.selectbox(
+        "Remove a document", [""] + sorted(titles), format_func=lambda d: titles.get(d, "—")
+    )  # plain text
     if st.button("Remove", disabled=not doomed, icon=":material/delete:"):
         try:
             report = eng.remove([doomed], actor=actor)
@@ -72,9 +76,18 @@ with st.expander("Change history"):
     for problem in problems:
         st.error(md(problem))
     st.dataframe(
-        [{"time": e.time, "who": e.actor, "action": e.action, "generation": e.generation,
-          "added": ", ".join(e.added), "removed": ", ".join(r["doc_id"] for r in e.removed),
-          "files": ", ".join(f"{f['path']} ({f['sha256'][:12]})" for f in e.files)} for e in reversed(entries)],
+        [
+            {
+                "time": e.time,
+                "who": e.actor,
+                "action": e.action,
+                "generation": e.generation,
+                "added": ", ".join(e.added),
+                "removed": ", ".join(r["doc_id"] for r in e.removed),
+                "files": ", ".join(f"{f['path']} ({f['sha256'][:12]})" for f in e.files),
+            }
+            for e in reversed(entries)
+        ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )

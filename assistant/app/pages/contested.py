@@ -9,8 +9,10 @@ st.set_page_config(page_title="Contested claims · NMS assistant", page_icon=PAG
 eng = engine()
 sidebar(eng)
 st.title("Contested claims")
-st.caption("Where the indexed sources disagree, give different figures, or call the evidence weak — found in the "
-           "documents themselves and recomputed after every re-index.")
+st.caption(
+    "Where the indexed sources disagree, give different figures, or call the evidence weak — found in the "
+    "documents themselves and recomputed after every re-index."
+)
 snap = eng.snapshot()
 
 

@@ -13,15 +13,30 @@ st.title("Sources")
 snap = eng.snapshot()
 docs = sorted(snap.documents.values(), key=lambda d: d.doc_id)
 st.dataframe(  # a data grid draws text on a canvas: nothing in it is rendered as Markdown or HTML
-    [{"document": d.title, "authors": format_authors(d.authors), "journal": d.journal, "year": d.year, "DOI": d.doi,
-      "article type": d.article_type, "evidence type": d.evidence_type, "OCR": d.ocr,
-      "bibliography entries": len(d.bibliography), "passages": d.n_passages, "file": d.doc_id, "source": d.source}
-     for d in docs],
+    [
+        {
+            "document": d.title,
+            "authors": format_authors(d.authors),
+            "journal": d.journal,
+            "year": d.year,
+            "DOI": d.doi,
+            "article type": d.article_type,
+            "evidence type": d.evidence_type,
+            "OCR": d.ocr,
+            "bibliography entries": len(d.bibliography),
+            "passages": d.n_passages,
+            "file": d.doc_id,
+            "source": d.source,
+        }
+        for d in docs
+    ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={"document": st.column_config.TextColumn(width="large")},
 )
-choice = st.selectbox("Open a document", [d.doc_id for d in docs], format_func=lambda d: snap.documents[d].title)  # options are plain text
+choice = st.selectbox(
+    "Open a document", [d.doc_id for d in docs], format_func=lambda d: snap.documents[d].title
+)  # options are plain text
 if choice:
     info = snap.documents[choice]
     st.markdown(f"**{md(info.title)}**")
@@ -47,7 +62,11 @@ if choice:
     rows = snap.rows_of(choice)
     size = eng.settings.ui.sources_page_size
     pages = max(1, -(-len(rows) // size))
-    page = st.number_input(f"Page (of {pages}; {len(rows)} passages)", 1, pages, 1, key=f"page-{choice}") if pages > 1 else 1
+    page = (
+        st.number_input(f"Page (of {pages}; {len(rows)} passages)", 1, pages, 1, key=f"page-{choice}")
+        if pages > 1
+        else 1
+    )
     section: object = object()
     for row in rows[(page - 1) * size : page * size]:
         p = snap.passages[row]
