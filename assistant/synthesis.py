@@ -417,7 +417,9 @@ def synthesize(
         except ImportError:
             return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=model_name,
                              note="No synthesis: install the extra with pip install 'nms-assistant[synthesis]'.")
-    question, _ignored = strip_instructions(" ".join(answer.question.split()))
+    # a follow-up or a case description is given to the model as it was understood ("what about bromocriptine?"
+    # alone asks nothing); the understood form never holds the typed question's instructions
+    question, _ignored = strip_instructions(" ".join((answer.understood_as or answer.question).split()))
     texts = [s.text for s in statements]
     try:
         output = _ask(chat_model, build_prompt(question, texts), settings.timeout_s)

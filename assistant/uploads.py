@@ -6,6 +6,7 @@ under its final name only for the ingest and removed again if the ingest does no
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -15,7 +16,6 @@ from pathlib import Path
 
 from assistant.engine import Engine
 from ingest.loaders import SUPPORTED_SUFFIXES, check_size, sniff_kind
-from ingest.reader import content_hash
 from nmsa.errors import IndexMissing, NMSAssistantError, RejectedInput
 
 UPLOADS = "uploads"  # folder inside the corpus folder
@@ -70,14 +70,14 @@ def process_upload(
         sniff_kind(path, data)
     except RejectedInput as exc:
         return UploadOutcome(safe, "rejected", exc.reason)
-    digest = content_hash(data, None)
+    digest = hashlib.sha256(data).hexdigest()
     try:
         documents = engine.snapshot().documents
     except IndexMissing:
         documents = {}
     except NMSAssistantError as exc:
         return UploadOutcome(safe, "rejected", str(exc))
-    same = next((d for d in documents.values() if d.content_hash == digest), None)
+    same = next((d for d in documents.values() if d.sha256 == digest), None)
     if same is not None:
         return UploadOutcome(safe, "duplicate", f"already indexed as '{same.title}' ({same.doc_id})", same.doc_id)
     folder = engine.settings.corpus_dir / UPLOADS
@@ -104,4 +104,8 @@ def process_upload(
         return UploadOutcome(target.name, "rejected", reason)
     info = engine.snapshot().documents.get(target.name)
     title = info.title if info else target.name
-    return UploadOutcome(target.name, "added", f"indexed '{title}' ({info.n_passages if info else 0} passages)", target.name)
+    return UploadOutcome(target.name, "added", f"indexed '{title}' ({_count(info.n_passages if info else 0, 'passage')})", target.name)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -5,7 +5,7 @@ In: BibTeX (``.bib``), RIS (``.ris``) and PubMed/MEDLINE (``.nbib``, ``.medline`
 Zotero, EndNote and PubMed write them. A record is matched to a document by DOI, else by its title;
 its fields fill or correct what was read from the paper (the manifest still overrides them).
 
-Out: ``to_ris`` and ``to_bibtex`` format a document's metadata for reference managers.
+Out: an answer's references are exported by ``assistant.export`` (RIS, BibTeX).
 """
 
 from __future__ import annotations
@@ -347,65 +347,3 @@ def apply_record(info: DocumentInfo, record: BibRecord) -> DocumentInfo:
         doi=record.doi or info.doi,
         pmid=record.pmid or info.pmid,
     )
-
-
-# --- out ---------------------------------------------------------------------------------------------
-
-_RIS_TYPES = {"review": "JOUR", "research": "JOUR", "case_report": "CASE", "guideline": "GUID", "commentary": "JOUR", "hypothesis": "JOUR"}
-
-
-def to_ris(info: DocumentInfo) -> str:
-    """One RIS record (as Zotero and EndNote import) for a document."""
-    lines = [f"TY  - {_RIS_TYPES.get(info.evidence_type, 'GEN' if not info.journal else 'JOUR')}", f"TI  - {_one_line(info.title)}"]
-    lines += [f"AU  - {_last_first(a)}" for a in info.authors]
-    if info.journal:
-        lines.append(f"JO  - {_one_line(info.journal)}")
-    if info.year:
-        lines.append(f"PY  - {info.year}")
-    if info.doi:
-        lines.append(f"DO  - {info.doi}")
-    if info.pmid:
-        lines.append(f"AN  - {info.pmid}")
-    if info.article_type:
-        lines.append(f"M3  - {_one_line(info.article_type)}")
-    if info.ocr:
-        lines.append("N1  - text from OCR")
-    lines.append("ER  - ")
-    return "\n".join(lines) + "\n"
-
-
-def to_bibtex(info: DocumentInfo) -> str:
-    """One BibTeX entry for a document; the key is first author's surname, year and a title word."""
-    surname = re.sub(r"[^A-Za-z]", "", (info.authors[0].split()[-1] if info.authors else "") or "anon").lower() or "anon"
-    word = next((w.lower() for w in re.findall(r"[A-Za-z]{4,}", info.title)), "doc")
-    key = f"{surname}{info.year or ''}{word}"
-    kind = "article" if info.journal else "misc"
-    fields = [("title", info.title)]
-    if info.authors:
-        fields.append(("author", " and ".join(_last_first(a) for a in info.authors)))
-    if info.journal:
-        fields.append(("journal", info.journal))
-    if info.year:
-        fields.append(("year", str(info.year)))
-    if info.doi:
-        fields.append(("doi", info.doi))
-    if info.pmid:
-        fields.append(("pmid", info.pmid))
-    if info.ocr:
-        fields.append(("note", "text from OCR"))
-    body = ",\n".join(f"  {name} = {{{_bibtex_escape(value)}}}" for name, value in fields)
-    return f"@{kind}{{{key},\n{body}\n}}\n"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def _last_first(name: str) -> str:
-    parts = name.split()
-    return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else name
-
-
-def _bibtex_escape(value: str) -> str:
-    value = _one_line(value).replace("\\", "").replace("{", "").replace("}", "")
-    return re.sub(r"([&%$#_])", r"\\\1", value)

@@ -749,6 +749,11 @@ def analyse(pages: list[Page]) -> Article:
     measure = body_measure(pages, body)
     blocks = group_blocks(pages, body, measure)
     title, authors_line, front_text = classify(blocks, pages, body, measure, column_edges(pages, body))
+    if not any(b.kind in ("text", "list", "heading", "table", "caption") for b in blocks):
+        # no body at all (a note, a one-paragraph abstract page): its prose front matter is the text
+        for b in blocks:
+            if b.kind == "front" and _sentences(b.text):
+                b.kind = "text"
     blocks = split_run_in_headings(blocks)
     mark_tables(blocks, body, measure)
     bibliography = split_references(blocks)

@@ -173,5 +173,6 @@ def parse_document(
         article_type=entry.get("article_type") or meta.article_type,
         ocr=raw.ocr,
         bibliography=bibliography,
+        sha256=hashlib.sha256(data).hexdigest(),
     )
     return ParsedDocument(info=info, clean=clean, passages=passages)

@@ -80,6 +80,7 @@ class DocumentInfo:
     article_type: str | None = None
     ocr: bool = False
     bibliography: tuple[str, ...] = ()
+    sha256: str | None = None  # of the file's bytes alone: the same paper under another name is a duplicate
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

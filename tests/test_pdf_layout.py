@@ -148,3 +148,15 @@ def test_page_numbers_agree_with_pdftotext(article):
     pages = [letters(p) for p in pdftotext_pages(spec.path)]
     verdicts = [page_verdict(p.text, p.page, pages) for p in doc.passages]
     assert verdicts.count("wrong") == 0 and verdicts.count("right") >= 0.8 * len(verdicts)
+
+
+def test_a_pdf_that_is_one_short_paragraph_keeps_its_text(tmp_path):
+    """No body font to tell front matter from text (a note, an abstract page): the prose is the text,
+    not dropped as a title block (an upload of it once came out with no passages at all)."""
+    from tests.conftest import write_pdf
+
+    lines = ["Apomorphine in NMS: a case report", "Apomorphine reversed rigidity in one",
+             "patient with neuroleptic malignant syndrome within hours."]
+    path = write_pdf(tmp_path / "note.pdf", [lines])
+    doc = parse_document(path, path.read_bytes(), IngestSettings(), approximate_tokens, None, "hash")
+    assert "reversed rigidity in one patient" in _all_text(doc)
