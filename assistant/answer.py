@@ -103,8 +103,11 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
     vocabulary = engine.vocabulary
     ctx.query_vector = engine.embedder.embed_query(vocabulary.expand(ctx.query))
     ctx.deep = ctx.searcher.search(
-        ctx.query, k=max(sel.deep_factor * ctx.k, sel.deep_min), mode=ctx.mode,
-        candidates=max(engine.settings.retrieval.candidates, sel.deep_factor * ctx.k), filters=ctx.filters,
+        ctx.query,
+        k=max(sel.deep_factor * ctx.k, sel.deep_min),
+        mode=ctx.mode,
+        candidates=max(engine.settings.retrieval.candidates, sel.deep_factor * ctx.k),
+        filters=ctx.filters,
         query_vector=ctx.query_vector,
     )
     ctx.hits = ctx.deep[: max(ctx.k, sel.statement_passages)]
@@ -124,8 +127,15 @@ def _score(ctx: _Context, engine: Engine) -> None:
         ctx.query_vector if ctx.focus == ctx.query else engine.embedder.embed_query(vocabulary.expand(ctx.focus))
     )
     ctx.candidates = collect(ctx.snapshot, ctx.hits, ctx.extra_rows)
-    score(ctx.candidates, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats,
-          engine.settings.scoring, ctx.wants_figure)
+    score(
+        ctx.candidates,
+        ctx.query_vector,
+        ctx.focus_vector,
+        vocabulary.expand(ctx.focus),
+        ctx.stats,
+        engine.settings.scoring,
+        ctx.wants_figure,
+    )
     ctx.best = max((c.similarity for c in ctx.candidates), default=0.0)
     if ctx.read.case_terms and ctx.candidates:  # a case description: also judged by what it asks
         asked = np.stack([c.vector for c in ctx.candidates]) @ ctx.focus_vector
@@ -138,8 +148,15 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     """None when the evidence can answer; else the no-evidence message."""
     cfg = engine.settings.answer
     topic_elsewhere = off_topic(
-        ctx.query, ctx.unknown, ctx.best, ctx.candidates, ctx.query_vector, engine.embedder.embed_query,
-        engine.vocabulary, cfg, engine.settings.selection.off_topic_top,
+        ctx.query,
+        ctx.unknown,
+        ctx.best,
+        ctx.candidates,
+        ctx.query_vector,
+        engine.embedder.embed_query,
+        engine.vocabulary,
+        cfg,
+        engine.settings.selection.off_topic_top,
     )
     if ctx.candidates and ctx.best >= cfg.min_relevance and not topic_elsewhere:
         return None
@@ -151,8 +168,9 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     return NO_EVIDENCE_MESSAGE
 
 
-def select_statements(candidates: list[Candidate], max_n: int, cutoff: float, lam: float,
-                      sel: SelectionSettings | None = None) -> list[Candidate]:
+def select_statements(
+    candidates: list[Candidate], max_n: int, cutoff: float, lam: float, sel: SelectionSettings | None = None
+) -> list[Candidate]:
     """Maximal marginal relevance over sentences, with a small penalty for repeating a source."""
     sel = sel or SelectionSettings()
     pool = sorted(candidates, key=lambda c: -c.score)[: sel.pool_size]
@@ -193,8 +211,15 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
         rows = _aspect_rows(ctx, engine, wanted)
         if rows:
             pool = collect(ctx.snapshot, [], rows)
-            score(pool, ctx.query_vector, ctx.focus_vector, engine.vocabulary.expand(ctx.focus), ctx.stats,
-                  engine.settings.scoring, ctx.wants_figure)
+            score(
+                pool,
+                ctx.query_vector,
+                ctx.focus_vector,
+                engine.vocabulary.expand(ctx.focus),
+                ctx.stats,
+                engine.settings.scoring,
+                ctx.wants_figure,
+            )
             second = check_aspects(ctx.read, reader, selected + check.added, pool, floor)
             check.added += second.added
             check.uncovered = [u for u in check.uncovered if u.aspect in {v.aspect for v in second.uncovered}]
@@ -242,26 +267,46 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
     extra_rows = [h.row for h in ctx.deep]
     mask = ctx.searcher.mask(ctx.filters)
     for term in entities + [label for label, _ in exposures]:
-        extra_rows += [row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(term), settings.selection.entity_rows, mask)]
+        extra_rows += [
+            row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(term), settings.selection.entity_rows, mask)
+        ]
     pool = collect(ctx.snapshot, ctx.hits, extra_rows)
-    score(pool, ctx.query_vector, ctx.focus_vector, vocabulary.expand(ctx.focus), ctx.stats, settings.scoring,
-          ctx.wants_figure)
+    score(
+        pool,
+        ctx.query_vector,
+        ctx.focus_vector,
+        vocabulary.expand(ctx.focus),
+        ctx.stats,
+        settings.scoring,
+        ctx.wants_figure,
+    )
     config = ContestedSettings(
         settings.answer.min_relevance, settings.selection.position_similarity_factor, settings.selection.max_positions
     )
-    return extra_rows, find_contested(ctx.query, entities, facets, pool, vocabulary, config, engine.stance_detector,
-                                      exposures)
+    return extra_rows, find_contested(
+        ctx.query, entities, facets, pool, vocabulary, config, engine.stance_detector, exposures
+    )
 
 
 def citation_of(passage: Passage, number: int, score: float, documents: dict[str, DocumentInfo]) -> Citation:
     """A passage as cited: where it is, and what a researcher cites its document by."""
     info = documents.get(passage.doc_id)
     return Citation(
-        id=number, document=passage.title, doc_id=passage.doc_id, source=passage.source,
-        evidence_type=passage.evidence_type, section=passage.section, page=passage.page, text=passage.text,
-        score=score, passage_id=passage.id,
-        authors=list(info.authors) if info else [], year=info.year if info else None,
-        journal=info.journal if info else None, doi=info.doi if info else None, ocr=bool(info and info.ocr),
+        id=number,
+        document=passage.title,
+        doc_id=passage.doc_id,
+        source=passage.source,
+        evidence_type=passage.evidence_type,
+        section=passage.section,
+        page=passage.page,
+        text=passage.text,
+        score=score,
+        passage_id=passage.id,
+        authors=list(info.authors) if info else [],
+        year=info.year if info else None,
+        journal=info.journal if info else None,
+        doi=info.doi if info else None,
+        ocr=bool(info and info.ocr),
     )
 
 
@@ -285,8 +330,14 @@ class Citations:
         return citation.id
 
     def statement(self, cand: Candidate, category: Category, stance: Stance | None = None) -> Statement:
-        return Statement(text=cand.text, citations=[self.cite(cand)], category=category, score=cand.score,
-                         stance=stance, doc_id=cand.doc_id)
+        return Statement(
+            text=cand.text,
+            citations=[self.cite(cand)],
+            category=category,
+            score=cand.score,
+            stance=stance,
+            doc_id=cand.doc_id,
+        )
 
     def sorted(self) -> list[Citation]:
         return sorted(self.by_row.values(), key=lambda c: c.id)
@@ -301,13 +352,23 @@ def nearest(hits: list[Hit], n: int, documents: dict[str, DocumentInfo] | None =
     return [citation_of(h.passage, i + 1, h.dense_score, documents or {}) for i, h in enumerate(hits[:n])]
 
 
-def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_rows: list[int], flags: list[Flag]) -> Answer:
+def _compose(
+    ctx: _Context, engine: Engine, selected: list[Candidate], extra_rows: list[int], flags: list[Flag]
+) -> Answer:
     cite = Citations({h.row: h for h in ctx.hits}, ctx.snapshot.documents)
-    result = Answer(question=ctx.question, understood_as=ctx.read.understood_as, status=Status.ANSWERED, message="",
-                    ignored_instructions=ctx.ignored, index_generation=ctx.snapshot.generation)
-    result.retrieved = list(dict.fromkeys(
-        [h.passage.id for h in ctx.hits] + [ctx.snapshot.passages[r].id for r in ctx.extra_rows + extra_rows]
-    ))
+    result = Answer(
+        question=ctx.question,
+        understood_as=ctx.read.understood_as,
+        status=Status.ANSWERED,
+        message="",
+        ignored_instructions=ctx.ignored,
+        index_generation=ctx.snapshot.generation,
+    )
+    result.retrieved = list(
+        dict.fromkeys(
+            [h.passage.id for h in ctx.hits] + [ctx.snapshot.passages[r].id for r in ctx.extra_rows + extra_rows]
+        )
+    )
     classifier = engine.classifier
     for cand, category in zip(selected, classifier.classify_batch(_as_sentences(selected))):
         # a source's own hedge ("it is unclear whether ...") is shown as uncertainty, not as sources disagreeing
@@ -316,7 +377,9 @@ def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_row
     for flag in flags:
         categories = classifier.classify_batch(_as_sentences([c for c, _ in flag.positions]))
         positions = [cite.statement(c, cat, s) for (c, s), cat in zip(flag.positions, categories)]
-        result.contested.append(ContestedClaim(topic=flag.topic, summary=flag.summary, positions=positions, reason=flag.reason))
+        result.contested.append(
+            ContestedClaim(topic=flag.topic, summary=flag.summary, positions=positions, reason=flag.reason)
+        )
     result.uncovered = list(ctx.uncovered)
     result.citations = cite.sorted()
     top = max(selected, key=lambda c: c.score)
@@ -336,9 +399,12 @@ def _compose(ctx: _Context, engine: Engine, selected: list[Candidate], extra_row
 def _no_evidence(ctx: _Context, engine: Engine, message: str) -> Answer:
     hits = sorted(ctx.hits, key=lambda h: -h.dense_score)
     return Answer(
-        question=ctx.question, understood_as=ctx.read.understood_as, status=Status.NO_EVIDENCE,
+        question=ctx.question,
+        understood_as=ctx.read.understood_as,
+        status=Status.NO_EVIDENCE,
         message=message + (" Instructions inside the question were ignored." if ctx.ignored else ""),
-        ignored_instructions=ctx.ignored, index_generation=ctx.snapshot.generation,
+        ignored_instructions=ctx.ignored,
+        index_generation=ctx.snapshot.generation,
         retrieved=[h.passage.id for h in ctx.hits],
         nearest=nearest(hits, engine.settings.selection.nearest, ctx.snapshot.documents),
     )
@@ -364,8 +430,16 @@ def answer(
     snapshot = engine.snapshot()  # one generation for the whole answer
     with timer.step("understand"):
         read = understand(question, [h for h in history or [] if h and h.strip()], engine.reader(snapshot))
-    ctx = _Context(original, read, snapshot, engine.searcher(snapshot), engine.lexical_stats(snapshot),
-                   filters, mode or settings.retrieval.mode, k or settings.retrieval.k)
+    ctx = _Context(
+        original,
+        read,
+        snapshot,
+        engine.searcher(snapshot),
+        engine.lexical_stats(snapshot),
+        filters,
+        mode or settings.retrieval.mode,
+        k or settings.retrieval.k,
+    )
     with timer.step("retrieve"):
         _retrieve(ctx, engine)
     with timer.step("score"):

@@ -81,7 +81,10 @@ def sentence_tokens(text: str) -> frozenset[str]:
 def is_statement(text: str) -> bool:
     """Whether a sentence may be quoted: not a label, a heading, a question or an instruction."""
     return not (
-        len(text.split()) < MIN_STATEMENT_WORDS or text.rstrip().endswith("?") or _LABEL.match(text) or is_instruction(text)
+        len(text.split()) < MIN_STATEMENT_WORDS
+        or text.rstrip().endswith("?")
+        or _LABEL.match(text)
+        or is_instruction(text)
     )
 
 

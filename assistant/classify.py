@@ -71,7 +71,12 @@ class RuleClassifier:
             g += w.dosing
         if PRACTICAL_CONCLUSION.search(s.text):
             g += w.practical_conclusion
-        if s.kind == "list" and MANAGEMENT_ITEM.search(s.text) and not r and len(s.text.split()) <= w.management_item_max_words:
+        if (
+            s.kind == "list"
+            and MANAGEMENT_ITEM.search(s.text)
+            and not r
+            and len(s.text.split()) <= w.management_item_max_words
+        ):
             g += w.management_item
         if NUMBER_CUE.search(s.text):
             r += w.figure

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -623,6 +624,10 @@ synthesis (--synthesis): a short answer written by a language model you run (Oll
 
 
 def main(argv: list[str] | None = None) -> int:
+    # the library's log lines (a one-time model conversion, a fallback to another precision) reach the
+    # terminal as one plain line each; the library itself never configures logging
+    logging.basicConfig(format="nms-assistant: %(message)s", level=logging.WARNING)
+    logging.getLogger("index").setLevel(logging.INFO)
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "k", None) is not None and args.k < 1:

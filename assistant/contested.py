@@ -109,13 +109,19 @@ SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
     Role.INTERVENTION: {
         Stance.SUPPORTS: ("reports benefit or use", "report benefit or use"),
         Stance.DISPUTES: ("reports no benefit, harm or doubt", "report no benefit, harm or doubt"),
-        Stance.UNCERTAIN: ("calls the evidence weak, unclear or controversial", "call the evidence weak, unclear or controversial"),
+        Stance.UNCERTAIN: (
+            "calls the evidence weak, unclear or controversial",
+            "call the evidence weak, unclear or controversial",
+        ),
         Stance.FIGURE: ("gives a figure", "give different figures"),
     },
     Role.FACET: {
         Stance.SUPPORTS: ("proposes or states an account", "propose or state accounts"),
         Stance.DISPUTES: ("disputes it", "dispute it"),
-        Stance.UNCERTAIN: ("calls the evidence weak, unclear or controversial", "call the evidence weak, unclear or controversial"),
+        Stance.UNCERTAIN: (
+            "calls the evidence weak, unclear or controversial",
+            "call the evidence weak, unclear or controversial",
+        ),
         Stance.FIGURE: ("gives a figure", "give different figures"),
     },
     Role.EXPOSURE: {
@@ -197,8 +203,12 @@ def find_contested(
 
 
 def topic_flags(
-    label: str, patterns: list[re.Pattern[str]], pool: list[Candidate], config: ContestedSettings,
-    detector: StanceDetector, role: Role,
+    label: str,
+    patterns: list[re.Pattern[str]],
+    pool: list[Candidate],
+    config: ContestedSettings,
+    detector: StanceDetector,
+    role: Role,
 ) -> list[Flag]:
     """One topic (an intervention or an exposure) is contested when sources disagree on it (``disagreement``)."""
     about = [c for c in pool if any(p.search(c.text) for p in patterns)]
@@ -209,12 +219,21 @@ def topic_flags(
         return []
     chosen = _diverse(positions, config.max_positions)
     topic = f"{label} efficacy" if role == Role.INTERVENTION else f"{label} as a risk factor"
-    return [Flag(topic=topic, summary=f"Sources disagree on {label}: {_summarise(chosen, role)}",
-                 reason="+".join(reasons), positions=chosen)]
+    return [
+        Flag(
+            topic=topic,
+            summary=f"Sources disagree on {label}: {_summarise(chosen, role)}",
+            reason="+".join(reasons),
+            positions=chosen,
+        )
+    ]
 
 
 def intervention_flags(
-    entities: list[str], pool: list[Candidate], vocabulary: Vocabulary, config: ContestedSettings,
+    entities: list[str],
+    pool: list[Candidate],
+    vocabulary: Vocabulary,
+    config: ContestedSettings,
     detector: StanceDetector,
 ) -> list[Flag]:
     """An intervention is contested when sources take opposite stances on it or doubt what others report."""
@@ -226,7 +245,11 @@ def intervention_flags(
 
 
 def facet_flags(
-    facets: list[str], entities: list[str], used_entities: set[str], pool: list[Candidate], vocabulary: Vocabulary,
+    facets: list[str],
+    entities: list[str],
+    used_entities: set[str],
+    pool: list[Candidate],
+    vocabulary: Vocabulary,
     config: ContestedSettings,
 ) -> list[Flag]:
     """A facet (incidence, mortality, mechanism ...) is contested when sources give different figures for it
@@ -258,20 +281,26 @@ def facet_flags(
         accounts: list[Position] = []
         if len(hedging) == 1 and facet not in QUANTITY_FACETS:
             # one source doubts an account that other sources propose: they disagree
-            accounts = [(c, Stance.SUPPORTS) for c in relevant
-                        if c.doc_id not in hedging and PROPOSAL.search(c.text) and not CONTROVERSY_CUES.search(c.text)]
+            accounts = [
+                (c, Stance.SUPPORTS)
+                for c in relevant
+                if c.doc_id not in hedging and PROPOSAL.search(c.text) and not CONTROVERSY_CUES.search(c.text)
+            ]
         if len(hedging) >= 2 or accounts:  # one source's own hedge alone is uncertainty, not disagreement
             reasons.append(ContestReason.EXPLICIT)
             explicit = explicit + accounts
         if not reasons:
             continue
         positions = (figure_positions if ContestReason.FIGURES in reasons else []) + (
-            explicit if ContestReason.EXPLICIT in reasons or ContestReason.FIGURES in reasons else [])
+            explicit if ContestReason.EXPLICIT in reasons or ContestReason.FIGURES in reasons else []
+        )
         chosen = _diverse(positions, config.max_positions)
         label = TOPIC_LABELS.get(facet, facet)
         if ContestReason.FIGURES in reasons:
             shown = ", ".join(sorted(distinct)[:6])
-            summary = f"Figures for {label} differ between or within sources ({shown}); {_summarise(chosen, Role.FACET)}"
+            summary = (
+                f"Figures for {label} differ between or within sources ({shown}); {_summarise(chosen, Role.FACET)}"
+            )
         else:
             summary = f"Sources disagree on {label}: {_summarise(chosen, Role.FACET)}"
         flags.append(Flag(topic=label, summary=summary, reason="+".join(reasons), positions=chosen))
@@ -299,7 +328,8 @@ def drug_like_terms(query: str, vocabulary: Vocabulary, is_rare: Callable[[str],
             continue
         if DRUG_ENDING.search(low) and not re.search(
             r"(?:medicine|routine|online|done|gone|none|someone|anyone|bone|hormone|syndrome|dopamine|serotonin|"
-            r"guideline|baseline|timeline|deadline|pipeline|headline|outline|sideline)$", low
+            r"guideline|baseline|timeline|deadline|pipeline|headline|outline|sideline)$",
+            low,
         ):
             if is_rare is None or is_rare(low):
                 out.append(low)

@@ -44,8 +44,14 @@ def subject_patterns(read: Query, reader: Reader) -> list[re.Pattern[str]]:
     return patterns
 
 
-def gives(aspect: Aspect, text: str, subjects: Sequence[re.Pattern[str]], section: str = "", title: str = "",
-          together: Sequence[Aspect] = ()) -> bool:
+def gives(
+    aspect: Aspect,
+    text: str,
+    subjects: Sequence[re.Pattern[str]],
+    section: str = "",
+    title: str = "",
+    together: Sequence[Aspect] = (),
+) -> bool:
     """Whether a sentence gives ``aspect`` about one of the ``subjects``, and the ``together`` aspects with it
     (a dose *for children*: the group qualifies what else is asked). A sentence is read with its section; the
     document's title may supply the subject only when the headings themselves name the aspect, as in a
@@ -65,8 +71,9 @@ class AspectCheck:
     uncovered: list[Uncovered]
 
 
-def check_aspects(read: Query, reader: Reader, selected: list[Candidate], pool: list[Candidate],
-                  floor: float) -> AspectCheck:
+def check_aspects(
+    read: Query, reader: Reader, selected: list[Candidate], pool: list[Candidate], floor: float
+) -> AspectCheck:
     """Asked aspects: covered by a selected statement, or by one added from ``pool`` scoring at least
     ``floor``, or named as uncovered."""
     subjects = subject_patterns(read, reader)
@@ -75,10 +82,18 @@ def check_aspects(read: Query, reader: Reader, selected: list[Candidate], pool: 
     taken = {c.key for c in selected}
     for aspect in read.aspects:
         together = [a for a in read.aspects if aspect.population and not a.population]
-        if any(gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together) for c in selected + added):
+        if any(
+            gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)
+            for c in selected + added
+        ):
             continue
-        extra = [c for c in pool if c.key not in taken and c.score >= floor
-                 and gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)]
+        extra = [
+            c
+            for c in pool
+            if c.key not in taken
+            and c.score >= floor
+            and gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)
+        ]
         if extra:
             best = max(extra, key=lambda c: c.score)
             added.append(best)
@@ -163,8 +178,9 @@ def uncovered_concepts(read: Query, reader: Reader, selected: list[Candidate]) -
     return [word for word, stem in concepts(read, reader) if not covered(stem, word, stems, texts, reader)]
 
 
-
-def exposure_topics(read: Query, reader: Reader, df: dict[str, int], n_passages: int) -> list[tuple[str, list[re.Pattern[str]]]]:
+def exposure_topics(
+    read: Query, reader: Reader, df: dict[str, int], n_passages: int
+) -> list[tuple[str, list[re.Pattern[str]]]]:
     """What a risk question asks about, as (label, patterns): the synonym groups its concepts belong to (sex,
     age, a drug class: exposures are data, in the synonyms file). Empty for questions that ask no risk. A
     question's other words are not made into exposures: "the Indian hospital series" is not a risk factor."""

@@ -93,7 +93,9 @@ class Engine:
     def searcher(self, snapshot: Snapshot | None = None) -> Searcher:
         return Searcher(snapshot or self.snapshot(), self.embedder, self.vocabulary, self.settings.retrieval.rrf_k)
 
-    def search(self, query: str, k: int | None = None, mode: str | None = None, filters: Filters | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int | None = None, mode: str | None = None, filters: Filters | None = None
+    ) -> list[Hit]:
         return self.searcher().search(
             query,
             k=k or self.settings.retrieval.k,
@@ -110,8 +112,9 @@ class Engine:
         actor: str | None = None,
         action: str = "ingest",
     ) -> IngestReport:
-        return update_index(paths, self.settings, self.embedder, rebuild=rebuild, progress=progress, actor=actor,
-                            action=action)
+        return update_index(
+            paths, self.settings, self.embedder, rebuild=rebuild, progress=progress, actor=actor, action=action
+        )
 
     def remove(self, targets: list[str], actor: str | None = None) -> IngestReport:
         return remove_documents(targets, self.settings, self.embedder, actor=actor)

@@ -45,6 +45,8 @@ def build_evidence_map(snapshot: Snapshot, vocabulary: Vocabulary, max_rows: int
             cite.statement(c, classify(c.text, c.passage.section, c.passage.evidence_type, c.passage.kind), s)
             for c, s in flag.positions
         ]
-        result.claims.append(ContestedClaim(topic=flag.topic, summary=flag.summary, positions=positions, reason=flag.reason))
+        result.claims.append(
+            ContestedClaim(topic=flag.topic, summary=flag.summary, positions=positions, reason=flag.reason)
+        )
     result.citations = sorted(cite.by_row.values(), key=lambda c: c.id)
     return result

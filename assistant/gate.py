@@ -35,7 +35,10 @@ def is_known(stem: str, vocab: set[str], by_initial: dict[str, list[str]]) -> bo
     if stem in vocab:
         return True
     limit = 1 if len(stem) <= SHORT_WORD else 2
-    return process.extractOne(stem, by_initial.get(stem[:1], []), scorer=Levenshtein.distance, score_cutoff=limit) is not None
+    return (
+        process.extractOne(stem, by_initial.get(stem[:1], []), scorer=Levenshtein.distance, score_cutoff=limit)
+        is not None
+    )
 
 
 def unknown_terms(question: str, vocab: set[str], vocabulary: Vocabulary | None = None) -> list[str]:
@@ -60,8 +63,15 @@ def without(question: str, words: list[str]) -> str:
     return " ".join(pattern.sub("", question).split())
 
 
-def topic_shift(query: str, words: list[str], candidates: list[Candidate], query_vector: np.ndarray,
-                embed: Callable[[str], np.ndarray], vocabulary: Vocabulary, top: int) -> float:
+def topic_shift(
+    query: str,
+    words: list[str],
+    candidates: list[Candidate],
+    query_vector: np.ndarray,
+    embed: Callable[[str], np.ndarray],
+    vocabulary: Vocabulary,
+    top: int,
+) -> float:
     """How much better the best sentences match the question without ``words`` (mean of the ``top`` best):
     a large rise means those words carried the question's topic, and the evidence is about something else."""
     reduced = without(query, words)

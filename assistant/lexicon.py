@@ -21,24 +21,53 @@ def _any(words: list[str]) -> re.Pattern[str]:
 # --- Guideline statements: what clinicians should or should not do (GRADE/AGREE wording) ---
 GUIDELINE_CUES = _any(
     [
-        r"should(?: not)?", r"must(?: not)?", r"is (?:strongly )?recommended", r"are recommended", r"recommend(?:s|ed)?",
-        r"first[- ]line", r"second[- ]line", r"first step", r"most important (?:first )?step", r"mainstay",
-        r"consider(?:ed|ation)?", r"avoid(?:ing|ed)?", r"is (?:essential|crucial|critical|vital|necessary|paramount|indicated)",
-        r"are (?:essential|crucial|critical|vital|necessary|indicated)", r"contraindicated", r"caution", r"reserved for",
-        r"(?:treatment|management|therapy) (?:involves|includes|consists|focuses|revolves)", r"key components",
-        r"may be (?:required|considered|used|necessary|needed)", r"is the foundation", r"standard of care",
-        r"discontinu(?:e|ation)", r"cessation of", r"withdrawal of the (?:offending|causative)", r"stop(?:ping)? the",
-        r"is (?:commonly|typically|often) used", r"are (?:commonly|typically|often) used", r"should be",
+        r"should(?: not)?",
+        r"must(?: not)?",
+        r"is (?:strongly )?recommended",
+        r"are recommended",
+        r"recommend(?:s|ed)?",
+        r"first[- ]line",
+        r"second[- ]line",
+        r"first step",
+        r"most important (?:first )?step",
+        r"mainstay",
+        r"consider(?:ed|ation)?",
+        r"avoid(?:ing|ed)?",
+        r"is (?:essential|crucial|critical|vital|necessary|paramount|indicated)",
+        r"are (?:essential|crucial|critical|vital|necessary|indicated)",
+        r"contraindicated",
+        r"caution",
+        r"reserved for",
+        r"(?:treatment|management|therapy) (?:involves|includes|consists|focuses|revolves)",
+        r"key components",
+        r"may be (?:required|considered|used|necessary|needed)",
+        r"is the foundation",
+        r"standard of care",
+        r"discontinu(?:e|ation)",
+        r"cessation of",
+        r"withdrawal of the (?:offending|causative)",
+        r"stop(?:ping)? the",
+        r"is (?:commonly|typically|often) used",
+        r"are (?:commonly|typically|often) used",
+        r"should be",
         # prohibitions and cautions of drug and antidote pages
-        r"do not (?:give|use|delay|start|restart|stop|administer|combine|exceed)", r"never (?:give|use|delay|combine)",
-        r"(?:must|should) not be (?:given|used|combined|delayed)", r"needs? care", r"with (?:great )?care",
-        r"(?:use|used|given) with caution", r"not (?:be )?indicated",
+        r"do not (?:give|use|delay|start|restart|stop|administer|combine|exceed)",
+        r"never (?:give|use|delay|combine)",
+        r"(?:must|should) not be (?:given|used|combined|delayed)",
+        r"needs? care",
+        r"with (?:great )?care",
+        r"(?:use|used|given) with caution",
+        r"not (?:be )?indicated",
     ]
 )
 # A study's practical conclusion: what its results favour in practice ("these results favour early use of X").
 PRACTICAL_CONCLUSION = _any(
-    [r"favou?r(?:s|ed|ing)? (?:the )?(?:early |prompt )?(?:use|treatment|administration)", r"supports? the use",
-     r"(?:argue|speak)s? for (?:the )?(?:early |prompt )?use", r"clinicians (?:should|ought to|may wish to)"]
+    [
+        r"favou?r(?:s|ed|ing)? (?:the )?(?:early |prompt )?(?:use|treatment|administration)",
+        r"supports? the use",
+        r"(?:argue|speak)s? for (?:the )?(?:early |prompt )?use",
+        r"clinicians (?:should|ought to|may wish to)",
+    ]
 )
 # A dosing instruction: a dose with how it is given ("can be begun at 2.5 mg by mouth two or three times a
 # day", "1-2.5 mg/kg IV every 6 h, maximum 10 mg/kg"), as antidote and drug monographs write them.
@@ -58,22 +87,69 @@ IMPERATIVE_START = re.compile(
 )
 # Noun-phrase list items of a management list ("Discontinuation of ...", "Intravenous fluids for hydration").
 MANAGEMENT_ITEM = _any(
-    [r"discontinuation", r"supportive care", r"management of", r"treatment of", r"cooling", r"fluids?",
-     r"hydration", r"rehydration", r"monitoring", r"benzodiazepines?", r"consideration of"]
+    [
+        r"discontinuation",
+        r"supportive care",
+        r"management of",
+        r"treatment of",
+        r"cooling",
+        r"fluids?",
+        r"hydration",
+        r"rehydration",
+        r"monitoring",
+        r"benzodiazepines?",
+        r"consideration of",
+    ]
 )
 
 # --- Research findings: what studies report, and how strong the evidence is ---
 RESEARCH_CUES = _any(
     [
-        r"stud(?:y|ies)", r"trials?", r"case (?:series|reports?)", r"case[–-]control", r"meta-analys[ie]s", r"cohort",
-        r"subgroup", r"found", r"reported", r"reports?", r"observed", r"measured", r"statistically significant",
-        r"associated with", r"evidence", r"data", r"patients had", r"were found", r"has been shown", r"have been shown",
-        r"shown to", r"we (?:propose|previously reported|recently reported|have shown|now propose|measured)",
-        r"hypothes[ie]s", r"suggest(?:s|ed|ing)?", r"incidence", r"mortality", r"prevalence", r"rates?",
-        r"pooled", r"replicated", r"sample", r"per 100,000", r"it has been proposed", r"has been proposed",
-        r"have (?:been )?(?:used|implicated)", r"has (?:been )?used", r"been used", r"have shown", r"has shown",
+        r"stud(?:y|ies)",
+        r"trials?",
+        r"case (?:series|reports?)",
+        r"case[–-]control",
+        r"meta-analys[ie]s",
+        r"cohort",
+        r"subgroup",
+        r"found",
+        r"reported",
+        r"reports?",
+        r"observed",
+        r"measured",
+        r"statistically significant",
+        r"associated with",
+        r"evidence",
+        r"data",
+        r"patients had",
+        r"were found",
+        r"has been shown",
+        r"have been shown",
+        r"shown to",
+        r"we (?:propose|previously reported|recently reported|have shown|now propose|measured)",
+        r"hypothes[ie]s",
+        r"suggest(?:s|ed|ing)?",
+        r"incidence",
+        r"mortality",
+        r"prevalence",
+        r"rates?",
+        r"pooled",
+        r"replicated",
+        r"sample",
+        r"per 100,000",
+        r"it has been proposed",
+        r"has been proposed",
+        r"have (?:been )?(?:used|implicated)",
+        r"has (?:been )?used",
+        r"been used",
+        r"have shown",
+        r"has shown",
         # risk factors are findings about who gets the disease, not advice (issue: "high-potency agents increase the risk")
-        r"risk factors?", r"increas\w* (?:the )?risk", r"higher risk", r"predispos\w*", r"odds ratio",
+        r"risk factors?",
+        r"increas\w* (?:the )?risk",
+        r"higher risk",
+        r"predispos\w*",
+        r"odds ratio",
     ]
 )
 NUMBER_CUE = re.compile(r"\d+(?:\.\d+)?\s?%|\bper 100,000\b|\b\d+ of (?:the )?\d+\b|\b\d+ patients\b")
@@ -88,111 +164,410 @@ RESEARCH_TYPES = frozenset({"research", "hypothesis", "case_report"})
 # (a) Explicit doubt or controversy (hedge cues, BioScope-style).
 CONTROVERSY_CUES = _any(
     [
-        r"controversial", r"controversy", r"debated?", r"(?:is|are|remains?|still) (?:still )?unclear", r"unclear",
-        r"little evidence", r"limited evidence", r"insufficient evidence", r"lack of evidence", r"weak evidence",
-        r"no statistically significant", r"no significant difference", r"casting doubt", r"cast(?:s)? doubt",
-        r"remains? unknown", r"based (?:mainly|largely|primarily|only) on case reports?",
-        r"no large (?:controlled |randomi[sz]ed )?trials?", r"conflicting", r"inconsistent", r"uncertain(?:ty)?",
-        r"does not fully explain", r"do(?:es)? not (?:adequately )?(?:explain|account)", r"fail to account",
-        r"circumstantial evidence", r"varying results", r"mixed results", r"contested", r"disputed",
-        r"not been tested", r"more studies are required", r"further research is needed",
+        r"controversial",
+        r"controversy",
+        r"debated?",
+        r"(?:is|are|remains?|still) (?:still )?unclear",
+        r"unclear",
+        r"little evidence",
+        r"limited evidence",
+        r"insufficient evidence",
+        r"lack of evidence",
+        r"weak evidence",
+        r"no statistically significant",
+        r"no significant difference",
+        r"casting doubt",
+        r"cast(?:s)? doubt",
+        r"remains? unknown",
+        r"based (?:mainly|largely|primarily|only) on case reports?",
+        r"no large (?:controlled |randomi[sz]ed )?trials?",
+        r"conflicting",
+        r"inconsistent",
+        r"uncertain(?:ty)?",
+        r"does not fully explain",
+        r"do(?:es)? not (?:adequately )?(?:explain|account)",
+        r"fail to account",
+        r"circumstantial evidence",
+        r"varying results",
+        r"mixed results",
+        r"contested",
+        r"disputed",
+        r"not been tested",
+        r"more studies are required",
+        r"further research is needed",
     ]
 )
 # (b) Stances on an intervention. Negative cues are checked first (NegEx-style negation).
 NEGATIVE_STANCE = _any(
     [
-        r"not effective", r"ineffective", r"no (?:clear |significant )?benefit", r"did not (?:improve|reduce|shorten|help)",
-        r"does not (?:improve|reduce|reverse|treat|address|help|work)", r"not a cure", r"not (?:a )?monotherapy",
-        r"no statistically significant", r"no significant difference", r"failed to", r"no better than",
-        r"worse outcomes?", r"increased mortality", r"not recommended", r"should not be used", r"little evidence",
-        r"based (?:mainly|largely) on case reports?", r"no large (?:controlled )?trials?", r"not supported",
+        r"not effective",
+        r"ineffective",
+        r"no (?:clear |significant )?benefit",
+        r"did not (?:improve|reduce|shorten|help)",
+        r"does not (?:improve|reduce|reverse|treat|address|help|work)",
+        r"not a cure",
+        r"not (?:a )?monotherapy",
+        r"no statistically significant",
+        r"no significant difference",
+        r"failed to",
+        r"no better than",
+        r"worse outcomes?",
+        r"increased mortality",
+        r"not recommended",
+        r"should not be used",
+        r"little evidence",
+        r"based (?:mainly|largely) on case reports?",
+        r"no large (?:controlled )?trials?",
+        r"not supported",
     ]
 )
 POSITIVE_STANCE = _any(
     [
-        r"effective", r"efficacious", r"benefit(?:s|ed|ial)?", r"successful(?:ly)?", r"success", r"improve[sd]?",
-        r"lower mortality", r"reduc(?:es|ed|ing) (?:mortality|the duration|symptoms|rigidity|muscle)",
-        r"helps? reverse", r"reverses?", r"relieving", r"rational treatment", r"treatment option", r"useful",
-        r"recommended", r"first-line", r"can be used", r"has been used", r"have been used", r"used with some success",
-        r"favou?r(?:s|ed|ing)? (?:the |early )?(?:use|treatment)", r"supports? the use",
+        r"effective",
+        r"efficacious",
+        r"benefit(?:s|ed|ial)?",
+        r"successful(?:ly)?",
+        r"success",
+        r"improve[sd]?",
+        r"lower mortality",
+        r"reduc(?:es|ed|ing) (?:mortality|the duration|symptoms|rigidity|muscle)",
+        r"helps? reverse",
+        r"reverses?",
+        r"relieving",
+        r"rational treatment",
+        r"treatment option",
+        r"useful",
+        r"recommended",
+        r"first-line",
+        r"can be used",
+        r"has been used",
+        r"have been used",
+        r"used with some success",
+        r"favou?r(?:s|ed|ing)? (?:the |early )?(?:use|treatment)",
+        r"supports? the use",
     ]
 )
 # (b2) Findings as they are stated in results sections: an outcome, a direction, and whether more of the
 # outcome is good or bad (CONSORT/STROBE reporting: "X shortened the time to recovery", "mortality was
 # higher with X", "no difference between X and supportive care"). Polarity -1: more is worse.
 OUTCOMES: tuple[tuple[re.Pattern[str], int], ...] = (
-    (_any([r"mortality", r"deaths?", r"death rates?", r"died", r"dying", r"fatal(?:ity|ities)?", r"case fatality",
-           r"lethal(?:ity)?"]), -1),
-    (_any([r"(?:hospital |icu )?stays?", r"length of stay", r"duration", r"complications?", r"relapses?", r"recurrences?",
-           r"rigidity", r"fever", r"temperature", r"hyperthermia", r"symptoms?", r"creatine (?:phospho)?kinase", r"ck",
-           r"side effects?", r"adverse (?:effects?|events?)", r"risk", r"incidence", r"morbidity", r"rhabdomyolysis"]), -1),
-    (_any([r"survival", r"survived", r"response", r"responded", r"improvement", r"recovery", r"remission", r"resolution",
-           r"success(?:ful)?(?: outcomes?)?", r"outcomes?"]), 1),
+    (
+        _any(
+            [
+                r"mortality",
+                r"deaths?",
+                r"death rates?",
+                r"died",
+                r"dying",
+                r"fatal(?:ity|ities)?",
+                r"case fatality",
+                r"lethal(?:ity)?",
+            ]
+        ),
+        -1,
+    ),
+    (
+        _any(
+            [
+                r"(?:hospital |icu )?stays?",
+                r"length of stay",
+                r"duration",
+                r"complications?",
+                r"relapses?",
+                r"recurrences?",
+                r"rigidity",
+                r"fever",
+                r"temperature",
+                r"hyperthermia",
+                r"symptoms?",
+                r"creatine (?:phospho)?kinase",
+                r"ck",
+                r"side effects?",
+                r"adverse (?:effects?|events?)",
+                r"risk",
+                r"incidence",
+                r"morbidity",
+                r"rhabdomyolysis",
+            ]
+        ),
+        -1,
+    ),
+    (
+        _any(
+            [
+                r"survival",
+                r"survived",
+                r"response",
+                r"responded",
+                r"improvement",
+                r"recovery",
+                r"remission",
+                r"resolution",
+                r"success(?:ful)?(?: outcomes?)?",
+                r"outcomes?",
+            ]
+        ),
+        1,
+    ),
 )
 # Outcomes that are events in time: reached sooner is better, later is worse ("recovery came sooner").
-TIME_OUTCOMES = _any([r"recovery", r"recovered", r"remission", r"resolution", r"resolved", r"improvement", r"improved",
-                      r"response", r"normali[sz]ed", r"subsided", r"time to \w+"])
-SOONER = _any([r"sooner", r"faster", r"quicker", r"earlier", r"more rapid(?:ly)?", r"shortened", r"shorter", r"shorten(?:s|ing)?",
-               r"accelerat\w+", r"hastened", r"speed(?:s|ed)? (?:up )?"])
+TIME_OUTCOMES = _any(
+    [
+        r"recovery",
+        r"recovered",
+        r"remission",
+        r"resolution",
+        r"resolved",
+        r"improvement",
+        r"improved",
+        r"response",
+        r"normali[sz]ed",
+        r"subsided",
+        r"time to \w+",
+    ]
+)
+SOONER = _any(
+    [
+        r"sooner",
+        r"faster",
+        r"quicker",
+        r"earlier",
+        r"more rapid(?:ly)?",
+        r"shortened",
+        r"shorter",
+        r"shorten(?:s|ing)?",
+        r"accelerat\w+",
+        r"hastened",
+        r"speed(?:s|ed)? (?:up )?",
+    ]
+)
 LATER = _any([r"later", r"slower", r"delayed", r"prolong\w*", r"longer", r"lengthen\w*"])
-UP = _any([r"higher", r"increased", r"increases?", r"increasing", r"more", r"rose", r"raised", r"elevated", r"greater",
-           r"worse", r"worsened", r"doubled", r"longer", r"prolong\w*", r"excess"])
-DOWN = _any([r"lower(?:ed|s)?", r"reduced", r"reduces?", r"reducing", r"reduction", r"decreased", r"decreases?", r"fewer",
-             r"less", r"fell", r"falls?", r"dropped", r"shorter", r"shortened", r"declined?", r"halved", r"cut"])
-NO_CHANGE = _any([r"no (?:statistically )?significant (?:difference|change|effect|benefit|reduction|improvement)",
-                  r"no difference", r"did not differ", r"not differ", r"similar", r"comparable", r"no effect",
-                  r"independently of", r"regardless of", r"unchanged", r"no better than", r"not (?:statistically )?significant"])
+UP = _any(
+    [
+        r"higher",
+        r"increased",
+        r"increases?",
+        r"increasing",
+        r"more",
+        r"rose",
+        r"raised",
+        r"elevated",
+        r"greater",
+        r"worse",
+        r"worsened",
+        r"doubled",
+        r"longer",
+        r"prolong\w*",
+        r"excess",
+    ]
+)
+DOWN = _any(
+    [
+        r"lower(?:ed|s)?",
+        r"reduced",
+        r"reduces?",
+        r"reducing",
+        r"reduction",
+        r"decreased",
+        r"decreases?",
+        r"fewer",
+        r"less",
+        r"fell",
+        r"falls?",
+        r"dropped",
+        r"shorter",
+        r"shortened",
+        r"declined?",
+        r"halved",
+        r"cut",
+    ]
+)
+NO_CHANGE = _any(
+    [
+        r"no (?:statistically )?significant (?:difference|change|effect|benefit|reduction|improvement)",
+        r"no difference",
+        r"did not differ",
+        r"not differ",
+        r"similar",
+        r"comparable",
+        r"no effect",
+        r"independently of",
+        r"regardless of",
+        r"unchanged",
+        r"no better than",
+        r"not (?:statistically )?significant",
+    ]
+)
 # A finding's window: the direction must be this close (in words) to the outcome it qualifies.
 EFFECT_WINDOW = 6
 # Statements of a study's aim or a mechanism report no finding ("we studied how effective X is").
-AIM = _any([r"(?:aim|objective|purpose|goal)s? (?:of (?:this|the|our) (?:study|review|analysis) )?(?:was|were|is|are) to",
-            r"we (?:studied|examined|investigated|assessed|evaluated|set out to|sought to|aimed to)",
-            r"this (?:study|review|analysis) (?:set out|sought|aimed|examined|investigated|assessed)", r"how (?:effective|well)",
-            r"whether"])
+AIM = _any(
+    [
+        r"(?:aim|objective|purpose|goal)s? (?:of (?:this|the|our) (?:study|review|analysis) )?(?:was|were|is|are) to",
+        r"we (?:studied|examined|investigated|assessed|evaluated|set out to|sought to|aimed to)",
+        r"this (?:study|review|analysis) (?:set out|sought|aimed|examined|investigated|assessed)",
+        r"how (?:effective|well)",
+        r"whether",
+    ]
+)
 # An exposure's link with an outcome (risk factors): asserted, or denied.
-ASSOCIATION = _any([r"increas\w* (?:the )?risk", r"(?:is|are|was|were) (?:a |an )?(?:independent |major |important )?risk factors?",
-                    r"risk factors? (?:include|are|were)", r"more (?:often|common(?:ly)?|likely|frequent(?:ly)?)",
-                    r"predominan\w+", r"higher (?:risk|incidence|rates?|odds|frequency|mortality)", r"predispos\w+",
-                    r"associated with (?:an? )?(?:increased|higher|greater|elevated)", r"predict\w*", r"implicated",
-                    r"odds ratio", r"\bOR\s?=", r"twice as"])
-NO_ASSOCIATION = _any([r"(?:is|are|was|were) not (?:a |an )?(?:\w+ )?risk factors?", r"no evidence(?: shows| that| suggests)?",
-                       r"did not differ", r"not associated", r"no (?:significant |clear )?(?:association|link|relationship)",
-                       r"does not (?:increase|raise|add)", r"do not (?:increase|raise|add)", r"plays? no (?:part|role)",
-                       r"not (?:a |an )?(?:independent )?predictors?", r"not related", r"unrelated", r"neither .{0,60} nor",
-                       r"no (?:statistically )?significant difference"])
+ASSOCIATION = _any(
+    [
+        r"increas\w* (?:the )?risk",
+        r"(?:is|are|was|were) (?:a |an )?(?:independent |major |important )?risk factors?",
+        r"risk factors? (?:include|are|were)",
+        r"more (?:often|common(?:ly)?|likely|frequent(?:ly)?)",
+        r"predominan\w+",
+        r"higher (?:risk|incidence|rates?|odds|frequency|mortality)",
+        r"predispos\w+",
+        r"associated with (?:an? )?(?:increased|higher|greater|elevated)",
+        r"predict\w*",
+        r"implicated",
+        r"odds ratio",
+        r"\bOR\s?=",
+        r"twice as",
+    ]
+)
+NO_ASSOCIATION = _any(
+    [
+        r"(?:is|are|was|were) not (?:a |an )?(?:\w+ )?risk factors?",
+        r"no evidence(?: shows| that| suggests)?",
+        r"did not differ",
+        r"not associated",
+        r"no (?:significant |clear )?(?:association|link|relationship)",
+        r"does not (?:increase|raise|add)",
+        r"do not (?:increase|raise|add)",
+        r"plays? no (?:part|role)",
+        r"not (?:a |an )?(?:independent )?predictors?",
+        r"not related",
+        r"unrelated",
+        r"neither .{0,60} nor",
+        r"no (?:statistically )?significant difference",
+    ]
+)
 # A source's own account of something (a mechanism, a cause): a position another source may doubt.
-PROPOSAL = _any([r"hypothes[ie]s", r"propos\w*", r"theor(?:y|ies)", r"suggest\w*", r"is (?:thought|believed) to",
-                 r"(?:is|are) caused by", r"results? from", r"leads? to", r"underl(?:ies|ying)", r"implicated"])
-RISK_QUESTION = _any([r"risk(?: factors?)?", r"more likely", r"less likely", r"predispos\w*", r"safer", r"lower with",
-                      r"higher with", r"more (?:common|often)", r"increase the (?:risk|chance)"])
+PROPOSAL = _any(
+    [
+        r"hypothes[ie]s",
+        r"propos\w*",
+        r"theor(?:y|ies)",
+        r"suggest\w*",
+        r"is (?:thought|believed) to",
+        r"(?:is|are) caused by",
+        r"results? from",
+        r"leads? to",
+        r"underl(?:ies|ying)",
+        r"implicated",
+    ]
+)
+RISK_QUESTION = _any(
+    [
+        r"risk(?: factors?)?",
+        r"more likely",
+        r"less likely",
+        r"predispos\w*",
+        r"safer",
+        r"lower with",
+        r"higher with",
+        r"more (?:common|often)",
+        r"increase the (?:risk|chance)",
+    ]
+)
 
 # (c) Quantities whose figures can disagree, with the words that name them.
 FACETS: dict[str, re.Pattern[str]] = {
-    "incidence": _any([r"incidence(?: risk)?", r"prevalence", r"occurs? in", r"occurrence", r"affected",
-                       r"how often", r"how common", r"frequency", r"frequent", r"common", r"per 100,000",
-                       r"(?:cases )?per \d{1,3}(?:,\d{3})* (?:admissions|patients|treated|users|cases|neuroleptic-treated)",
-                       r"(?<!death )(?<!fatality )rates? of nms", r"of patients (?:treated|exposed)", r"developed nms"]),
+    "incidence": _any(
+        [
+            r"incidence(?: risk)?",
+            r"prevalence",
+            r"occurs? in",
+            r"occurrence",
+            r"affected",
+            r"how often",
+            r"how common",
+            r"frequency",
+            r"frequent",
+            r"common",
+            r"per 100,000",
+            r"(?:cases )?per \d{1,3}(?:,\d{3})* (?:admissions|patients|treated|users|cases|neuroleptic-treated)",
+            r"(?<!death )(?<!fatality )rates? of nms",
+            r"of patients (?:treated|exposed)",
+            r"developed nms",
+        ]
+    ),
     # the same quantity under its other names: death rate, fatal outcome, died (issue 9.5)
-    "mortality": _any([r"mortality", r"fatal(?:ity|ities)?", r"fatal outcomes?", r"death(?:s| rates?)?", r"die", r"dies", r"died",
-                       r"dying", r"lethal(?:ity)?", r"case[- ]fatality", r"survival", r"survived"]),
-    "mechanism": _any([r"mechanisms?", r"pathophysiolog(?:y|ical)", r"pathogenesis", r"hypothes[ie]s", r"theor(?:y|ies)",
-                       r"etiology", r"aetiology", r"causes?", r"caused", r"underlying", r"model"]),
-    "recurrence": _any([r"recur(?:s|red|rence)?", r"rechallenge", r"re-?introduc(?:tion|ed|e)", r"restart(?:ed|ing)?",
-                        r"re-?exposure"]),
+    "mortality": _any(
+        [
+            r"mortality",
+            r"fatal(?:ity|ities)?",
+            r"fatal outcomes?",
+            r"death(?:s| rates?)?",
+            r"die",
+            r"dies",
+            r"died",
+            r"dying",
+            r"lethal(?:ity)?",
+            r"case[- ]fatality",
+            r"survival",
+            r"survived",
+        ]
+    ),
+    "mechanism": _any(
+        [
+            r"mechanisms?",
+            r"pathophysiolog(?:y|ical)",
+            r"pathogenesis",
+            r"hypothes[ie]s",
+            r"theor(?:y|ies)",
+            r"etiology",
+            r"aetiology",
+            r"causes?",
+            r"caused",
+            r"underlying",
+            r"model",
+        ]
+    ),
+    "recurrence": _any(
+        [r"recur(?:s|red|rence)?", r"rechallenge", r"re-?introduc(?:tion|ed|e)", r"restart(?:ed|ing)?", r"re-?exposure"]
+    ),
     "history": _any([r"first described", r"described in", r"discovered", r"first reported", r"known about"]),
-    "treatment": _any([r"treatments?", r"therap(?:y|ies)", r"pharmacolog(?:ic|ical|y)", r"efficacy", r"effectiveness",
-                       r"specific (?:drugs|medications|agents)"]),
+    "treatment": _any(
+        [
+            r"treatments?",
+            r"therap(?:y|ies)",
+            r"pharmacolog(?:ic|ical|y)",
+            r"efficacy",
+            r"effectiveness",
+            r"specific (?:drugs|medications|agents)",
+        ]
+    ),
 }
 QUANTITY_FACETS = ("incidence", "mortality", "history", "recurrence")
 # Question words that ask about drug treatment (a "management" or "care" question does not).
-TREATMENT_QUESTION = _any([r"drugs?", r"medications?", r"medicines?", r"pharmacolog\w*", r"effective", r"efficacy",
-                           r"reverse", r"options?", r"therap(?:y|ies)", r"treat(?:ment|ments|ed|ing)?", r"works?",
-                           r"recommended", r"agents?", r"help"])
+TREATMENT_QUESTION = _any(
+    [
+        r"drugs?",
+        r"medications?",
+        r"medicines?",
+        r"pharmacolog\w*",
+        r"effective",
+        r"efficacy",
+        r"reverse",
+        r"options?",
+        r"therap(?:y|ies)",
+        r"treat(?:ment|ments|ed|ing)?",
+        r"works?",
+        r"recommended",
+        r"agents?",
+        r"help",
+    ]
+)
 _PERCENT = r"(?:%|\s?per ?cent\b)"  # "8.6%" and "8.6 percent" are one figure
 FIGURE_RE = re.compile(
     r"(?:(?:about|around|approximately|up to|as high as|below|over|under|between|from)\s)?"
     r"\d+(?:[.,]\d+)?\s?" + _PERCENT + r"?(?:\s?(?:to|–|-|and)\s?\d+(?:\.\d+)?\s?" + _PERCENT + r")"
-    r"|(?:(?:about|around|approximately|up to|as high as|below|over|under)\s)?\d+(?:\.\d+)?\s?" + _PERCENT
+    r"|(?:(?:about|around|approximately|up to|as high as|below|over|under)\s)?\d+(?:\.\d+)?\s?"
+    + _PERCENT
     + r"|\d+(?:\.\d+)?(?:\s?(?:to|–|-)\s?\d+(?:\.\d+)?)? per \d{1,3}(?:,\d{3})*"
     r"|\b1[89]\d\d\b|\b20\d\d\b"
 )
@@ -236,66 +611,239 @@ class Aspect:
 
 _DOSE_GIVEN = r"\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*(?:[.,]\d+)?\s?(?:mg|mcg|µg|micrograms?|g|mmol|units?|iu)(?:\s?/\s?(?:kg|day|d|h|m2))?\b"
 ASPECTS: tuple[Aspect, ...] = (
-    Aspect("dose", _any([r"doses?", r"dosing", r"dosage", r"how much", r"mg(?:/kg)?", r"posology"]),
-           re.compile(_DOSE_GIVEN, re.I), "No indexed source gives a dose.", search="dose mg/kg mg dosage"),
-    Aspect("children", _any([r"child(?:ren)?", r"kids?", r"p(?:a)?ediatric\w*", r"infants?", r"adolescen\w*", r"teen\w*",
-                             r"paediatric\w*", r"minors?"]),
-           _any([r"child(?:ren)?", r"p(?:a)?ediatric\w*", r"paediatric\w*", r"infants?", r"adolescen\w*", r"\d+-year-old",
-                 r"teen\w*", r"boys?", r"girls?"]), "No indexed source addresses children.", population=True, search="children paediatric pediatric child"),
-    Aspect("older adults", _any([r"elderly", r"older (?:adults|people|patients)", r"geriatric\w*", r"aged (?:over|above) \d+"]),
-           _any([r"elderly", r"older", r"geriatric\w*", r"aged (?:over|above) \d+"]),
-           "No indexed source addresses older adults.", population=True, search="elderly older geriatric"),
-    Aspect("pregnancy", _any([r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"]),
-           _any([r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"]),
-           "No indexed source addresses pregnancy.", population=True, search="pregnancy pregnant"),
-    Aspect("breastfeeding", _any([r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"]),
-           _any([r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"]),
-           "No indexed source addresses breastfeeding.", population=True, search="breastfeeding lactation"),
-    Aspect("adults", _any([r"adults?"]), _any([r"adults?"]), "No indexed source addresses adults specifically.",
-           population=True),
-    Aspect("duration", _any([r"how long (?:to|should|do|does|is|must)(?! .*wait)", r"duration", r"continue(?:d)? for",
-                             r"for how many (?:days|weeks|months)", r"how many (?:days|weeks|months)"]),
-           # how long a treatment lasts, not how often a dose is given ("every 6 hours")
-           re.compile(r"(?<!every )(?<!every \d )\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:days?|weeks?|months?)\b|"
-                      r"\buntil (?:the )?(?:\w+ )?(?:resolves?|resolution|normali[sz]|subsides?|recover)|"
-                      r"\bfor (?:at least |up to )?\d+\s?(?:hours|days|weeks)", re.I),
-           "No indexed source gives how long.", search="duration days weeks continued"),
-    Aspect("timing", _any([r"how long (?:\w+ )*wait", r"wait", r"when (?:can|should|to)", r"how soon", r"timing",
-                           r"interval", r"delay before"]),
-           re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:hours?|days?|weeks?|months?)\b|\bwait\w*|\binterval\b|\bdelay", re.I),
-           "No indexed source gives a waiting time.", search="wait weeks interval delay"),
-    Aspect("route", _any([r"iv", r"intravenous\w*", r"oral(?:ly)?", r"by mouth", r"im", r"intramuscular\w*", r"route",
-                          r"subcutaneous\w*"]),
-           _any([r"iv", r"intravenous\w*", r"oral(?:ly)?", r"by mouth", r"im", r"intramuscular\w*", r"route",
-                 r"subcutaneous\w*", r"nasogastric"]), "No indexed source addresses the route.", search="intravenous oral route"),
-    Aspect("cost", _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*", r"afford\w*"]),
-           _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*"]), "No indexed source gives costs.", search="cost price"),
-    Aspect("interactions", _any([r"interactions?", r"interact", r"co-?administ\w*", r"combined with", r"together with"]),
-           _any([r"interact\w*", r"co-?administ\w*", r"combined with", r"together with", r"concomitant\w*"]),
-           "No indexed source addresses drug interactions.", search="interaction interactions combined"),
-    Aspect("genetic testing", _any([r"genetic\w*", r"genotyp\w*", r"genes?", r"pharmacogen\w*", r"polymorphisms?"]),
-           _any([r"genetic (?:test|screen)\w*", r"genotyp\w*", r"pharmacogen\w* test\w*", r"(?:test|screen)\w* for (?:\w+ )?"
-                 r"(?:polymorphisms?|variants?|genes?)"]),
-           "No indexed source describes a genetic test.", search="genetic test genotyping"),
-    Aspect("contraindications", _any([r"must not (?:be )?(?:given|used|take)", r"should not (?:be )?(?:given|used|take)",
-                                      r"contra-?indicat\w*", r"who (?:cannot|can't|should not|must not) (?:take|have|receive)",
-                                      r"not (?:be )?(?:given|used) (?:to|in)", r"when (?:not|to avoid)", r"avoid(?:ed)? in"]),
-           _any([r"contra-?indicat\w*", r"do not give", r"must not be", r"should not be (?:given|used)", r"avoid(?:ed)? in",
-                 r"not (?:be )?(?:given|used) (?:to|in)", r"with a history of"]),
-           "No indexed source gives contraindications.", search="contraindicated contraindications do not give"),
-    Aspect("proportion", _any([r"what (?:proportion|percentage|share|fraction)", r"how many (?:patients|people|cases)",
-                               r"response rate", r"what percent\w*"]),
-           re.compile(r"\d+(?:[.,]\d+)?\s?%|\b\d+ (?:of|out of) (?:the )?\d+\b|\bproportion\b|\bmajority\b", re.I),
-           "No indexed source gives a proportion.", search="percent proportion patients"),
-    Aspect("monitoring", _any([r"monitor\w*", r"follow-?up tests?", r"check (?:levels|blood)"]),
-           _any([r"monitor\w*", r"measur\w*", r"check\w*"]), "No indexed source addresses monitoring.", search="monitoring monitor"),
+    Aspect(
+        "dose",
+        _any([r"doses?", r"dosing", r"dosage", r"how much", r"mg(?:/kg)?", r"posology"]),
+        re.compile(_DOSE_GIVEN, re.I),
+        "No indexed source gives a dose.",
+        search="dose mg/kg mg dosage",
+    ),
+    Aspect(
+        "children",
+        _any(
+            [
+                r"child(?:ren)?",
+                r"kids?",
+                r"p(?:a)?ediatric\w*",
+                r"infants?",
+                r"adolescen\w*",
+                r"teen\w*",
+                r"paediatric\w*",
+                r"minors?",
+            ]
+        ),
+        _any(
+            [
+                r"child(?:ren)?",
+                r"p(?:a)?ediatric\w*",
+                r"paediatric\w*",
+                r"infants?",
+                r"adolescen\w*",
+                r"\d+-year-old",
+                r"teen\w*",
+                r"boys?",
+                r"girls?",
+            ]
+        ),
+        "No indexed source addresses children.",
+        population=True,
+        search="children paediatric pediatric child",
+    ),
+    Aspect(
+        "older adults",
+        _any([r"elderly", r"older (?:adults|people|patients)", r"geriatric\w*", r"aged (?:over|above) \d+"]),
+        _any([r"elderly", r"older", r"geriatric\w*", r"aged (?:over|above) \d+"]),
+        "No indexed source addresses older adults.",
+        population=True,
+        search="elderly older geriatric",
+    ),
+    Aspect(
+        "pregnancy",
+        _any([r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"]),
+        _any([r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"]),
+        "No indexed source addresses pregnancy.",
+        population=True,
+        search="pregnancy pregnant",
+    ),
+    Aspect(
+        "breastfeeding",
+        _any([r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"]),
+        _any([r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"]),
+        "No indexed source addresses breastfeeding.",
+        population=True,
+        search="breastfeeding lactation",
+    ),
+    Aspect(
+        "adults",
+        _any([r"adults?"]),
+        _any([r"adults?"]),
+        "No indexed source addresses adults specifically.",
+        population=True,
+    ),
+    Aspect(
+        "duration",
+        _any(
+            [
+                r"how long (?:to|should|do|does|is|must)(?! .*wait)",
+                r"duration",
+                r"continue(?:d)? for",
+                r"for how many (?:days|weeks|months)",
+                r"how many (?:days|weeks|months)",
+            ]
+        ),
+        # how long a treatment lasts, not how often a dose is given ("every 6 hours")
+        re.compile(
+            r"(?<!every )(?<!every \d )\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:days?|weeks?|months?)\b|"
+            r"\buntil (?:the )?(?:\w+ )?(?:resolves?|resolution|normali[sz]|subsides?|recover)|"
+            r"\bfor (?:at least |up to )?\d+\s?(?:hours|days|weeks)",
+            re.I,
+        ),
+        "No indexed source gives how long.",
+        search="duration days weeks continued",
+    ),
+    Aspect(
+        "timing",
+        _any(
+            [
+                r"how long (?:\w+ )*wait",
+                r"wait",
+                r"when (?:can|should|to)",
+                r"how soon",
+                r"timing",
+                r"interval",
+                r"delay before",
+            ]
+        ),
+        re.compile(
+            r"\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:hours?|days?|weeks?|months?)\b|\bwait\w*|\binterval\b|\bdelay",
+            re.I,
+        ),
+        "No indexed source gives a waiting time.",
+        search="wait weeks interval delay",
+    ),
+    Aspect(
+        "route",
+        _any(
+            [
+                r"iv",
+                r"intravenous\w*",
+                r"oral(?:ly)?",
+                r"by mouth",
+                r"im",
+                r"intramuscular\w*",
+                r"route",
+                r"subcutaneous\w*",
+            ]
+        ),
+        _any(
+            [
+                r"iv",
+                r"intravenous\w*",
+                r"oral(?:ly)?",
+                r"by mouth",
+                r"im",
+                r"intramuscular\w*",
+                r"route",
+                r"subcutaneous\w*",
+                r"nasogastric",
+            ]
+        ),
+        "No indexed source addresses the route.",
+        search="intravenous oral route",
+    ),
+    Aspect(
+        "cost",
+        _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*", r"afford\w*"]),
+        _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*"]),
+        "No indexed source gives costs.",
+        search="cost price",
+    ),
+    Aspect(
+        "interactions",
+        _any([r"interactions?", r"interact", r"co-?administ\w*", r"combined with", r"together with"]),
+        _any([r"interact\w*", r"co-?administ\w*", r"combined with", r"together with", r"concomitant\w*"]),
+        "No indexed source addresses drug interactions.",
+        search="interaction interactions combined",
+    ),
+    Aspect(
+        "genetic testing",
+        _any([r"genetic\w*", r"genotyp\w*", r"genes?", r"pharmacogen\w*", r"polymorphisms?"]),
+        _any(
+            [
+                r"genetic (?:test|screen)\w*",
+                r"genotyp\w*",
+                r"pharmacogen\w* test\w*",
+                r"(?:test|screen)\w* for (?:\w+ )?"
+                r"(?:polymorphisms?|variants?|genes?)",
+            ]
+        ),
+        "No indexed source describes a genetic test.",
+        search="genetic test genotyping",
+    ),
+    Aspect(
+        "contraindications",
+        _any(
+            [
+                r"must not (?:be )?(?:given|used|take)",
+                r"should not (?:be )?(?:given|used|take)",
+                r"contra-?indicat\w*",
+                r"who (?:cannot|can't|should not|must not) (?:take|have|receive)",
+                r"not (?:be )?(?:given|used) (?:to|in)",
+                r"when (?:not|to avoid)",
+                r"avoid(?:ed)? in",
+            ]
+        ),
+        _any(
+            [
+                r"contra-?indicat\w*",
+                r"do not give",
+                r"must not be",
+                r"should not be (?:given|used)",
+                r"avoid(?:ed)? in",
+                r"not (?:be )?(?:given|used) (?:to|in)",
+                r"with a history of",
+            ]
+        ),
+        "No indexed source gives contraindications.",
+        search="contraindicated contraindications do not give",
+    ),
+    Aspect(
+        "proportion",
+        _any(
+            [
+                r"what (?:proportion|percentage|share|fraction)",
+                r"how many (?:patients|people|cases)",
+                r"response rate",
+                r"what percent\w*",
+            ]
+        ),
+        re.compile(r"\d+(?:[.,]\d+)?\s?%|\b\d+ (?:of|out of) (?:the )?\d+\b|\bproportion\b|\bmajority\b", re.I),
+        "No indexed source gives a proportion.",
+        search="percent proportion patients",
+    ),
+    Aspect(
+        "monitoring",
+        _any([r"monitor\w*", r"follow-?up tests?", r"check (?:levels|blood)"]),
+        _any([r"monitor\w*", r"measur\w*", r"check\w*"]),
+        "No indexed source addresses monitoring.",
+        search="monitoring monitor",
+    ),
 )
 
 # --- The kind of answer a question expects (the "expected answer type" of question answering) ---
 # A question asking how many, how much or how often expects a figure; a sentence giving one is preferred.
-QUANTITY_QUESTION = _any([r"how many", r"how much", r"what (?:proportion|percentage|percent|share|fraction|rate|number)",
-                          r"how (?:common|often|frequent(?:ly)?|likely|rare)", r"most (?:frequent|common)",
-                          r"(?:incidence|mortality|prevalence|death rate|case fatality)", r"what dose", r"in what share"])
+QUANTITY_QUESTION = _any(
+    [
+        r"how many",
+        r"how much",
+        r"what (?:proportion|percentage|percent|share|fraction|rate|number)",
+        r"how (?:common|often|frequent(?:ly)?|likely|rare)",
+        r"most (?:frequent|common)",
+        r"(?:incidence|mortality|prevalence|death rate|case fatality)",
+        r"what dose",
+        r"in what share",
+    ]
+)
 FIGURE_IN_TEXT = re.compile(
     r"\d+(?:[.,]\d+)?\s?%|\b\d+(?:[.,]\d+)?\s?(?:per|in) (?:\d|one|a )|\b\d+ (?:of|out of) (?:the )?\d+\b|\b\d+(?:[.,]\d+)?\s?"
     r"(?:mg|mcg|g|days?|weeks?|hours?|patients|cases|sessions|years)\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|"
@@ -303,7 +851,9 @@ FIGURE_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 # Sentences that state a study's aim or method answer few clinical questions (IMRAD: Methods).
-METHOD_SECTION = re.compile(r"\bmethods?\b|materials|study design|data sources?|search strategy|patients and methods", re.I)
+METHOD_SECTION = re.compile(
+    r"\bmethods?\b|materials|study design|data sources?|search strategy|patients and methods", re.I
+)
 
 # --- Conversation: how a follow-up signals that it leans on the turn before it ---
 FOLLOW_UP_START = re.compile(
@@ -311,8 +861,26 @@ FOLLOW_UP_START = re.compile(
     r"are they|are those|does it|do they|does that|would it|would that|could it|can it|any|how about)\b",
     re.IGNORECASE,
 )
-ANAPHORS = _any([r"it", r"its", r"that", r"this", r"these", r"those", r"they", r"them", r"he", r"she", r"him", r"her",
-                 r"his", r"the same", r"the patient", r"the pt"])
+ANAPHORS = _any(
+    [
+        r"it",
+        r"its",
+        r"that",
+        r"this",
+        r"these",
+        r"those",
+        r"they",
+        r"them",
+        r"he",
+        r"she",
+        r"him",
+        r"her",
+        r"his",
+        r"the same",
+        r"the patient",
+        r"the pt",
+    ]
+)
 CONTINUATION_WORDS = frozenset("and but so also then ok okay what about how of same for if any".split())
 
 # --- Case descriptions: cues that a question describes a patient (a vignette) ---
@@ -320,7 +888,10 @@ CONTINUATION_WORDS = frozenset("and but so also then ok okay what about how of s
 # units, and clinical-narrative phrasing, as clinicians type them in a chat.
 CASE_CUES = [
     re.compile(r"\b\d{1,3}\s?(?:yo|y/o|y\.o\.|-?year-?old|yr-?old|years? old|[MF])\b"),
-    re.compile(r"\b(?:man|woman|male|female|boy|girl|pt|patient|gentleman|lady)\b.{0,30}\b(?:on|with|taking|started|given)\b", re.I),
+    re.compile(
+        r"\b(?:man|woman|male|female|boy|girl|pt|patient|gentleman|lady)\b.{0,30}\b(?:on|with|taking|started|given)\b",
+        re.I,
+    ),
     re.compile(r"\b(?:t|temp|temperature|hr|bp|rr|spo2|gcs|ck|cpk|wbc|crp)\s?[:=]?\s?\d", re.I),
     re.compile(r"\d\s?(?:°\s?[cf]|u/l|iu/l|mmol/l|mg/dl|bpm|mmhg|kg|mg)\b", re.I),
     re.compile(r"(?<![\d.])(?:3[5-9]|4[0-3])\.\d\b"),  # a body temperature in °C, written without its unit
@@ -328,19 +899,69 @@ CASE_CUES = [
 ]
 # What a case description asks, in its own words -> the words that ask it plainly.
 ASK_INTENTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_any([r"what now", r"what (?:do|should|can) (?:we|i|you) do", r"what next", r"next steps?", r"how (?:do|should) (?:we|i) "
-           r"(?:manage|treat)", r"first[- ]line management", r"management\??", r"first steps?", r"(?:first )?things? to do",
-           r"what to do", r"what should be done", r"how (?:to|should we) proceed", r"immediate (?:steps|management)"]),
-     "first steps in management and treatment"),
-    (_any([r"(?:is|could) (?:this|it) (?:be )?nms", r"nms picture", r"picture\??", r"diagnos\w*", r"dd?x", r"differential",
-           r"what else", r"how (?:do|can) (?:you|we|i|u) (?:tell|distinguish|differentiate)"]),
-     "diagnosis and differential diagnosis"),
-    (_any([r"prognosis", r"bad (?:prognostic )?sign", r"outcome", r"will (?:she|he|they) (?:recover|survive)", r"mortality"]),
-     "prognosis and mortality"),
+    (
+        _any(
+            [
+                r"what now",
+                r"what (?:do|should|can) (?:we|i|you) do",
+                r"what next",
+                r"next steps?",
+                r"how (?:do|should) (?:we|i) "
+                r"(?:manage|treat)",
+                r"first[- ]line management",
+                r"management\??",
+                r"first steps?",
+                r"(?:first )?things? to do",
+                r"what to do",
+                r"what should be done",
+                r"how (?:to|should we) proceed",
+                r"immediate (?:steps|management)",
+            ]
+        ),
+        "first steps in management and treatment",
+    ),
+    (
+        _any(
+            [
+                r"(?:is|could) (?:this|it) (?:be )?nms",
+                r"nms picture",
+                r"picture\??",
+                r"diagnos\w*",
+                r"dd?x",
+                r"differential",
+                r"what else",
+                r"how (?:do|can) (?:you|we|i|u) (?:tell|distinguish|differentiate)",
+            ]
+        ),
+        "diagnosis and differential diagnosis",
+    ),
+    (
+        _any(
+            [
+                r"prognosis",
+                r"bad (?:prognostic )?sign",
+                r"outcome",
+                r"will (?:she|he|they) (?:recover|survive)",
+                r"mortality",
+            ]
+        ),
+        "prognosis and mortality",
+    ),
     (_any([r"(?:at|particular|higher) risk", r"risk factors?"]), "risk factors"),
-    (_any([r"not (?:improving|responding|getting better|better)", r"no (?:improvement|response)", r"doesn'?t (?:improve|respond)",
-           r"fails? to (?:improve|respond)", r"refractory", r"still (?:rigid|febrile|hot|stiff)", r"despite (?:treatment|that)"]),
-     "refractory cases that do not respond to treatment, second-line options"),
+    (
+        _any(
+            [
+                r"not (?:improving|responding|getting better|better)",
+                r"no (?:improvement|response)",
+                r"doesn'?t (?:improve|respond)",
+                r"fails? to (?:improve|respond)",
+                r"refractory",
+                r"still (?:rigid|febrile|hot|stiff)",
+                r"despite (?:treatment|that)",
+            ]
+        ),
+        "refractory cases that do not respond to treatment, second-line options",
+    ),
 )
 
 # English function words (pronouns, auxiliaries, prepositions, conjunctions, determiners, question

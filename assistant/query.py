@@ -207,11 +207,28 @@ def _single(text: str, reader: Reader) -> Query:
         entities = tuple(dict.fromkeys(entities_of(ask, reader) + entities_of(case, reader)))
         anchor_words = [t for t in terms if set(content_stems(t)) & reader.anchor]
         focus = " ".join([with_spelling(_ask_plainly(ask), reader), *anchor_words])
-        return Query(typed=text, text=standalone, retrieval=retrieval, ask=ask, focus_text=focus, ignored=tuple(ignored),
-                     case_terms=terms, aspects=asked_aspects(ask), entities=entities, facets=facets_of(ask))
-    return Query(typed=text, text=query if ignored else text, retrieval=with_spelling(query, reader), ask=query,
-                 ignored=tuple(ignored), aspects=asked_aspects(query), entities=entities_of(query, reader),
-                 facets=facets_of(query))
+        return Query(
+            typed=text,
+            text=standalone,
+            retrieval=retrieval,
+            ask=ask,
+            focus_text=focus,
+            ignored=tuple(ignored),
+            case_terms=terms,
+            aspects=asked_aspects(ask),
+            entities=entities,
+            facets=facets_of(ask),
+        )
+    return Query(
+        typed=text,
+        text=query if ignored else text,
+        retrieval=with_spelling(query, reader),
+        ask=query,
+        ignored=tuple(ignored),
+        aspects=asked_aspects(query),
+        entities=entities_of(query, reader),
+        facets=facets_of(query),
+    )
 
 
 def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
@@ -258,9 +275,17 @@ def merge(previous: Query, current: Query, vocabulary: Vocabulary) -> Query:
     new_groups = [a for a in current.aspects if a.population]
     if new_groups:
         carried = _without(carried, [a.asked for a in previous.aspects if a.population and a not in new_groups])
-    leftover = set(content_stems(core)) - {s for e in current.entities for s in content_stems(e)} - {
-        s for t in vocabulary.entities for name in t for s in content_stems(name) if current.entities and t[0] in current.entities
-    }
+    leftover = (
+        set(content_stems(core))
+        - {s for e in current.entities for s in content_stems(e)}
+        - {
+            s
+            for t in vocabulary.entities
+            for name in t
+            for s in content_stems(name)
+            if current.entities and t[0] in current.entities
+        }
+    )
     only_entity = bool(current.entities) and not leftover
     if only_entity and previous.entities:
         text = previous.text
@@ -272,11 +297,16 @@ def merge(previous: Query, current: Query, vocabulary: Vocabulary) -> Query:
         text = f"{previous.text} — {core}"
         retrieval = f"{current.retrieval} {carried}"
     focus = f"{current.scored} {_subject(previous, vocabulary)}" if not only_entity else carried
-    aspects = tuple(dict.fromkeys(current.aspects + tuple(
-        a for a in previous.aspects if not (a.population and new_groups)
-    )))
+    aspects = tuple(
+        dict.fromkeys(current.aspects + tuple(a for a in previous.aspects if not (a.population and new_groups)))
+    )
     return replace(
-        current, text=text, retrieval=retrieval, focus_text=focus, follow_up=True, aspects=aspects,
+        current,
+        text=text,
+        retrieval=retrieval,
+        focus_text=focus,
+        follow_up=True,
+        aspects=aspects,
         entities=current.entities or previous.entities,
         facets=current.facets or previous.facets,
         case_terms=current.case_terms or previous.case_terms,

@@ -40,7 +40,9 @@ class ContestReason(StrEnum):
 
 class _Record(BaseModel):
     # fields with defaults are always written, so the generated contract lists them as required
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, json_schema_serialization_defaults_required=True)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=False, json_schema_serialization_defaults_required=True
+    )
 
 
 class Statement(_Record):
@@ -134,8 +136,9 @@ class Synthesis(_Record):
 class Answer(_Record):
     question: str
     understood_as: str | None = Field(
-        None, description="The standalone question answered, when it differs from the question as typed (a follow-up "
-        "read with the conversation before it, or a case description read for what it asks)."
+        None,
+        description="The standalone question answered, when it differs from the question as typed (a follow-up "
+        "read with the conversation before it, or a case description read for what it asks).",
     )
     status: Status
     message: str = Field(description="A short human-readable line, e.g. why no evidence was found.")

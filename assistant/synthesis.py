@@ -98,19 +98,48 @@ _MARKERS_AFTER_STOP = re.compile(rf"([.!?])((?:\s*{_MARKER.pattern})+)", re.I)
 # A marker run followed by a new capitalised sentence ends a sentence even without a full stop.
 _MARKER_THEN_CAPITAL = re.compile(rf"({_MARKER.pattern})\s+(?=[A-Z])", re.I)
 # Leading list labels: "1.", "2)", "-", "*", "•", "(a)", "a)", "iv.", markdown headings "#".
-_LIST_LABEL = re.compile(r"^\s*(?:#{1,6}\s+|[-*•+–]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,4}[.)]\s+|\([a-z0-9]{1,3}\)\s+)+", re.I)
+_LIST_LABEL = re.compile(
+    r"^\s*(?:#{1,6}\s+|[-*•+–]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,4}[.)]\s+|\([a-z0-9]{1,3}\)\s+)+", re.I
+)
 _THINK = re.compile(r"<think>.*?(?:</think>|$)", re.S | re.I)
 _EMPHASIS = re.compile(r"\*\*|__|`")
 
 # Figures: "1,000", "10", "0.5", ".5", with an optional percent sign or word.
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)(?!\w)(\s*(?:%|percent\b|per\s*cent\b))?", re.I)
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)(?!\w)(\s*(?:%|percent\b|per\s*cent\b))?", re.I
+)
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and)\s*$", re.I)
 # Number words a model may write for a figure. "one" is left out: it is mostly a pronoun ("one of the").
 NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 1_000_000,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1_000_000,
 }
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
 
@@ -368,7 +397,9 @@ def _ask(model: BaseChatModel, messages: list[BaseMessage], timeout_s: float) ->
     if "error" in box:
         raise _NoAnswer(_describe(box["error"], timeout_s))
     reply = box["reply"]
-    text = reply.text if hasattr(reply, "text") and isinstance(reply.text, str) else str(getattr(reply, "content", reply))
+    text = (
+        reply.text if hasattr(reply, "text") and isinstance(reply.text, str) else str(getattr(reply, "content", reply))
+    )
     text = _THINK.sub("", text).strip()
     if not text:
         raise _NoAnswer("the language model returned no text")
@@ -406,17 +437,26 @@ def synthesize(
     model_name = _model_name(settings, chat_model)
     statements = list(answer.guideline_statements) + list(answer.research_findings)
     if answer.status != "answered" or not statements:
-        return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=model_name,
-                         note="No synthesis: the answer has no statements to summarise.")
+        return Synthesis(
+            status=SynthesisStatus.UNAVAILABLE,
+            model=model_name,
+            note="No synthesis: the answer has no statements to summarise.",
+        )
     if chat_model is None:
         if not settings.enabled:
-            return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=model_name,
-                             note="No synthesis: set synthesis.base_url and synthesis.model to turn it on.")
+            return Synthesis(
+                status=SynthesisStatus.UNAVAILABLE,
+                model=model_name,
+                note="No synthesis: set synthesis.base_url and synthesis.model to turn it on.",
+            )
         try:
             chat_model = make_chat_model(settings)
         except ImportError:
-            return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=model_name,
-                             note="No synthesis: install the extra with pip install 'nms-assistant[synthesis]'.")
+            return Synthesis(
+                status=SynthesisStatus.UNAVAILABLE,
+                model=model_name,
+                note="No synthesis: install the extra with pip install 'nms-assistant[synthesis]'.",
+            )
     # a follow-up or a case description is given to the model as it was understood ("what about bromocriptine?"
     # alone asks nothing); the understood form never holds the typed question's instructions
     question, _ignored = strip_instructions(" ".join((answer.understood_as or answer.question).split()))
@@ -424,16 +464,23 @@ def synthesize(
     try:
         output = _ask(chat_model, build_prompt(question, texts), settings.timeout_s)
     except _NoAnswer as reason:
-        return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=model_name,
-                         note=f"No synthesis: {reason}; the extractive answer is shown.")
+        return Synthesis(
+            status=SynthesisStatus.UNAVAILABLE,
+            model=model_name,
+            note=f"No synthesis: {reason}; the extractive answer is shown.",
+        )
     verdicts = _verdicts(output, texts, question, vocabulary)
     kept = [v for _, v, _ in verdicts if v is not None]
     if not verdicts:
-        return Synthesis(status=SynthesisStatus.UNAVAILABLE, model=model_name,
-                         note="No synthesis: the language model returned no sentences; the extractive answer is shown.")
+        return Synthesis(
+            status=SynthesisStatus.UNAVAILABLE,
+            model=model_name,
+            note="No synthesis: the language model returned no sentences; the extractive answer is shown.",
+        )
     if not kept or 2 * len(kept) < len(verdicts):
         return Synthesis(
-            status=SynthesisStatus.FALLBACK, model=model_name,
+            status=SynthesisStatus.FALLBACK,
+            model=model_name,
             dropped=[DroppedSentence(text=raw, reason=reason or WITHHELD) for raw, _, reason in verdicts],
             note=f"Synthesis withheld: {len(kept)} of {len(verdicts)} sentences were supported by the statements "
             "they cite; the extractive summary stands.",

@@ -104,7 +104,9 @@ def process_upload(
         return UploadOutcome(target.name, "rejected", reason)
     info = engine.snapshot().documents.get(target.name)
     title = info.title if info else target.name
-    return UploadOutcome(target.name, "added", f"indexed '{title}' ({_count(info.n_passages if info else 0, 'passage')})", target.name)
+    return UploadOutcome(
+        target.name, "added", f"indexed '{title}' ({_count(info.n_passages if info else 0, 'passage')})", target.name
+    )
 
 
 def _count(n: int, noun: str) -> str:

@@ -96,8 +96,10 @@ def run(split: str = "all", dump: Path | None = None) -> list[dict[str, Any]]:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    lines = ["| set | index | passed | per kind | per style | citation hits | contested recall | false flags | median ms |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| set | index | passed | per kind | per style | citation hits | contested recall | false flags | median ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         kinds = ", ".join(f"{k} {v['passed']}/{v['n']}" for k, v in r["per_kind"].items())
         styles = ", ".join(f"{k} {v['passed']}/{v['n']}" for k, v in r["per_style"].items())
@@ -114,7 +116,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--dump", type=Path)
     parser.add_argument("--failures", action="store_true", help="list failures (calibration sets only)")
-    parser.add_argument("--quiet", action="store_true", help="print and write no figures (with --dump: compare answers only)")
+    parser.add_argument(
+        "--quiet", action="store_true", help="print and write no figures (with --dump: compare answers only)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     rows = run(args.split, args.dump)
@@ -132,8 +136,10 @@ def main() -> None:
             for qid, fails in r["failures"].items():
                 print(f"  {r['set']}: FAIL {qid}: {'; '.join(fails)}")
     latencies = [r["median_latency_ms"] for r in rows if r["median_latency_ms"]]
-    print(f"\n{len(rows)} sets in {time.perf_counter() - started:.0f} s; median of medians "
-          f"{statistics.median(latencies) if latencies else '-'} ms")
+    print(
+        f"\n{len(rows)} sets in {time.perf_counter() - started:.0f} s; median of medians "
+        f"{statistics.median(latencies) if latencies else '-'} ms"
+    )
     if args.split == "all":
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "eval.md").write_text(table(rows) + "\n")

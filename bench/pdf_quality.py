@@ -437,7 +437,9 @@ def summary_row(label: str, results: list[DocResult]) -> str:
         for k, ok in r.metadata.items():
             meta_total[k] += 1
             meta[k] += ok
-    meta_cell = ", ".join(f"{k} {meta[k]}/{meta_total[k]}" for k in ("authors", "journal", "year", "doi") if meta_total[k])
+    meta_cell = ", ".join(
+        f"{k} {meta[k]}/{meta_total[k]}" for k in ("authors", "journal", "year", "doi") if meta_total[k]
+    )
     pages = sum(r.pages for r in done)
     seconds = sum(r.seconds for r in done)
     kept = sum(r.kept for r in done) / len(done) if done else 0.0
@@ -494,11 +496,16 @@ def main(argv: list[str] | None = None) -> int:
         results.append(measure_document(path, t, count_tokens))
     if args.details:
         for r in results:
-            print(f"{r.name}: title={r.title!r} evidence={r.evidence_type} missing headings={r.missing_headings} kept={r.kept:.2f} metadata={r.metadata}")
+            print(
+                f"{r.name}: title={r.title!r} evidence={r.evidence_type} missing headings={r.missing_headings} kept={r.kept:.2f} metadata={r.metadata}"
+            )
             for kind, example in r.examples:
                 print(f"- {kind}: {example}")
         return 0
-    groups = [("tuning", [r for r in results if r.split == "tuning"]), ("held-out", [r for r in results if r.split == "held_out"])]
+    groups = [
+        ("tuning", [r for r in results if r.split == "tuning"]),
+        ("held-out", [r for r in results if r.split == "held_out"]),
+    ]
     text_pdfs = [r for r in results if r.split != "scan"]
     lines = ["## PDF extraction quality (real journal PDFs)", "", HEADER]
     for label, group in groups:
@@ -507,7 +514,11 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(summary_row("all text PDFs", text_pdfs))
     for r in results:
         if r.split == "scan":
-            state = f"rejected: {r.rejected}" if r.rejected else f"indexed through OCR, {r.passages} passages, title {r.title!r}"
+            state = (
+                f"rejected: {r.rejected}"
+                if r.rejected
+                else f"indexed through OCR, {r.passages} passages, title {r.title!r}"
+            )
             lines.append(f"\nScan ({r.name}, {r.pages or '?'} pages): {state}; {r.seconds:.1f} s.")
     tuning = [r for r in results if r.split == "tuning"]
     if tuning:

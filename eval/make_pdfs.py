@@ -14,13 +14,22 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, NextPageTemplate, PageTemplate, Paragraph, Spacer
-from xml.sax.saxutils import escape
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    FrameBreak,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
 
 HERE = Path(__file__).resolve().parent
 LITERATURE = HERE / "literature"
@@ -56,7 +65,7 @@ def render(source: Path, target: Path, journal: str) -> None:
     column = (width - 2 * margin - gap) / 2
     top_height = 62 * mm
 
-    def chrome(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def chrome(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica-Oblique", 7.5)
         canvas.drawString(margin, height - 11 * mm, journal)
@@ -68,23 +77,25 @@ def render(source: Path, target: Path, journal: str) -> None:
         Frame(margin, margin, column, height - 2 * margin - top_height - 4 * mm, id="left1"),
         Frame(margin + column + gap, margin, column, height - 2 * margin - top_height - 4 * mm, id="right1"),
     ]
-    rest = [Frame(margin, margin, column, height - 2 * margin, id="left"),
-            Frame(margin + column + gap, margin, column, height - 2 * margin, id="right")]
+    rest = [
+        Frame(margin, margin, column, height - 2 * margin, id="left"),
+        Frame(margin + column + gap, margin, column, height - 2 * margin, id="right"),
+    ]
 
     class Doc(BaseDocTemplate):
-        def afterFlowable(self, flowable) -> None:  # type: ignore[no-untyped-def]
+        def afterFlowable(self, flowable) -> None:
             self._pages = max(getattr(self, "_pages", 1), self.page)
 
     def build(pages: int) -> None:
         doc = Doc(str(target), pagesize=A4, title="", author="", subject="", creator="", producer="")
         doc._pages = pages
         doc.addPageTemplates([PageTemplate("first", first, onPage=chrome), PageTemplate("rest", rest, onPage=chrome)])
-        story = [NextPageTemplate("rest")]
+        story: list[Flowable] = [NextPageTemplate("rest")]
         head = [b for b in blocks if b[0] in ("title", "meta")][:4]
         for kind, text in head:
             story.append(Paragraph(escape(text), TITLE if kind == "title" else META))
         story.append(FrameBreak())
-        for kind, text in blocks[len(head):]:
+        for kind, text in blocks[len(head) :]:
             story.append(Paragraph(escape(text), HEADING if kind == "heading" else BODY if kind == "body" else META))
         story.append(Spacer(1, 2))
         doc.build(story)

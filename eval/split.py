@@ -40,7 +40,9 @@ def main() -> None:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--out", required=True, help="output prefix, e.g. eval/literature")
     args = parser.parse_args()
-    items = [json.loads(line) for f in args.files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [
+        json.loads(line) for f in args.files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     ids = [q["id"] for q in items]
     if len(ids) != len(set(ids)):
         raise SystemExit("question ids must be unique across the files")

@@ -35,7 +35,9 @@ from nmsa.settings import Settings
 # (stage, done, total) -> None; stages: "parse", "embed", "write"
 Progress = Callable[[str, int, int], None]
 
-CHUNKER_VERSION = 11  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (11: bytes' sha256, body fallback)
+CHUNKER_VERSION = (
+    11  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (11: bytes' sha256, body fallback)
+)
 EMBED_GROUP = 2048  # texts per embedding call: large groups let the encoder sort by length (less padding)
 
 
@@ -79,7 +81,9 @@ class IngestReport(BaseModel):
     seconds: float = 0.0
     generation: str | None = None
     previous_generation: str | None = None
-    reembedded_from: str | None = Field(None, description="the previous encoder, when a change of encoder re-embedded everything")
+    reembedded_from: str | None = Field(
+        None, description="the previous encoder, when a change of encoder re-embedded everything"
+    )
 
     @property
     def changed(self) -> bool:
@@ -186,8 +190,9 @@ def read_state(path: Path, settings: Settings) -> FileState:
     except NMSAssistantError as exc:
         return FileState(path, path.name, error=str(exc))
     bibliography = bibliography_fingerprint(path.parent)
-    return FileState(path, path.name, content_hash(data, entry, bibliography), hashlib.sha256(data).hexdigest(), entry,
-                     bibliography)
+    return FileState(
+        path, path.name, content_hash(data, entry, bibliography), hashlib.sha256(data).hexdigest(), entry, bibliography
+    )
 
 
 # --- step 2: plan (pure) --------------------------------------------------------------------------
@@ -228,7 +233,10 @@ def plan_changes(
     for state in states:
         if state.doc_id in scanned and scanned[state.doc_id] != state.path:
             plan.rejected.append(
-                Rejection(str(state.path), f"another file named {state.doc_id} is in this ingest too ({scanned[state.doc_id]})")
+                Rejection(
+                    str(state.path),
+                    f"another file named {state.doc_id} is in this ingest too ({scanned[state.doc_id]})",
+                )
             )
             continue
         scanned[state.doc_id] = state.path
@@ -251,7 +259,12 @@ def plan_changes(
                 plan.keep[previous.doc_id] = previous
                 plan.stale.append(previous.doc_id)
             continue
-        if previous is not None and not rebuild and previous.content_hash == state.content_hash and previous.source == str(state.path):
+        if (
+            previous is not None
+            and not rebuild
+            and previous.content_hash == state.content_hash
+            and previous.source == str(state.path)
+        ):
             plan.keep[previous.doc_id] = previous
             continue
         plan.parse.append(Planned(state, previous))
@@ -307,7 +320,9 @@ def _parse(
         state = item.state
         try:
             data = state.path.read_bytes()
-            doc_hash = content_hash(data, state.entry, state.bibliography)  # of the bytes parsed, even if it just changed
+            doc_hash = content_hash(
+                data, state.entry, state.bibliography
+            )  # of the bytes parsed, even if it just changed
             doc = parse_document(state.path, data, settings.ingest, embedder.count_tokens, state.entry, doc_hash)
         except (RejectedInput, OSError) as exc:
             reason = exc.reason if isinstance(exc, RejectedInput) else f"cannot be read ({exc.strerror})"
@@ -419,8 +434,13 @@ def _write(
         progress("write", 0, 1)
     matrix, sentences = assembly.matrices(dim)
     generation, digest = store.write(
-        assembly.documents, assembly.passages, matrix, sentences, record,
-        settings.index.approximate_above, settings.index.keep_generations,
+        assembly.documents,
+        assembly.passages,
+        matrix,
+        sentences,
+        record,
+        settings.index.approximate_above,
+        settings.index.keep_generations,
     )
     if progress:
         progress("write", 1, 1)
@@ -430,8 +450,15 @@ def _write(
     return digest
 
 
-def _log(store: IndexStore, action: str, actor: str | None, report: IngestReport, digest: str | None,
-         files: list[dict[str, str]], note: str | None = None) -> None:
+def _log(
+    store: IndexStore,
+    action: str,
+    actor: str | None,
+    report: IngestReport,
+    digest: str | None,
+    files: list[dict[str, str]],
+    note: str | None = None,
+) -> None:
     append_entry(
         store.directory,
         HistoryEntry(
@@ -450,7 +477,9 @@ def _log(store: IndexStore, action: str, actor: str | None, report: IngestReport
     )
 
 
-def _load_old(store: IndexStore, settings: Settings, embedder: Embedder, rebuild: bool) -> tuple[Snapshot | None, dict[str, DocumentInfo]]:
+def _load_old(
+    store: IndexStore, settings: Settings, embedder: Embedder, rebuild: bool
+) -> tuple[Snapshot | None, dict[str, DocumentInfo]]:
     """The current generation (None for a rebuild) and the documents it holds (also for a rebuild)."""
     if not store.exists():
         if not rebuild:
@@ -494,8 +523,12 @@ def update_index(
     with store.writer(settings.index.lock_timeout_s):
         old, old_docs = _load_old(store, settings, embedder, rebuild)
         report.previous_generation = old.generation if old else (store.current() or (None,))[0]
-        existing = frozenset(info.source for info in old_docs.values() if Path(info.source).is_absolute() and Path(info.source).is_file())
-        targets = list(dict.fromkeys([f.resolve() for f in found] + ([Path(s) for s in sorted(existing)] if rebuild else [])))
+        existing = frozenset(
+            info.source for info in old_docs.values() if Path(info.source).is_absolute() and Path(info.source).is_file()
+        )
+        targets = list(
+            dict.fromkeys([f.resolve() for f in found] + ([Path(s) for s in sorted(existing)] if rebuild else []))
+        )
         plan = plan_changes(old_docs, [read_state(p, settings) for p in targets], Scope.of(paths), existing, rebuild)
         report.rejected.extend(RejectionRecord(path=r.path, reason=r.reason) for r in plan.rejected)
         report.kept_stale.extend(plan.stale)
@@ -523,7 +556,9 @@ def update_index(
     return report
 
 
-def remove_documents(targets: list[str], settings: Settings, embedder: Embedder, actor: str | None = None) -> IngestReport:
+def remove_documents(
+    targets: list[str], settings: Settings, embedder: Embedder, actor: str | None = None
+) -> IngestReport:
     """Remove documents by id (file name) or by the path of their file; unknown targets are an error."""
     started = time.perf_counter()
     report = IngestReport()
@@ -556,7 +591,9 @@ def remove_documents(targets: list[str], settings: Settings, embedder: Embedder,
     return report
 
 
-def rollback_index(settings: Settings, to: str | None = None, actor: str | None = None) -> tuple[str | None, str, IngestReport]:
+def rollback_index(
+    settings: Settings, to: str | None = None, actor: str | None = None
+) -> tuple[str | None, str, IngestReport]:
     """Make the previous generation (or ``to``) current again; the change is logged.
 
     Returns (generation before, generation now, a report of the documents that came back or left)."""
@@ -575,7 +612,9 @@ def rollback_index(settings: Settings, to: str | None = None, actor: str | None 
             Removed(doc_id=d, source=str(before[d].get("source", "")), reason="not in the generation rolled back to")
             for d in sorted(set(before) - set(docs))
         ]
-        report.updated = sorted(d for d in set(docs) & set(before) if docs[d].get("content_hash") != before[d].get("content_hash"))
+        report.updated = sorted(
+            d for d in set(docs) & set(before) if docs[d].get("content_hash") != before[d].get("content_hash")
+        )
         report.unchanged = sorted(d for d in set(docs) & set(before) if d not in report.updated)
         report.generation, report.previous_generation = now, previous
         report.documents, report.passages = after["counts"]["documents"], after["counts"]["passages"]

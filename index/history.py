@@ -88,8 +88,7 @@ def append_entry(directory: Path, entry: HistoryEntry) -> HistoryEntry:
             os.close(fd)
     except OSError as exc:
         raise IndexWriteError(
-            f"the index changed to {entry.generation}, but its history could not be written to {path} "
-            f"({exc.strerror})"
+            f"the index changed to {entry.generation}, but its history could not be written to {path} ({exc.strerror})"
         ) from None
     return HistoryEntry.model_validate(data)
 

@@ -182,7 +182,9 @@ class IndexStore:
     # -- reading -------------------------------------------------------------------------
     def _check_directory(self) -> None:
         if self.directory.exists() and not self.directory.is_dir():
-            raise IndexWriteError(f"{self.directory} is a file, not an index directory; choose a folder with --index-dir")
+            raise IndexWriteError(
+                f"{self.directory} is a file, not an index directory; choose a folder with --index-dir"
+            )
 
     def current(self) -> tuple[str, str] | None:
         self._check_directory()
@@ -339,7 +341,13 @@ class IndexStore:
         tmp = self.directory / f".tmp-{generation}"
         try:
             digest = self._write_generation(
-                tmp, documents, passages, vectors, sentence_vectors, settings_record, approximate_above,
+                tmp,
+                documents,
+                passages,
+                vectors,
+                sentence_vectors,
+                settings_record,
+                approximate_above,
                 parent[0] if parent else None,
             )
             os.rename(tmp, self.directory / generation)
@@ -347,7 +355,9 @@ class IndexStore:
             self._point_to(generation, digest)
         except (OSError, RuntimeError, sqlite3.Error) as exc:
             shutil.rmtree(tmp, ignore_errors=True)  # a failed write leaves nothing behind to fill the disk
-            reason = _os_reason(exc, self.directory) if isinstance(exc, OSError) else str(exc).strip().split("\n")[0][:120]
+            reason = (
+                _os_reason(exc, self.directory) if isinstance(exc, OSError) else str(exc).strip().split("\n")[0][:120]
+            )
             raise IndexWriteError(
                 f"could not write the index in {self.directory} ({reason}); nothing was changed"
                 + (f", {parent[0]} is still the current generation" if parent else "")
@@ -372,7 +382,9 @@ class IndexStore:
         np.save(tmp / "sentences.npy", np.asarray(sentence_vectors, dtype=np.float16), allow_pickle=False)
         dense = build_dense_index(vectors, approximate_above)
         faiss.write_index(dense, str(tmp / "dense.faiss"))
-        lexical = LexicalIndex.build([f"{p.context}\n{p.text}" for p in passages])  # searched with its title and section
+        lexical = LexicalIndex.build(
+            [f"{p.context}\n{p.text}" for p in passages]
+        )  # searched with its title and section
         lexical.save(tmp / "bm25")
         files = {}
         for path in sorted(tmp.rglob("*")):
@@ -504,9 +516,7 @@ def _write_sqlite(path: Path, documents: list[DocumentInfo], passages: list[Pass
             CREATE TABLE passages (row INTEGER PRIMARY KEY, id TEXT NOT NULL, doc_id TEXT NOT NULL, data TEXT NOT NULL);
             """
         )
-        con.executemany(
-            "INSERT INTO documents VALUES (?, ?)", [(d.doc_id, json.dumps(d.to_dict())) for d in documents]
-        )
+        con.executemany("INSERT INTO documents VALUES (?, ?)", [(d.doc_id, json.dumps(d.to_dict())) for d in documents])
         con.executemany(
             "INSERT INTO passages VALUES (?, ?, ?, ?)",
             [(row, p.id, p.doc_id, json.dumps(p.to_dict())) for row, p in enumerate(passages)],

@@ -105,7 +105,16 @@ def _bibtex_value(text: str, i: int) -> tuple[str, int]:
     return (m.group(0), i + m.end()) if m else ("", i)
 
 
-_LATEX_ACCENTS = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "c": "\u0327", "v": "\u030c", "=": "\u0304"}
+_LATEX_ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    '"': "\u0308",
+    "^": "\u0302",
+    "~": "\u0303",
+    "c": "\u0327",
+    "v": "\u030c",
+    "=": "\u0304",
+}
 
 
 def _detex(text: str) -> str:

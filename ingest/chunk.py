@@ -163,9 +163,7 @@ def _next_word_start(words: list[tuple[int, int]], after: int) -> int:
     return words[i][0] if i < len(words) else after
 
 
-def chunk_document(
-    doc: CleanDocument, count_tokens: TokenCounter, max_tokens: int, min_tokens: int
-) -> list[Chunk]:
+def chunk_document(doc: CleanDocument, count_tokens: TokenCounter, max_tokens: int, min_tokens: int) -> list[Chunk]:
     """Split a cleaned document into passages; ``count_tokens`` counts model word pieces."""
     if max_tokens < 16:
         raise ValueError("max_tokens must be at least 16 word pieces")
@@ -188,11 +186,7 @@ def chunk_document(
             else:
                 current = candidate
         if current:
-            if (
-                groups
-                and counter.run(current) < min_tokens
-                and counter.run(groups[-1] + current) <= max_tokens
-            ):
+            if groups and counter.run(current) < min_tokens and counter.run(groups[-1] + current) <= max_tokens:
                 groups[-1].extend(current)
             else:
                 groups.append(current)

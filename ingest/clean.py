@@ -515,7 +515,9 @@ def clean_article(article: Article) -> CleanDocument:
                 text = " ".join(t for t, _ in pieces)
                 float_block = _Block(kind="caption", title=block.title, pieces=[(text, block.page)])
             else:
-                float_block = _Block(kind="table", title=block.title, pieces=[(row, block.page) for row in table_rows(block)])
+                float_block = _Block(
+                    kind="table", title=block.title, pieces=[(row, block.page) for row in table_rows(block)]
+                )
             if open_para is not None:
                 pending_floats.append(float_block)
             else:
@@ -555,7 +557,13 @@ def _runs_on(prev: TextLine, line: TextLine) -> bool:
     """Does ``line`` continue the sentence that ``prev`` left unfinished (across a column or page)?"""
     if _ends_sentence(prev.text):
         return False
-    return prev.text.endswith("-") or line.text[:1].islower() or line.text[:1] in ",;)(" or line.page != prev.page or line.top < prev.top
+    return (
+        prev.text.endswith("-")
+        or line.text[:1].islower()
+        or line.text[:1] in ",;)("
+        or line.page != prev.page
+        or line.top < prev.top
+    )
 
 
 def _join_lines(lines: list[TextLine], plain: set[str], hyph: set[str]) -> list[Line]:

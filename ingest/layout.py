@@ -78,7 +78,9 @@ class Block:
     """Lines that belong together on the page (a paragraph, a heading, a caption, a table)."""
 
     lines: list[TextLine]
-    kind: str = "text"  # text | heading | caption | table | list | chrome | front | title | authors | figure | reference | back
+    kind: str = (
+        "text"  # text | heading | caption | table | list | chrome | front | title | authors | figure | reference | back
+    )
     title: str | None = None  # for headings: the heading text; for floats: their label
     level: int = 1
     run_in: bool = False  # a heading printed at the start of its paragraph ("Methods: We ...")
@@ -118,7 +120,11 @@ def clean_line_text(text: str) -> str:
     """NFKC, no control characters, private-use glyphs or leaked glyph names; one space between words."""
     text = normalize_text(text).translate(_HYPHENS)
     text = _GLYPH_NAME.sub("", text)
-    text = _PRIVATE_USE.sub("•", text) if text.lstrip().startswith(tuple("\ue000\uf0b7\uf06c\uf0a7")) else _PRIVATE_USE.sub("", text)
+    text = (
+        _PRIVATE_USE.sub("•", text)
+        if text.lstrip().startswith(tuple("\ue000\uf0b7\uf06c\uf0a7"))
+        else _PRIVATE_USE.sub("", text)
+    )
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -169,7 +175,9 @@ def prepare_pages(pages: list[Page]) -> tuple[list[Page], Counter[str], list[str
             if lines and lines[-1].text == text and abs(lines[-1].top - line.top) < 2:
                 dropped["repeated"] += 1
                 continue
-            lines.append(TextLine(text, line.page, line.x0, line.top, line.x1, line.bottom, line.size, line.bold, line.lead_bold))
+            lines.append(
+                TextLine(text, line.page, line.x0, line.top, line.x1, line.bottom, line.size, line.bold, line.lead_bold)
+            )
         cleaned.append(Page(page.number, page.width, page.height, tuple(lines)))
     n_pages = len(cleaned)
     counts: Counter[str] = Counter()
@@ -200,7 +208,13 @@ def _in_margin(line: TextLine, page: Page) -> bool:
 
 def _is_strong_stamp(text: str) -> bool:
     """Stamps that are chrome anywhere on the page, not only in the margins."""
-    return bool(re.match(r"^(?:downloaded from\b|.*\bby guest on\b|page \d+ of \d+$|(?:https?://)?(?:dx\.)?doi\.org/|doi:?\s*10\.)", text, re.I))
+    return bool(
+        re.match(
+            r"^(?:downloaded from\b|.*\bby guest on\b|page \d+ of \d+$|(?:https?://)?(?:dx\.)?doi\.org/|doi:?\s*10\.)",
+            text,
+            re.I,
+        )
+    )
 
 
 # --- 3: blocks -------------------------------------------------------------------------------------
@@ -217,7 +231,12 @@ def body_font_size(pages: list[Page]) -> float:
 
 def body_measure(pages: list[Page], body: float) -> float:
     """The usual width of a full line of body text (a column's measure)."""
-    widths = sorted(line.x1 - line.x0 for page in pages for line in page.lines if abs(line.size - body) <= 0.6 and _words(line.text) >= 5)
+    widths = sorted(
+        line.x1 - line.x0
+        for page in pages
+        for line in page.lines
+        if abs(line.size - body) <= 0.6 and _words(line.text) >= 5
+    )
     if not widths:
         return 200.0
     return widths[int(len(widths) * 0.8)]
@@ -346,7 +365,11 @@ def classify(
             after_title = True
             continue
         text = block.text
-        if title_block is not None and block.page == 1 and (not after_title or block.lines[-1].bottom <= title_block.lines[0].top):
+        if (
+            title_block is not None
+            and block.page == 1
+            and (not after_title or block.lines[-1].bottom <= title_block.lines[0].top)
+        ):
             block.kind = "front"  # banners and journal lines above the title
             front_text.append(text)
             continue
@@ -450,7 +473,12 @@ def split_authors(line: str) -> list[str]:
 
 def _looks_like_authors(block: Block, body: float) -> bool:
     text = block.text
-    if len(block.lines) > 6 or AFFILIATION_RE.search(text) or _ends_sentence(text) and text.count(".") > 3 + text.count(". "):
+    if (
+        len(block.lines) > 6
+        or AFFILIATION_RE.search(text)
+        or _ends_sentence(text)
+        and text.count(".") > 3 + text.count(". ")
+    ):
         return False
     if STANDARD_HEADING_RE.match(text.rstrip(":.")):
         return False
@@ -503,7 +531,11 @@ def _named_section(block: Block, body: float) -> bool:
     if len(block.lines) > 2 or _words(text) > 8 or not text[:1].isupper():
         return False
     stripped = re.sub(r"\s*[:.]$", "", text)
-    return bool(BACK_MATTER_SECTION_RE.match(stripped) or REFERENCE_HEADING_RE.match(stripped) or REFERENCE_WITH_FIRST_ENTRY.match(text))
+    return bool(
+        BACK_MATTER_SECTION_RE.match(stripped)
+        or REFERENCE_HEADING_RE.match(stripped)
+        or REFERENCE_WITH_FIRST_ENTRY.match(text)
+    )
 
 
 def _followed_by_text(blocks: list[Block], i: int, body: float) -> bool:
@@ -556,11 +588,15 @@ def mark_tables(blocks: list[Block], body: float, measure: float) -> None:
                 if nxt.kind in ("chrome",):
                     j += 1
                     continue
-                if nxt.kind in ("heading", "caption", "title") or (nxt.kind in ("text", "list") and _is_prose(nxt, body, measure) and not _cell_like(nxt, measure)):
+                if nxt.kind in ("heading", "caption", "title") or (
+                    nxt.kind in ("text", "list") and _is_prose(nxt, body, measure) and not _cell_like(nxt, measure)
+                ):
                     break
                 if nxt.page != block.page and nxt.page != block.page + 1:
                     break
-                if nxt.kind in ("text", "list", "figure", "front") and (_cell_like(nxt, measure) or nxt.size < body - SMALL_PRINT_STEP):
+                if nxt.kind in ("text", "list", "figure", "front") and (
+                    _cell_like(nxt, measure) or nxt.size < body - SMALL_PRINT_STEP
+                ):
                     cells.append(nxt)
                     j += 1
                     continue
@@ -627,7 +663,9 @@ def split_references(blocks: list[Block]) -> list[str]:
 
 
 # Publisher boxes printed after the reference list (BMC, Springer, Dove...).
-_PUBLISHER_BOX = re.compile(r"\bcite this article\b|\bsubmit your (?:next )?manuscript\b|\bsubmit your manuscript here\b", re.I)
+_PUBLISHER_BOX = re.compile(
+    r"\bcite this article\b|\bsubmit your (?:next )?manuscript\b|\bsubmit your manuscript here\b", re.I
+)
 
 
 def _entries(lines: list[TextLine]) -> list[str]:
@@ -643,7 +681,12 @@ def _entries(lines: list[TextLine]) -> list[str]:
             starts = bool(_ENTRY_NUMBER.match(line.text))
         elif prev is None or line.page != prev.page or line.x0 < prev.x0 - 2 and _ends_sentence(prev.text):
             starts = True
-        elif prev is not None and _ends_sentence(prev.text) and abs(line.x0 - prev.x0) < 2 and re.match(r"^[A-Z][\w'’-]+,? (?:[A-Z]\.? ?){1,3}[,.]", line.text):
+        elif (
+            prev is not None
+            and _ends_sentence(prev.text)
+            and abs(line.x0 - prev.x0) < 2
+            and re.match(r"^[A-Z][\w'’-]+,? (?:[A-Z]\.? ?){1,3}[,.]", line.text)
+        ):
             starts = True
         if starts or not entries:
             entries.append([line.text])
@@ -713,12 +756,26 @@ def split_run_in_headings(blocks: list[Block]) -> list[Block]:
         current: list[TextLine] = []
         for line in block.lines:
             m = _RUN_IN.match(line.text)
-            if m and _words(m.group(1)) <= 5 and (STANDARD_HEADING_RE.match(m.group(1)) or line.lead_bold >= len(m.group(1))):
+            if (
+                m
+                and _words(m.group(1)) <= 5
+                and (STANDARD_HEADING_RE.match(m.group(1)) or line.lead_bold >= len(m.group(1)))
+            ):
                 if current:
                     out.append(Block(current, kind=block.kind))
                 head = m.group(1).strip()
-                out.append(Block([TextLine(head, line.page, line.x0, line.top, line.x0, line.bottom, line.size, True)], kind="heading", title=head, level=2, run_in=True))
-                current = [TextLine(line.text[m.end() :], line.page, line.x0, line.top, line.x1, line.bottom, line.size, False)]
+                out.append(
+                    Block(
+                        [TextLine(head, line.page, line.x0, line.top, line.x0, line.bottom, line.size, True)],
+                        kind="heading",
+                        title=head,
+                        level=2,
+                        run_in=True,
+                    )
+                )
+                current = [
+                    TextLine(line.text[m.end() :], line.page, line.x0, line.top, line.x1, line.bottom, line.size, False)
+                ]
                 continue
             current.append(line)
         if current:
@@ -736,7 +793,11 @@ def split_paragraphs(block: Block, measure: float) -> list[list[TextLine]]:
             prev = paras[-1][-1]
             short = prev.x1 < right - 1.5 * prev.size
             indented = line.x0 > left + 0.6 * line.size and i > 0
-            if (short and _ends_sentence(prev.text)) or (indented and _ends_sentence(prev.text)) or BULLET_RE.match(line.text):
+            if (
+                (short and _ends_sentence(prev.text))
+                or (indented and _ends_sentence(prev.text))
+                or BULLET_RE.match(line.text)
+            ):
                 paras.append([])
         paras[-1].append(line)
     return [p for p in paras if p]

@@ -44,7 +44,9 @@ BOILERPLATE_LINES = [
 BOILERPLATE_RE = re.compile(r"^(?:" + "|".join(BOILERPLATE_LINES) + r")$", re.IGNORECASE)
 
 # Inline editorial marks from wiki-style pages.
-INLINE_NOISE_RE = re.compile(r"\[(?:when\?|citation needed|edit|who\?|clarification needed|according to whom\?)\]", re.I)
+INLINE_NOISE_RE = re.compile(
+    r"\[(?:when\?|citation needed|edit|who\?|clarification needed|according to whom\?)\]", re.I
+)
 
 # Headings that start back matter: everything from here to the end of the document is
 # reference lists, disclaimers and calls to action, not claims (standard article structure).
@@ -55,7 +57,9 @@ DROP_SECTION_HEADINGS = re.compile(r"^((professional )?medical disclaimer|discla
 
 # Floats in PDF extractions (boxes, figures, tables, key-point panels) that land in the
 # middle of running text; they are cut out and kept as their own sections.
-FLOAT_LABEL_RE = re.compile(r"^(key points|box \d+\b.*|figure \d+\b.*|fig\. \d+\b.*|table \d+\b.*|panel \d+\b.*)$", re.I)
+FLOAT_LABEL_RE = re.compile(
+    r"^(key points|box \d+\b.*|figure \d+\b.*|fig\. \d+\b.*|table \d+\b.*|panel \d+\b.*)$", re.I
+)
 
 # Left halves of line-break hyphenation that usually form real compounds ("life-threatening",
 # "case-control"); used only when the document itself does not settle the question.
@@ -95,7 +99,9 @@ STANDARD_HEADING_RE = re.compile(
 )
 
 # Headings that open a reference list (everything under them is bibliography).
-REFERENCE_HEADING_RE = re.compile(r"^(?:\d{1,2}\.?\s+)?(references?(?: cited)?|bibliography|literature cited|works cited|cited literature)$", re.I)
+REFERENCE_HEADING_RE = re.compile(
+    r"^(?:\d{1,2}\.?\s+)?(references?(?: cited)?|bibliography|literature cited|works cited|cited literature)$", re.I
+)
 
 # Back matter whose sections are dropped (declarations required by journals, ICMJE and COPE):
 # they carry no findings. Up to the next heading that is not back matter.
@@ -113,7 +119,9 @@ BACK_MATTER_SECTION_RE = re.compile(
 )
 
 # Float labels that open a figure or table caption ("Figure 2.", "Fig. 3:", "Table 1 |", "Table S2").
-CAPTION_RE = re.compile(r"^(figure|fig\.?|table|scheme|chart|box|supplementary (?:figure|table))\s*(S?\d{1,3}[A-Za-z]?)\b\s*[.:|]?", re.I)
+CAPTION_RE = re.compile(
+    r"^(figure|fig\.?|table|scheme|chart|box|supplementary (?:figure|table))\s*(S?\d{1,3}[A-Za-z]?)\b\s*[.:|]?", re.I
+)
 
 # Page chrome: lines that are never body text wherever they stand (download stamps, licences,
 # page labels, DOIs and journal citation lines, publisher banners).
@@ -225,7 +233,9 @@ ARTICLE_TYPES: tuple[tuple[str, str], ...] = (
 # affiliations, citation line, dates, printed type. These patterns name kinds of lines, never topics.
 
 # PubMed's "Publication types" list (abstract page; MEDLINE "PT" field as a line) and the like.
-PUBLICATION_TYPES_LINE_RE = re.compile(r"^(?:publication|article|document) types?(?: as indexed)?\s*:\s*(.+?)\.?$", re.I | re.M)
+PUBLICATION_TYPES_LINE_RE = re.compile(
+    r"^(?:publication|article|document) types?(?: as indexed)?\s*:\s*(.+?)\.?$", re.I | re.M
+)
 
 # How a banner line separates its parts ("Pharmacopsychiatry 2020; 53: 51-59 · Review · DOI ...",
 # "Critical Care, 2007 — Letter", "Research article. Publication types ..."): dashes, middle dots,
@@ -249,7 +259,9 @@ SOURCE_BANNER_RE = re.compile(
 )
 
 # Author bylines of web pages and point-of-care resources ("Author: ...", "Authors: ...", "By ...").
-BYLINE_RE = re.compile(r"(?:^|\.\s+)(?:authors?|written by|by)\s*:?\s+(?P<names>[A-Z][^:]+?)(?=\.\s+[A-Z][\w ]{0,30}:|$)", re.I)
+BYLINE_RE = re.compile(
+    r"(?:^|\.\s+)(?:authors?|written by|by)\s*:?\s+(?P<names>[A-Z][^:]+?)(?=\.\s+[A-Z][\w ]{0,30}:|$)", re.I
+)
 # Degrees and credentials after names (ICMJE author lines, US/UK post-nominals).
 DEGREE_RE = re.compile(
     r",?\s*\b(?:MD|PhD|DO|MBBS|MBChB|MB|BCh|BS|BSc|MSc|MS|MA|MPH|MPhil|PharmD|RPh|RN|NP|PA-C|FACEP|FACP|FRCP|FRCPC|"
@@ -279,10 +291,15 @@ BODY_OPENING_RE = re.compile(
 # - guideline, antidote and poison-centre wording marks guidance (WHO/NICE/poison-centre pages);
 # - addressing the reader as a patient or family marks patient information (NHS/MedlinePlus pages);
 # - "to the editor", "we read with interest" mark letters (ICMJE letters).
-CASE_REPORT_CUE_RE = re.compile(r"\b(?:we|here we|this paper|this article)\s+(?:report|present|describe)\s+(?:a|an|the|two|three)\s+(?:\w+\s+){0,4}?(?:case|patient)s?\b", re.I)
+CASE_REPORT_CUE_RE = re.compile(
+    r"\b(?:we|here we|this paper|this article)\s+(?:report|present|describe)\s+(?:a|an|the|two|three)\s+(?:\w+\s+){0,4}?(?:case|patient)s?\b",
+    re.I,
+)
 # Weaker case-report wording (CARE: a report of one or a few patients): "this case series aims",
 # "in the first case". Read only when no Methods/Results structure makes it an original study.
-CASE_SERIES_CUE_RE = re.compile(r"\bthis case (?:report|series)\b|\bin (?:the|our) (?:first|second|third) (?:case|patient)\b", re.I)
+CASE_SERIES_CUE_RE = re.compile(
+    r"\bthis case (?:report|series)\b|\bin (?:the|our) (?:first|second|third) (?:case|patient)\b", re.I
+)
 # Pooled analyses of published case reports are original analyses (their own Results, statistics),
 # not reviews or case reports: "271 published case reports were analysed", "a case-controlled
 # analysis", "64 case reports ... were pooled" (the study-design wording of such papers).
@@ -295,32 +312,77 @@ POOLED_CASES_CUE_RE = re.compile(
 # Structured abstracts of reviews (Mulrow's "more informative abstracts" for review articles, as
 # used by Annals of Pharmacotherapy, JAMA, ACP Journal Club): Data sources, Study selection, Data
 # extraction, Data synthesis.
-REVIEW_ABSTRACT_LABEL_RE = re.compile(r"\b(?:data sources?|study selection|data extraction|data synthesis)\b(?=\s*:|\s*$)", re.I | re.M)
+REVIEW_ABSTRACT_LABEL_RE = re.compile(
+    r"\b(?:data sources?|study selection|data extraction|data synthesis)\b(?=\s*:|\s*$)", re.I | re.M
+)
 # Textbook chapters ("Chapter 82: ...", "a textbook", "handbook"): a narrative review of their topic.
 TEXTBOOK_CUE_RE = re.compile(r"^chapter \d+\b|\b(?:textbook|handbook)\b", re.I)
-REVIEW_CUE_RE = re.compile(r"\b(?:this|the present|our)\s+(?:\w+\s+)?review\b|\bwe (?:review|summari[sz]e)\b|\bsystematic review\b|\bmeta-analys[ie]s\b|\bliterature review\b", re.I)
-GUIDELINE_CUE_RE = re.compile(r"\b(?:guidelines?|recommendations? for|consensus statement|practice parameter|antidote|poison (?:centre|center|control)|first aid)\b", re.I)
+REVIEW_CUE_RE = re.compile(
+    r"\b(?:this|the present|our)\s+(?:\w+\s+)?review\b|\bwe (?:review|summari[sz]e)\b|\bsystematic review\b|\bmeta-analys[ie]s\b|\bliterature review\b",
+    re.I,
+)
+GUIDELINE_CUE_RE = re.compile(
+    r"\b(?:guidelines?|recommendations? for|consensus statement|practice parameter|antidote|poison (?:centre|center|control)|first aid)\b",
+    re.I,
+)
 PATIENT_CUE_RE = re.compile(
     r"\b(?:your (?:doctors?|pharmacist|nurses?|medicines?|medications?|child|children|care team|(?:health ?care )?providers?|gp)|"
     r"if you (?:have|are|take|notice|feel|think)|talk (?:to|with) your|ask your|call your)\b",
     re.I,
 )
 LETTER_CUE_RE = re.compile(r"^\s*(?:dear editor|to the editor|sir,)|\bwe read with (?:great )?interest\b", re.I | re.M)
-HYPOTHESIS_CUE_RE = re.compile(r"\b(?:we (?:propose|hypothesi[sz]e)|this hypothesis|the hypothesis that|hypothesis:)\b", re.I)
+HYPOTHESIS_CUE_RE = re.compile(
+    r"\b(?:we (?:propose|hypothesi[sz]e)|this hypothesis|the hypothesis that|hypothesis:)\b", re.I
+)
 # Headings that name guidance ("From the Guidelines", "Recommendations") mark a guideline document.
-GUIDELINE_HEADING_RE = re.compile(r"\bguidelines?\b|^(?:key |main |summary of (?:the )?)?recommendations?\b|\bconsensus\b", re.I)
+GUIDELINE_HEADING_RE = re.compile(
+    r"\bguidelines?\b|^(?:key |main |summary of (?:the )?)?recommendations?\b|\bconsensus\b", re.I
+)
 # Web explainers for clinicians or students: FAQ and summary boxes (health-site templates).
-EDUCATIONAL_HEADING_RE = re.compile(r"^(?:faqs?|frequently asked questions|key takeaways?|quick summary|the bottom line|takeaways?)$", re.I)
+EDUCATIONAL_HEADING_RE = re.compile(
+    r"^(?:faqs?|frequently asked questions|key takeaways?|quick summary|the bottom line|takeaways?)$", re.I
+)
 # Encyclopedia articles: the section layout of medical encyclopedia entries (Wikipedia's MOS:MED
 # order: signs and symptoms, causes, diagnosis, treatment, prognosis, epidemiology, history) and
 # their closing sections ("See also", "External links").
-ENCYCLOPEDIA_HEADINGS = frozenset({"signs and symptoms", "causes", "pathophysiology", "diagnosis", "differential diagnosis",
-                                   "prevention", "treatment", "management", "prognosis", "epidemiology", "history",
-                                   "etymology", "society and culture", "research", "see also", "external links"})
+ENCYCLOPEDIA_HEADINGS = frozenset(
+    {
+        "signs and symptoms",
+        "causes",
+        "pathophysiology",
+        "diagnosis",
+        "differential diagnosis",
+        "prevention",
+        "treatment",
+        "management",
+        "prognosis",
+        "epidemiology",
+        "history",
+        "etymology",
+        "society and culture",
+        "research",
+        "see also",
+        "external links",
+    }
+)
 # Drug-reference entries: the sections of drug monographs (Medscape/eMedicine drug sections, FDA
 # structured product labels, BNF monographs). Poison-centre antidote monographs share some of them
 # and are read as guidance first (GUIDELINE_CUE_RE).
-DRUG_REFERENCE_HEADINGS = frozenset({"medication summary", "class summary", "mechanism of action", "pharmacokinetics",
-                                     "pharmacodynamics", "contraindications", "drug interactions", "interactions",
-                                     "indications and usage", "dosage and administration", "adverse reactions",
-                                     "warnings and precautions", "how supplied", "use in specific populations"})
+DRUG_REFERENCE_HEADINGS = frozenset(
+    {
+        "medication summary",
+        "class summary",
+        "mechanism of action",
+        "pharmacokinetics",
+        "pharmacodynamics",
+        "contraindications",
+        "drug interactions",
+        "interactions",
+        "indications and usage",
+        "dosage and administration",
+        "adverse reactions",
+        "warnings and precautions",
+        "how supplied",
+        "use in specific populations",
+    }
+)

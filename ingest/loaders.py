@@ -41,6 +41,7 @@ class RawText:
     meta: dict[str, Any] = field(default_factory=dict)
     ocr: bool = False
 
+
 # Below this many characters a page has no usable text layer.
 MIN_TEXT_CHARS_PER_PAGE = 5
 
@@ -150,7 +151,9 @@ def read_pdf(path: Path, data: bytes, max_pages: int, timeout_s: float, ocr_time
     try:
         result = json.loads(proc.stdout.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise RejectedInput(str(path), "could not be parsed (the PDF parser crashed or ran out of memory on it)") from None
+        raise RejectedInput(
+            str(path), "could not be parsed (the PDF parser crashed or ran out of memory on it)"
+        ) from None
     if not isinstance(result, dict) or ("reject" not in result and "pages" not in result):
         raise RejectedInput(str(path), "could not be parsed (the PDF parser crashed or ran out of memory on it)")
     if "reject" in result:
@@ -164,25 +167,38 @@ def read_pdf(path: Path, data: bytes, max_pages: int, timeout_s: float, ocr_time
     ocr = False
     if sum(len(t.strip()) for t in texts) < max(40, 20 * len(texts) // 4):
         if not any(p.get("images") for p in result["pages"]):
-            raise RejectedInput(str(path), "has no text layer (a scanned or image-only PDF) and no page images to read by OCR")
+            raise RejectedInput(
+                str(path), "has no text layer (a scanned or image-only PDF) and no page images to read by OCR"
+            )
         budget = ocr_timeout_s if ocr_timeout_s is not None else OCR_SECONDS_PER_PAGE * len(layout)
         try:
             layout = ocr_pdf(data, budget)
         except OcrError as exc:
-            raise RejectedInput(str(path), f"has no text layer (a scanned or image-only PDF) and OCR did not read it: {exc}") from None
+            raise RejectedInput(
+                str(path), f"has no text layer (a scanned or image-only PDF) and OCR did not read it: {exc}"
+            ) from None
         texts = ["\n".join(line.text for line in page.lines) for page in layout]
         if sum(len(t.strip()) for t in texts) < max(40, 20 * len(texts) // 4):
-            raise RejectedInput(str(path), "has no text layer (a scanned or image-only PDF) and OCR found no text in it")
+            raise RejectedInput(
+                str(path), "has no text layer (a scanned or image-only PDF) and OCR found no text in it"
+            )
         ocr = True
     title = meta.get("title") or None
-    return RawText(pages=texts, page_numbers=list(range(1, len(texts) + 1)), pdf_title=title, layout=layout, meta=meta, ocr=ocr)
+    return RawText(
+        pages=texts, page_numbers=list(range(1, len(texts) + 1)), pdf_title=title, layout=layout, meta=meta, ocr=ocr
+    )
 
 
 OCR_SECONDS_PER_PAGE = 60.0  # default OCR budget: tesseract reads a page in about 3.4 s here
 
 
 def read_file(
-    path: Path, max_mb: float, max_pages: int, timeout_s: float, data: bytes | None = None, ocr_timeout_s: float | None = None
+    path: Path,
+    max_mb: float,
+    max_pages: int,
+    timeout_s: float,
+    data: bytes | None = None,
+    ocr_timeout_s: float | None = None,
 ) -> RawText:
     """Read any supported file; raise ``RejectedInput`` with one reason otherwise."""
     if data is None:

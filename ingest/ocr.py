@@ -117,7 +117,9 @@ def ocr_pdf(data: bytes, timeout_s: float, dpi: int = 300, language: str = "eng"
         pages: list[Page] = []
         for image in images:
             number = int(image.stem.rsplit("-", 1)[1])
-            proc = _run([TESSERACT, str(image), "stdout", "-l", language, "--psm", "3", "tsv"], deadline, f"page {number}")
+            proc = _run(
+                [TESSERACT, str(image), "stdout", "-l", language, "--psm", "3", "tsv"], deadline, f"page {number}"
+            )
             lines = tsv_to_lines(proc.stdout.decode("utf-8", "replace"), number, dpi)
             width, height = _png_size(image)
             pages.append(Page(number, width * POINTS_PER_INCH / dpi, height * POINTS_PER_INCH / dpi, tuple(lines)))

@@ -53,13 +53,32 @@ class TextLine:
     lead_bold: int = 0  # length of a bold run at the start of a line that is not bold as a whole
 
     def to_list(self) -> list:
-        return [self.text, self.page, round(self.x0, 1), round(self.top, 1), round(self.x1, 1),
-                round(self.bottom, 1), round(self.size, 2), int(self.bold), self.lead_bold]
+        return [
+            self.text,
+            self.page,
+            round(self.x0, 1),
+            round(self.top, 1),
+            round(self.x1, 1),
+            round(self.bottom, 1),
+            round(self.size, 2),
+            int(self.bold),
+            self.lead_bold,
+        ]
 
     @classmethod
     def from_list(cls, row: list) -> TextLine:
         text, page, x0, top, x1, bottom, size, bold, lead_bold = row
-        return cls(str(text), int(page), float(x0), float(top), float(x1), float(bottom), float(size), bool(bold), int(lead_bold))
+        return cls(
+            str(text),
+            int(page),
+            float(x0),
+            float(top),
+            float(x1),
+            float(bottom),
+            float(size),
+            bool(bold),
+            int(lead_bold),
+        )
 
 
 def glyphs_to_lines(glyphs: list[Glyph], page: int) -> list[TextLine]:
@@ -110,7 +129,9 @@ def glyphs_to_lines(glyphs: list[Glyph], page: int) -> list[TextLine]:
 
 
 def _better_reference(g: Glyph, best: Glyph) -> bool:
-    return g.size > best.size * 1.05 or (abs(g.size - best.size) <= 0.05 * best.size and g.ch.isalpha() and not best.ch.isalpha())
+    return g.size > best.size * 1.05 or (
+        abs(g.size - best.size) <= 0.05 * best.size and g.ch.isalpha() and not best.ch.isalpha()
+    )
 
 
 def _line_reference(glyphs: list[Glyph]) -> Glyph:

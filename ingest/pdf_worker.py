@@ -95,7 +95,22 @@ def page_glyphs(textpage, width: float, height: float) -> tuple[list, float, flo
             cached = (_font_is_bold(name, flags.value, raw.FPDFText_GetFontWeight(textpage, i)), size)
             font_cache[key] = cached
         bold, size = cached
-        raw_glyphs.append((ch, rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top), ox.value, oy.value, float(size), bool(bold), space, newline, angle))
+        raw_glyphs.append(
+            (
+                ch,
+                rect.left,
+                min(rect.bottom, rect.top),
+                rect.right,
+                max(rect.bottom, rect.top),
+                ox.value,
+                oy.value,
+                float(size),
+                bool(bold),
+                space,
+                newline,
+                angle,
+            )
+        )
         space = newline = False
     if not raw_glyphs:
         return [], width, height
@@ -112,10 +127,14 @@ def page_glyphs(textpage, width: float, height: float) -> tuple[list, float, flo
         return x * dx + y * dy, -x * dy + y * dx
 
     if (dx, dy) == (1.0, 0.0):  # an upright page: only flip y (the common case, kept fast)
-        return [
-            Glyph(ch, x0, height - t, x1, height - b, height - gy, size, bold, sp, nl)
-            for ch, x0, b, x1, t, _gx, gy, size, bold, sp, nl, _ in kept
-        ], width, height
+        return (
+            [
+                Glyph(ch, x0, height - t, x1, height - b, height - gy, size, bold, sp, nl)
+                for ch, x0, b, x1, t, _gx, gy, size, bold, sp, nl, _ in kept
+            ],
+            width,
+            height,
+        )
     corners = [turn(x, y) for x in (0.0, width) for y in (0.0, height)]
     min_x, max_y = min(c[0] for c in corners), max(c[1] for c in corners)
     frame_w = max(c[0] for c in corners) - min_x

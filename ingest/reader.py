@@ -93,14 +93,19 @@ def parse_document(
     from ingest.metadata import pdf_metadata, text_metadata
 
     raw = read_file(
-        path, settings.max_file_mb, settings.max_pdf_pages, settings.parse_timeout_s, data=data,
+        path,
+        settings.max_file_mb,
+        settings.max_pdf_pages,
+        settings.parse_timeout_s,
+        data=data,
         ocr_timeout_s=settings.ocr_timeout_s,
     )
     n_chars = sum(len(page) for page in raw.pages)
     if n_chars > settings.max_document_chars:
         raise RejectedInput(
-            str(path), f"has {n_chars:,} characters of text, over the {settings.max_document_chars:,}-character limit "
-            "for one document; split it into parts"
+            str(path),
+            f"has {n_chars:,} characters of text, over the {settings.max_document_chars:,}-character limit "
+            "for one document; split it into parts",
         )
     bibliography: tuple[str, ...] = ()
     if raw.layout is not None:

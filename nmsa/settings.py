@@ -70,7 +70,10 @@ class IngestSettings(Section):
         "passages are filled with whole sentences up to this size).",
     )
     min_chunk_tokens: int = Field(
-        48, ge=0, le=512, description="A section tail shorter than this is merged into the previous passage of the same section."
+        48,
+        ge=0,
+        le=512,
+        description="A section tail shorter than this is merged into the previous passage of the same section.",
     )
     manifest: str = Field("manifest.toml", min_length=1, description="File name of the per-document metadata manifest.")
 
@@ -93,16 +96,23 @@ class IndexSettings(Section):
         ge=1000,
         description="Above this many passages the dense index is IVF (approximate, nprobe tuned for recall@10 >= 0.95) instead of exact.",
     )
-    lock_timeout_s: float = Field(0.0, ge=0, le=86_400, description="How long an ingest waits for another writer before giving up.")
+    lock_timeout_s: float = Field(
+        0.0, ge=0, le=86_400, description="How long an ingest waits for another writer before giving up."
+    )
     keep_generations: int = Field(
-        2, ge=2, le=100, description="Index generations kept on disk: the current one and its ancestors (what rollback can reach)."
+        2,
+        ge=2,
+        le=100,
+        description="Index generations kept on disk: the current one and its ancestors (what rollback can reach).",
     )
 
 
 class RetrievalSettings(Section):
     mode: Literal["hybrid", "dense", "lexical"] = Field("hybrid", description="Retrieval mode.")
     k: int = Field(8, ge=1, le=100, description="Passages retrieved per question.")
-    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant (60, as in Cormack et al. 2009).")
+    rrf_k: int = Field(
+        60, ge=1, le=1000, description="Reciprocal-rank-fusion constant (60, as in Cormack et al. 2009)."
+    )
     candidates: int = Field(50, ge=1, le=10_000, description="Candidates taken from each retriever before fusion.")
     synonyms: str = Field("synonyms.toml", min_length=1, description="Synonyms file in the corpus folder.")
 
@@ -131,7 +141,9 @@ class AnswerSettings(Section):
         "sentences by more than this, "
         "those words carried the question's topic and the corpus does not cover it (no_evidence).",
     )
-    relative_cutoff: float = Field(0.65, ge=0, le=1, description="Statements must score at least this fraction of the best one.")
+    relative_cutoff: float = Field(
+        0.65, ge=0, le=1, description="Statements must score at least this fraction of the best one."
+    )
     mmr_lambda: float = Field(0.7, ge=0, le=1, description="MMR trade-off between relevance and novelty.")
 
 
@@ -143,34 +155,55 @@ class ScoringSettings(Section):
 
     full_question_weight: float = Field(0.4, ge=0, le=1, description="Weight of the cosine to the whole question.")
     focus_weight: float = Field(
-        0.6, ge=0, le=1, description="Weight of the cosine to the question's focus (without words found in a third "
-        "of all passages), which separates sentences better than the whole question does."
+        0.6,
+        ge=0,
+        le=1,
+        description="Weight of the cosine to the question's focus (without words found in a third "
+        "of all passages), which separates sentences better than the whole question does.",
     )
     dense_weight: float = Field(0.7, ge=0, le=1, description="Weight of semantic similarity (the blend above).")
     lexical_weight: float = Field(
-        0.3, ge=0, le=1, description="Weight of IDF-weighted term overlap, which rewards the question's rare words "
-        "(drug names, figures) that embeddings blur."
+        0.3,
+        ge=0,
+        le=1,
+        description="Weight of IDF-weighted term overlap, which rewards the question's rare words "
+        "(drug names, figures) that embeddings blur.",
     )
     rank_bonus: float = Field(
-        0.02, ge=0, le=1, description="Added as rank_bonus / passage rank: breaks near-ties in favour of the "
-        "passages retrieval ranked first."
+        0.02,
+        ge=0,
+        le=1,
+        description="Added as rank_bonus / passage rank: breaks near-ties in favour of the "
+        "passages retrieval ranked first.",
     )
     figure_bonus: float = Field(
-        0.08, ge=0, le=1, description="Added to a sentence with a figure when the question asks how many, how much or "
-        "how often (the expected answer type); calibrated on the calibration halves of eval/."
+        0.08,
+        ge=0,
+        le=1,
+        description="Added to a sentence with a figure when the question asks how many, how much or "
+        "how often (the expected answer type); calibrated on the calibration halves of eval/.",
     )
     method_penalty: float = Field(
-        0.08, ge=0, le=1, description="Subtracted from a sentence that states a study's aim or method (or sits under a "
-        "Methods heading): it rarely answers a clinical question; calibrated on the calibration halves of eval/."
+        0.08,
+        ge=0,
+        le=1,
+        description="Subtracted from a sentence that states a study's aim or method (or sits under a "
+        "Methods heading): it rarely answers a clinical question; calibrated on the calibration halves of eval/.",
     )
     neighbour_weight: float = Field(
-        0.5, ge=0, le=1, description="A sentence gains this share of the better score of its neighbours in the same "
+        0.5,
+        ge=0,
+        le=1,
+        description="A sentence gains this share of the better score of its neighbours in the same "
         "passage: a terse sentence that continues a relevant one ('A typical course was six to 10 treatments.') is "
-        "read in its context; calibrated on the calibration halves of eval/."
+        "read in its context; calibrated on the calibration halves of eval/.",
     )
     ubiquitous_fraction: float = Field(
-        1 / 3, gt=0, le=1, description="A word in at least this share of passages says nothing about which passage "
-        "answers (in this corpus: 'NMS', 'syndrome'); it is left out of the question's focus."
+        1 / 3,
+        gt=0,
+        le=1,
+        description="A word in at least this share of passages says nothing about which passage "
+        "answers (in this corpus: 'NMS', 'syndrome'); it is left out of the question's focus.",
     )
     ubiquitous_min_passages: int = Field(
         10, ge=1, description="Below this many passages no word counts as ubiquitous (too little to learn from)."
@@ -182,31 +215,46 @@ class SelectionSettings(Section):
 
     pool_size: int = Field(60, ge=1, le=1000, description="Best-scored sentences that selection considers.")
     statement_passages: int = Field(
-        12, ge=1, le=200, description="Passages whose sentences may become statements (the head of the retrieved list); "
-        "calibrated on the calibration halves of eval/."
+        12,
+        ge=1,
+        le=200,
+        description="Passages whose sentences may become statements (the head of the retrieved list); "
+        "calibrated on the calibration halves of eval/.",
     )
     max_redundancy: float = Field(
         0.93, ge=0, le=1, description="A sentence this similar to one already selected is a repeat and is skipped."
     )
     source_repeat_penalty: float = Field(
-        0.04, ge=0, le=1, description="Subtracted per statement already taken from the same document, so an "
-        "answer draws on several sources when they are about as relevant."
+        0.04,
+        ge=0,
+        le=1,
+        description="Subtracted per statement already taken from the same document, so an "
+        "answer draws on several sources when they are about as relevant.",
     )
     deep_factor: int = Field(
-        3, ge=1, le=20, description="The contested-claim scan reads this many times k passages (every source taking "
-        "a position should be seen, not only the top k)."
+        3,
+        ge=1,
+        le=20,
+        description="The contested-claim scan reads this many times k passages (every source taking "
+        "a position should be seen, not only the top k).",
     )
     deep_min: int = Field(24, ge=1, le=1000, description="...and at least this many passages.")
     named_rows: int = Field(
-        3, ge=0, le=100, description="Passages a lexical search for each intervention the question names adds to those "
-        "statements are drawn from: rank fusion can bury the one passage that names a rare drug."
+        3,
+        ge=0,
+        le=100,
+        description="Passages a lexical search for each intervention the question names adds to those "
+        "statements are drawn from: rank fusion can bury the one passage that names a rare drug.",
     )
     entity_rows: int = Field(
         30, ge=0, le=1000, description="Passages added to the scan per intervention, by a lexical search for it."
     )
     position_similarity_factor: float = Field(
-        0.8, ge=0, le=1, description="A facet's position must reach this fraction of min_relevance in similarity "
-        "to the question (keeps far-off sentences that share a word out of the contested box)."
+        0.8,
+        ge=0,
+        le=1,
+        description="A facet's position must reach this fraction of min_relevance in similarity "
+        "to the question (keeps far-off sentences that share a word out of the contested box).",
     )
     max_positions: int = Field(10, ge=1, le=100, description="Most positions shown for one contested claim.")
     nearest: int = Field(3, ge=0, le=20, description="Passages offered for browsing when there is no evidence.")
@@ -219,23 +267,31 @@ class ClassifierSettings(Section):
     """Weights of the rule-based classifier's cues (assistant/classify.py); set on the 44 hand-labelled
     sentences in tests/data/labelled_sentences.jsonl in the first version."""
 
-    imperative: float = Field(2.0, ge=0, description="A sentence that starts with a management verb (stop, give, cool).")
+    imperative: float = Field(
+        2.0, ge=0, description="A sentence that starts with a management verb (stop, give, cool)."
+    )
     management_item: float = Field(1.0, ge=0, description="A short list item naming a management step.")
     dosing: float = Field(
-        1.5, ge=0, description="A dosing instruction (a dose with how often or how it is given), as drug pages write them; "
-        "more than one study cue, so a monograph's dose line is advice, a trial's dose a finding only with more cues."
+        1.5,
+        ge=0,
+        description="A dosing instruction (a dose with how often or how it is given), as drug pages write them; "
+        "more than one study cue, so a monograph's dose line is advice, a trial's dose a finding only with more cues.",
     )
     management_item_max_words: int = Field(16, ge=1, description="Longest list item read as a management step.")
     practical_conclusion: float = Field(
-        2.0, ge=0, description="What a study's results favour in practice: advice, even from a research paper "
-        "(outweighs the research-document prior)."
+        2.0,
+        ge=0,
+        description="What a study's results favour in practice: advice, even from a research paper "
+        "(outweighs the research-document prior).",
     )
     figure: float = Field(1.0, ge=0, description="A figure (a percentage, 'n of m', a rate) marks a finding.")
     doubt: float = Field(1.0, ge=0, description="A hedge or controversy cue marks a finding about the evidence.")
     strong_section: float = Field(2.0, ge=0, description="A section named for guidelines or for research/results.")
     weak_section: float = Field(0.5, ge=0, description="A section about management, or about limitations/analysis.")
     guideline_document: float = Field(0.5, ge=0, description="A statement from a guideline document.")
-    research_document: float = Field(1.0, ge=0, description="A statement from a study, case report or hypothesis paper.")
+    research_document: float = Field(
+        1.0, ge=0, description="A statement from a study, case report or hypothesis paper."
+    )
     min_cue: float = Field(1.0, ge=0, description="Below this, a sentence with no cue is background.")
 
 
@@ -246,7 +302,9 @@ class UISettings(Section):
         description="Credential that unlocks adding papers in an app served beyond localhost "
         "(also read from Streamlit secrets as `maintainer_token`). Unset: only a local app may change the index.",
     )
-    maintainer_name: str = Field("maintainer", min_length=1, description="Who the history records for the credential above.")
+    maintainer_name: str = Field(
+        "maintainer", min_length=1, description="Who the history records for the credential above."
+    )
     sources_page_size: int = Field(50, ge=5, le=1000, description="Passages per page on the Sources page.")
 
 
@@ -261,7 +319,9 @@ class SynthesisSettings(Section):
     model: str | None = Field(None, description="Model name as the server knows it, e.g. llama3.2:3b.")
     api_key: SecretStr | None = Field(None, description="Key for the server, if it needs one (local servers do not).")
     timeout_s: float = Field(
-        30.0, ge=1.0, le=600.0,
+        30.0,
+        ge=1.0,
+        le=600.0,
         description="Longest wait for the model's answer; after it the extractive answer is shown with a note.",
     )
 

@@ -64,13 +64,16 @@ class ChatServer:
 
     def complete(self, request: dict[str, Any]) -> dict[str, Any]:
         messages = [
-            {"role": str(m.get("role", "user")), "content": _text(m.get("content"))} for m in request.get("messages", [])
+            {"role": str(m.get("role", "user")), "content": _text(m.get("content"))}
+            for m in request.get("messages", [])
         ]
         if not messages:
             raise ValueError("messages is empty")
         prompt = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True)
         config = self.pipeline.get_generation_config()
-        config.max_new_tokens = int(request.get("max_tokens") or request.get("max_completion_tokens") or DEFAULT_MAX_TOKENS)
+        config.max_new_tokens = int(
+            request.get("max_tokens") or request.get("max_completion_tokens") or DEFAULT_MAX_TOKENS
+        )
         if request.get("temperature"):
             config.do_sample = True
             config.temperature = float(request["temperature"])
@@ -103,7 +106,10 @@ class ChatServer:
                 "total_tokens": prompt_tokens + completion_tokens,
             },
             # not in OpenAI's shape; clients ignore it, the tests read it
-            "timings": {"generate_s": metrics.get_generate_duration().mean / 1000, "tokens_per_s": metrics.get_throughput().mean},
+            "timings": {
+                "generate_s": metrics.get_generate_duration().mean / 1000,
+                "tokens_per_s": metrics.get_throughput().mean,
+            },
         }
 
 
@@ -131,7 +137,9 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             if self.path.rstrip("/") in ("/v1/models", "/models"):
-                self._send(200, {"object": "list", "data": [{"id": MODEL_NAME, "object": "model", "owned_by": "local"}]})
+                self._send(
+                    200, {"object": "list", "data": [{"id": MODEL_NAME, "object": "model", "owned_by": "local"}]}
+                )
             else:
                 self._error(404, f"no route {self.path}")
 
@@ -195,7 +203,10 @@ def llm_base_url_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
     with log.open("w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.llm_server", "--port", "0"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:

@@ -123,7 +123,9 @@ def _fonts() -> tuple[str, str]:
     try:
         pdfmetrics.getFont("FixtureSerif")
     except KeyError:
-        pdfmetrics.registerFont(TTFont("FixtureSerif", "Vera.ttf"))  # ships with reportlab; has the fi/fl ligature glyphs
+        pdfmetrics.registerFont(
+            TTFont("FixtureSerif", "Vera.ttf")
+        )  # ships with reportlab; has the fi/fl ligature glyphs
         pdfmetrics.registerFont(TTFont("FixtureSerif-Bold", "VeraBd.ttf"))
     return "FixtureSerif", "FixtureSerif-Bold"
 
@@ -180,7 +182,14 @@ class _Flow:
         self.c.drawString(self.x(), self.y, text)
         self.y -= LEADING + 2
 
-    def lines(self, lines: list[str], size: float = BODY_SIZE, font: str | None = None, leading: float = LEADING, indent_first: bool = True) -> None:
+    def lines(
+        self,
+        lines: list[str],
+        size: float = BODY_SIZE,
+        font: str | None = None,
+        leading: float = LEADING,
+        indent_first: bool = True,
+    ) -> None:
         for i, line in enumerate(lines):
             self.need(leading)
             if i == 0:
@@ -192,7 +201,12 @@ class _Flow:
         self.y -= 3
 
     def paragraph(self, text: str, size: float = BODY_SIZE, font: str | None = None, leading: float = LEADING) -> None:
-        self.lines(wrap(text.replace("fi", "\ufb01").replace("fl", "\ufb02"), font or self.regular, size, self.col_w - 8), size, font, leading)
+        self.lines(
+            wrap(text.replace("fi", "\ufb01").replace("fl", "\ufb02"), font or self.regular, size, self.col_w - 8),
+            size,
+            font,
+            leading,
+        )
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -297,7 +311,11 @@ def _typeset(path: Path, spec: ArticleSpec, total: int) -> int:
     c.setFont(regular, BODY_SIZE)
     c.drawString(MARGIN, y, "Keywords: neuroleptic malignant syndrome, dantrolene, cohort study")
     c.setFont(regular, 6.5)
-    c.drawString(MARGIN, 55, f"© The Author(s) {YEAR}. Open Access This article is licensed under a Creative Commons Attribution 4.0 International License.")
+    c.drawString(
+        MARGIN,
+        55,
+        f"© The Author(s) {YEAR}. Open Access This article is licensed under a Creative Commons Attribution 4.0 International License.",
+    )
     flow.col_top = y - 24
     flow.y = flow.col_top
     # body
@@ -367,7 +385,9 @@ def write_scanned_copy(source: Path, target: Path, dpi: int = 200) -> Path:
     if shutil.which("pdftoppm") is None:
         raise RuntimeError("pdftoppm (poppler-utils) is needed: run `make system-deps`")
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), f"{tmp}/p"], check=True, capture_output=True)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), f"{tmp}/p"], check=True, capture_output=True
+        )
         images = sorted(Path(tmp).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
         pdf = canvas.Canvas(str(target))
         for image in images:

@@ -185,7 +185,9 @@ def test_upload_good_and_bad_files(app_env, tmp_path, corpus_copy, served_on):
     assert not at.exception
     # messages are escaped Markdown (document text is inert); read them without the escapes
     shown = [s.value.replace("\\", "") for s in at.success]
-    assert any("Apomorphine-case-report.pdf" in s and "indexed 'Apomorphine case report' (1 passage)" in s for s in shown), shown
+    assert any(
+        "Apomorphine-case-report.pdf" in s and "indexed 'Apomorphine case report' (1 passage)" in s for s in shown
+    ), shown
     assert (corpus_copy / "uploads" / "Apomorphine-case-report.pdf").exists()
     generation = Engine(app_env).store.current()
     at.run()  # a rerun does not ingest it again

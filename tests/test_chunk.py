@@ -110,7 +110,7 @@ def test_over_long_sentences_cost_linear_work(kb):
 
 
 def test_a_long_sentence_is_cut_at_a_clause_boundary():
-    sentence = ("In this cohort " + "the fever fell slowly " * 6 + "over days, " + "and rigidity eased " * 6 + "too.")
+    sentence = "In this cohort " + "the fever fell slowly " * 6 + "over days, " + "and rigidity eased " * 6 + "too."
     doc = clean_text(sentence)
     chunks = chunk_document(doc, approximate_tokens, 40, 0)
     first = doc.text[chunks[0].start : chunks[0].end]

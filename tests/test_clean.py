@@ -128,7 +128,9 @@ def test_citation_marks(line, wrapped, expected):
 
 
 def test_markdown_markup_is_inert_text():
-    text = markdown_to_text("# Title\n\nSee [the trial](http://x.example) ![img](a.png) <script>alert(1)</script> **bold**.")
+    text = markdown_to_text(
+        "# Title\n\nSee [the trial](http://x.example) ![img](a.png) <script>alert(1)</script> **bold**."
+    )
     assert "Title" in text and "the trial" in text and "bold" in text
     assert "http" not in text and "<script>" not in text and "![" not in text
 
@@ -169,13 +171,18 @@ def test_repeated_lines_and_page_chrome_are_dropped_before_joining():
         return TextLine(text, page, 50, top, 300, top + 9, 9.5, False)
 
     pages = [
-        Page(n, 595, 842, (
-            line("Smith et al. Journal of Tests (2024) 3:17", n, 30),
-            line(f"Body text of page {n} that runs on", n, 100),
-            line(f"Body text of page {n} that runs on", n, 100.5),  # overprinted
-            line("Downloaded from https://example.org by guest on 1 May 2025", n, 400),
-            line(f"Page {n} of 3", n, 810),
-        ))
+        Page(
+            n,
+            595,
+            842,
+            (
+                line("Smith et al. Journal of Tests (2024) 3:17", n, 30),
+                line(f"Body text of page {n} that runs on", n, 100),
+                line(f"Body text of page {n} that runs on", n, 100.5),  # overprinted
+                line("Downloaded from https://example.org by guest on 1 May 2025", n, 400),
+                line(f"Page {n} of 3", n, 810),
+            ),
+        )
         for n in (1, 2, 3)
     ]
     kept, dropped, chrome = prepare_pages(pages)

@@ -62,8 +62,10 @@ def test_ingest_names_each_planted_instruction_with_its_file_and_line(hostile):
     _, report, corpus = hostile
     found = {(Path(f.path).name, f.line) for f in report.instructions}
     assert found == {
-        ("poisoned-reworded.txt", 4), ("poisoned-reworded.txt", 5),
-        ("poisoned-invisible.txt", 4), ("poisoned-invisible.txt", 5),
+        ("poisoned-reworded.txt", 4),
+        ("poisoned-reworded.txt", 5),
+        ("poisoned-invisible.txt", 4),
+        ("poisoned-invisible.txt", 5),
         ("poisoned-claim.md", 3),
     }
     assert set(report.added) == set(HOSTILE)  # the documents are indexed; only those sentences are never quoted
@@ -71,8 +73,13 @@ def test_ingest_names_each_planted_instruction_with_its_file_and_line(hostile):
 
 @pytest.mark.parametrize(
     "question",
-    ["Does dantrolene cure NMS?", "Is bromocriptine safe in psychosis?", "Does amantadine cure NMS?",
-     "What should clinicians tell everyone about amantadine?", "dantrolene for every patient?"],
+    [
+        "Does dantrolene cure NMS?",
+        "Is bromocriptine safe in psychosis?",
+        "Does amantadine cure NMS?",
+        "What should clinicians tell everyone about amantadine?",
+        "dantrolene for every patient?",
+    ],
 )
 def test_planted_instructions_are_never_statements_summaries_or_positions(hostile, question):
     engine, _, _ = hostile
@@ -85,11 +92,19 @@ def test_planted_instructions_are_never_statements_summaries_or_positions(hostil
 def test_escape_sequences_and_controls_never_reach_the_terminal(hostile):
     engine, _, _ = hostile
     env = dict(os.environ, HF_HUB_OFFLINE="1", NMS_INDEX_DIR=str(engine.settings.index.dir))
-    for args in (["search", "external cooling lowered the temperature", "--k", "3"],
-                 ["ask", "Does external cooling lower the temperature in NMS?"],
-                 ["show", "terminal-escapes.txt"]):
-        out = subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                             env=env, timeout=300)
+    for args in (
+        ["search", "external cooling lowered the temperature", "--k", "3"],
+        ["ask", "Does external cooling lower the temperature in NMS?"],
+        ["show", "terminal-escapes.txt"],
+    ):
+        out = subprocess.run(
+            [sys.executable, "-m", "assistant.cli", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=300,
+        )
         assert out.returncode == 0, out.stderr
         assert "\x1b" not in out.stdout and "\x07" not in out.stdout and "\x00" not in out.stdout, args
         assert "lowered" in out.stdout or args[0] == "ask"

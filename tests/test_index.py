@@ -104,13 +104,19 @@ def test_query_normalisation_finds_synonyms(corpus_engine):
 def test_incremental_reindex_embeds_only_what_changed(tmp_path, embedder, paper_pdf):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for name in ("nejm-review-summary-hcn.txt", "treatment-qa-guidelines-and-research.txt", "nms-encyclopedia-article.txt"):
+    for name in (
+        "nejm-review-summary-hcn.txt",
+        "treatment-qa-guidelines-and-research.txt",
+        "nms-encyclopedia-article.txt",
+    ):
         shutil.copy(CORPUS / name, corpus / name)
     settings = make_settings(tmp_path / "idx", corpus)
     first = update_index([corpus], settings, embedder)
     assert len(first.added) == 3
     snap1 = IndexStore(settings.index.dir).load()
-    kept_rows = {p.id: snap1.vectors[i] for i, p in enumerate(snap1.passages) if p.doc_id == "nms-encyclopedia-article.txt"}
+    kept_rows = {
+        p.id: snap1.vectors[i] for i, p in enumerate(snap1.passages) if p.doc_id == "nms-encyclopedia-article.txt"
+    }
 
     # nothing changed: nothing embedded, no new generation
     before = embedder.texts_embedded
@@ -131,13 +137,20 @@ def test_incremental_reindex_embeds_only_what_changed(tmp_path, embedder, paper_
     assert report.unchanged == ["nms-encyclopedia-article.txt"]
     snap2 = IndexStore(settings.index.dir).load()
     new_sentences = {
-        s for p in snap2.passages if p.doc_id in (paper_pdf.name, "nejm-review-summary-hcn.txt") for s in p.sentence_texts()
+        s
+        for p in snap2.passages
+        if p.doc_id in (paper_pdf.name, "nejm-review-summary-hcn.txt")
+        for s in p.sentence_texts()
     }
     # only sentences of the added and changed documents were embedded; the changed document's
     # unchanged sentences were reused (so at most its new sentences plus the new paper's)
     assert 0 < embedder.texts_embedded - before_texts == report.embedded_sentences <= len(new_sentences)
     assert embedder.calls > before_calls
-    assert {p.doc_id for p in snap2.passages} == {paper_pdf.name, "nejm-review-summary-hcn.txt", "nms-encyclopedia-article.txt"}
+    assert {p.doc_id for p in snap2.passages} == {
+        paper_pdf.name,
+        "nejm-review-summary-hcn.txt",
+        "nms-encyclopedia-article.txt",
+    }
     for i, p in enumerate(snap2.passages):
         if p.id in kept_rows:
             assert np.array_equal(snap2.vectors[i], kept_rows[p.id])

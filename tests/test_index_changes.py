@@ -25,8 +25,17 @@ ELSEWHERE = Path("/papers/new.txt")
 
 
 def info(doc_id: str, source: str, content_hash: str = "h1") -> DocumentInfo:
-    return DocumentInfo(doc_id=doc_id, title=doc_id, source=source, evidence_type="unknown", evidence_type_origin="default",
-                        year=None, origin=None, content_hash=content_hash, n_chars=1)
+    return DocumentInfo(
+        doc_id=doc_id,
+        title=doc_id,
+        source=source,
+        evidence_type="unknown",
+        evidence_type_origin="default",
+        year=None,
+        origin=None,
+        content_hash=content_hash,
+        n_chars=1,
+    )
 
 
 def state(path: Path, content_hash: str = "h1", error: str | None = None) -> FileState:
@@ -46,45 +55,142 @@ def summary(plan) -> dict[str, object]:
 OLD = {"a.txt": info("a.txt", str(A)), "b.txt": info("b.txt", str(B))}
 CASES = [
     # (name, old docs, states, scope paths, existing sources, rebuild, expected)
-    ("nothing changed", OLD, [state(A), state(B)], [Path("/data/corpus")], {str(A), str(B)}, False,
-     {"parse": [], "keep": ["a.txt", "b.txt"], "remove": [], "rejected": [], "stale": []}),
-    ("a paper added from elsewhere keeps everything", OLD, [state(ELSEWHERE)], [ELSEWHERE], {str(A), str(B)}, False,
-     {"parse": [("new.txt", None)], "keep": ["a.txt", "b.txt"], "remove": [], "rejected": [], "stale": []}),
-    ("files not in scope stay even when gone", OLD, [state(ELSEWHERE)], [ELSEWHERE], set(), False,
-     {"parse": [("new.txt", None)], "keep": ["a.txt", "b.txt"], "remove": [], "rejected": [], "stale": []}),
-    ("a file gone from a scanned folder is removed", OLD, [state(A)], [Path("/data/corpus")], {str(A)}, False,
-     {"parse": [], "keep": ["a.txt"], "remove": [("b.txt", "its file no longer exists")], "rejected": [], "stale": []}),
-    ("a changed file is re-parsed", OLD, [state(A, "h2"), state(B)], [Path("/data/corpus")], {str(A), str(B)}, False,
-     {"parse": [("a.txt", "a.txt")], "keep": ["b.txt"], "remove": [], "rejected": [], "stale": []}),
-    ("a moved file is the same document", OLD, [state(Path("/moved/a.txt"))], [Path("/moved")], {str(B)}, False,
-     {"parse": [("a.txt", "a.txt")], "keep": ["b.txt"], "remove": [], "rejected": [], "stale": []}),
-    ("an older index's relative source is matched by name, never removed", {"a.txt": info("a.txt", "corpus/a.txt")},
-     [state(B)], [Path("/data/corpus")], set(), False,
-     {"parse": [("b.txt", None)], "keep": ["a.txt"], "remove": [], "rejected": [], "stale": []}),
-    ("a different file with an indexed name is refused", OLD, [state(Path("/other/a.txt"), "h9")], [Path("/other")],
-     {str(A), str(B)}, False, {"parse": [], "keep": ["a.txt", "b.txt"], "remove": [], "rejected": ["a.txt"], "stale": []}),
-    ("an unreadable file keeps its last good version", OLD, [state(A, error="cannot be read"), state(B)],
-     [Path("/data/corpus")], {str(A), str(B)}, False,
-     {"parse": [], "keep": ["a.txt", "b.txt"], "remove": [], "rejected": ["a.txt"], "stale": ["a.txt"]}),
-    ("two files with one name in one ingest", {}, [state(Path("/x/n.txt")), state(Path("/y/n.txt"))], [Path("/x"), Path("/y")],
-     set(), False, {"parse": [("n.txt", None)], "keep": [], "remove": [], "rejected": ["n.txt"], "stale": []}),
-    ("a rebuild re-reads what exists and says what it could not", OLD, [state(A)], [Path("/elsewhere")], {str(A)}, True,
-     {"parse": [("a.txt", "a.txt")], "keep": [], "remove": [("b.txt", "its file is gone, so a rebuild cannot re-read it")],
-      "rejected": [], "stale": []}),
+    (
+        "nothing changed",
+        OLD,
+        [state(A), state(B)],
+        [Path("/data/corpus")],
+        {str(A), str(B)},
+        False,
+        {"parse": [], "keep": ["a.txt", "b.txt"], "remove": [], "rejected": [], "stale": []},
+    ),
+    (
+        "a paper added from elsewhere keeps everything",
+        OLD,
+        [state(ELSEWHERE)],
+        [ELSEWHERE],
+        {str(A), str(B)},
+        False,
+        {"parse": [("new.txt", None)], "keep": ["a.txt", "b.txt"], "remove": [], "rejected": [], "stale": []},
+    ),
+    (
+        "files not in scope stay even when gone",
+        OLD,
+        [state(ELSEWHERE)],
+        [ELSEWHERE],
+        set(),
+        False,
+        {"parse": [("new.txt", None)], "keep": ["a.txt", "b.txt"], "remove": [], "rejected": [], "stale": []},
+    ),
+    (
+        "a file gone from a scanned folder is removed",
+        OLD,
+        [state(A)],
+        [Path("/data/corpus")],
+        {str(A)},
+        False,
+        {
+            "parse": [],
+            "keep": ["a.txt"],
+            "remove": [("b.txt", "its file no longer exists")],
+            "rejected": [],
+            "stale": [],
+        },
+    ),
+    (
+        "a changed file is re-parsed",
+        OLD,
+        [state(A, "h2"), state(B)],
+        [Path("/data/corpus")],
+        {str(A), str(B)},
+        False,
+        {"parse": [("a.txt", "a.txt")], "keep": ["b.txt"], "remove": [], "rejected": [], "stale": []},
+    ),
+    (
+        "a moved file is the same document",
+        OLD,
+        [state(Path("/moved/a.txt"))],
+        [Path("/moved")],
+        {str(B)},
+        False,
+        {"parse": [("a.txt", "a.txt")], "keep": ["b.txt"], "remove": [], "rejected": [], "stale": []},
+    ),
+    (
+        "an older index's relative source is matched by name, never removed",
+        {"a.txt": info("a.txt", "corpus/a.txt")},
+        [state(B)],
+        [Path("/data/corpus")],
+        set(),
+        False,
+        {"parse": [("b.txt", None)], "keep": ["a.txt"], "remove": [], "rejected": [], "stale": []},
+    ),
+    (
+        "a different file with an indexed name is refused",
+        OLD,
+        [state(Path("/other/a.txt"), "h9")],
+        [Path("/other")],
+        {str(A), str(B)},
+        False,
+        {"parse": [], "keep": ["a.txt", "b.txt"], "remove": [], "rejected": ["a.txt"], "stale": []},
+    ),
+    (
+        "an unreadable file keeps its last good version",
+        OLD,
+        [state(A, error="cannot be read"), state(B)],
+        [Path("/data/corpus")],
+        {str(A), str(B)},
+        False,
+        {"parse": [], "keep": ["a.txt", "b.txt"], "remove": [], "rejected": ["a.txt"], "stale": ["a.txt"]},
+    ),
+    (
+        "two files with one name in one ingest",
+        {},
+        [state(Path("/x/n.txt")), state(Path("/y/n.txt"))],
+        [Path("/x"), Path("/y")],
+        set(),
+        False,
+        {"parse": [("n.txt", None)], "keep": [], "remove": [], "rejected": ["n.txt"], "stale": []},
+    ),
+    (
+        "a rebuild re-reads what exists and says what it could not",
+        OLD,
+        [state(A)],
+        [Path("/elsewhere")],
+        {str(A)},
+        True,
+        {
+            "parse": [("a.txt", "a.txt")],
+            "keep": [],
+            "remove": [("b.txt", "its file is gone, so a rebuild cannot re-read it")],
+            "rejected": [],
+            "stale": [],
+        },
+    ),
 ]
 
 
 @pytest.mark.parametrize("name,old,states,scope,existing,rebuild,expected", CASES, ids=[c[0] for c in CASES])
 def test_plan_changes(name, old, states, scope, existing, rebuild, expected):
-    plan = plan_changes(old, states, Scope(tuple(p for p in scope if p.suffix == ""), tuple(p for p in scope if p.suffix)),
-                        frozenset(existing), rebuild)
+    plan = plan_changes(
+        old,
+        states,
+        Scope(tuple(p for p in scope if p.suffix == ""), tuple(p for p in scope if p.suffix)),
+        frozenset(existing),
+        rebuild,
+    )
     assert summary(plan) == expected
 
 
 @pytest.mark.parametrize(
     "source,covered",
-    [("/data/corpus/a.txt", True), ("/data/corpus/sub/x.pdf", True), ("/data/corpus2/a.txt", False),
-     ("/papers/new.txt", True), ("/papers/other.txt", False), ("corpus/a.txt", False)],
+    [
+        ("/data/corpus/a.txt", True),
+        ("/data/corpus/sub/x.pdf", True),
+        ("/data/corpus2/a.txt", False),
+        ("/papers/new.txt", True),
+        ("/papers/other.txt", False),
+        ("corpus/a.txt", False),
+    ],
 )
 def test_scope(source, covered):
     assert Scope((Path("/data/corpus"),), (Path("/papers/new.txt"),)).covers(source) is covered
@@ -101,8 +207,15 @@ def cli(*args: str, cwd: Path = ROOT, limit_fsize: int | None = None) -> subproc
         if limit_fsize is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit_fsize, limit_fsize))
 
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**env, "PYTHONPATH": str(ROOT)}, timeout=300, preexec_fn=limits)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+        preexec_fn=limits,
+    )
 
 
 @pytest.fixture
@@ -119,12 +232,12 @@ def docs(index: Path) -> set[str]:
     return {d["doc_id"] for d in json.loads(cli("sources", "--index-dir", str(index), "--json").stdout)["documents"]}
 
 
-
-
 @pytest.mark.model
 @pytest.mark.slow
 def test_adding_a_paper_from_another_directory_keeps_every_document(scratch, tmp_path):
-    (scratch / "new.txt").write_text("Cooling blankets in NMS\n\nIn 12 patients, cooling blankets lowered fever within 6 hours.\n")
+    (scratch / "new.txt").write_text(
+        "Cooling blankets in NMS\n\nIn 12 patients, cooling blankets lowered fever within 6 hours.\n"
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     result = cli("ingest", str(scratch / "new.txt"), "--index-dir", str(scratch / "idx"), cwd=elsewhere)
@@ -170,7 +283,9 @@ def test_remove_rollback_and_history(scratch):
 def test_a_lost_current_pointer_is_never_papered_over(scratch):
     index = scratch / "idx"
     (index / "CURRENT").unlink()
-    (scratch / "new.txt").write_text("Fluids in NMS\n\nIntravenous fluids corrected dehydration in 20 of 22 patients.\n")
+    (scratch / "new.txt").write_text(
+        "Fluids in NMS\n\nIntravenous fluids corrected dehydration in 20 of 22 patients.\n"
+    )
     result = cli("ingest", str(scratch / "new.txt"), "--index-dir", str(index))
     assert result.returncode == 1 and "no CURRENT pointer" in result.stderr and "rollback" in result.stderr
     assert cli("rollback", "--index-dir", str(index)).returncode == 0
@@ -198,10 +313,14 @@ def small_tmpfs(path: Path, size: str):
 def test_faults_are_one_sentence_and_leave_no_junk(scratch, tmp_path):
     index = scratch / "idx"
     before = docs(index)
-    (scratch / "new.txt").write_text("Rechallenge\n\nRechallenge after two weeks was tolerated in 15 of 19 patients. " * 40)
+    (scratch / "new.txt").write_text(
+        "Rechallenge\n\nRechallenge after two weeks was tolerated in 15 of 19 patients. " * 40
+    )
     # a file-size limit: the new generation cannot be written; the current one stays, no temporary left
     limited = cli("ingest", str(scratch / "new.txt"), "--index-dir", str(index), limit_fsize=64 * 1024)
-    assert limited.returncode == 1 and "could not write the index" in limited.stderr and "Traceback" not in limited.stderr
+    assert (
+        limited.returncode == 1 and "could not write the index" in limited.stderr and "Traceback" not in limited.stderr
+    )
     assert not list(index.glob(".tmp-gen-*")) and docs(index) == before
     # a full disk
     with small_tmpfs(tmp_path / "full", "400k") as full:
@@ -220,10 +339,17 @@ def test_broken_pipe_and_unknown_settings_are_quiet(tmp_path):
     entry = {"time": "2026-01-01T00:00:00", "actor": "someone@host", "action": "ingest", "generation": "gen-x"}
     (tmp_path / "history.jsonl").write_text("\n".join(json.dumps(entry) for _ in range(5000)) + "\n")
     # 5,000 lines (more than a pipe holds) into `head -1`, which closes the pipe after one line
-    proc = subprocess.run(f"{sys.executable} -m assistant.cli history --index-dir {tmp_path} | head -1", shell=True,
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        f"{sys.executable} -m assistant.cli history --index-dir {tmp_path} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.stdout.count("\n") == 1 and "someone@host" in proc.stdout
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
     env = dict(os.environ, NMS_RETRIEVAL__KK="3")
-    bad = subprocess.run([sys.executable, "-m", "assistant.cli", "sources"], capture_output=True, text=True, cwd=ROOT, env=env)
+    bad = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "sources"], capture_output=True, text=True, cwd=ROOT, env=env
+    )
     assert bad.returncode == 1 and "retrieval.kk is not a setting (from NMS_RETRIEVAL__KK?)" in bad.stderr

@@ -12,8 +12,12 @@ from bench.pdf_quality import PAPERS, TRUTH, _counter, measure_document
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not PAPERS.is_dir(), reason=f"real-paper benchmark absent: {PAPERS} (read in place, not shipped)"),
-    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed: run `make system-deps`"),
+    pytest.mark.skipif(
+        not PAPERS.is_dir(), reason=f"real-paper benchmark absent: {PAPERS} (read in place, not shipped)"
+    ),
+    pytest.mark.skipif(
+        shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed: run `make system-deps`"
+    ),
 ]
 
 
@@ -21,7 +25,11 @@ pytestmark = [
 def results():
     truth = tomllib.loads(TRUTH.read_text(encoding="utf-8"))
     count = _counter()
-    return {name: measure_document(PAPERS / f"{name}.pdf", t, count) for name, t in truth.items() if (PAPERS / f"{name}.pdf").is_file()}
+    return {
+        name: measure_document(PAPERS / f"{name}.pdf", t, count)
+        for name, t in truth.items()
+        if (PAPERS / f"{name}.pdf").is_file()
+    }
 
 
 def _text(results):
@@ -48,7 +56,9 @@ def test_standard_headings_titles_and_page_numbers(results):
 
 def test_no_unknown_evidence_type_where_the_paper_prints_its_type(results):
     printed = [r for r in _text(results) if r.printed_type]
-    assert printed and all(r.evidence_type != "unknown" and r.evidence_ok for r in printed), {r.name: r.evidence_type for r in printed}
+    assert printed and all(r.evidence_type != "unknown" and r.evidence_ok for r in printed), {
+        r.name: r.evidence_type for r in printed
+    }
 
 
 def test_the_scan_is_indexed_through_ocr(results):

@@ -95,8 +95,21 @@ def test_standard_headings_and_subheadings_are_sections(article):
 def test_front_matter_and_page_chrome_stay_out_of_the_body(article):
     _, doc = article
     text = _all_text(doc)
-    for chrome in ("Downloaded from", "by guest", "Page 1 of", "Page 2 of", "doi.org", "Lindqvist et al.", "Correspondence",
-                   "Received:", "Creative Commons", "University of Northfield", "Open Access", "RESEARCH ARTICLE", "Keywords"):
+    for chrome in (
+        "Downloaded from",
+        "by guest",
+        "Page 1 of",
+        "Page 2 of",
+        "doi.org",
+        "Lindqvist et al.",
+        "Correspondence",
+        "Received:",
+        "Creative Commons",
+        "University of Northfield",
+        "Open Access",
+        "RESEARCH ARTICLE",
+        "Keywords",
+    ):
         assert chrome not in text, chrome
     assert not chrome_hits(text, [RUNNING_HEAD])
 
@@ -133,14 +146,18 @@ def test_page_numbers_follow_the_printed_pages(article):
     spec, doc = article
     checked = 0
     for words, page in spec.page_of.items():
-        hit = next((p for p in doc.passages if p.text.replace("\ufb01", "fi").startswith(words.replace("\ufb01", "fi"))), None)
+        hit = next(
+            (p for p in doc.passages if p.text.replace("\ufb01", "fi").startswith(words.replace("\ufb01", "fi"))), None
+        )
         if hit is not None:
             checked += 1
             assert hit.page == page, (words, hit.page, page)
     assert checked >= 8
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed: run `make system-deps`")
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed: run `make system-deps`"
+)
 def test_page_numbers_agree_with_pdftotext(article):
     from bench.pdf_quality import letters, page_verdict, pdftotext_pages
 
@@ -155,8 +172,11 @@ def test_a_pdf_that_is_one_short_paragraph_keeps_its_text(tmp_path):
     not dropped as a title block (an upload of it once came out with no passages at all)."""
     from tests.conftest import write_pdf
 
-    lines = ["Apomorphine in NMS: a case report", "Apomorphine reversed rigidity in one",
-             "patient with neuroleptic malignant syndrome within hours."]
+    lines = [
+        "Apomorphine in NMS: a case report",
+        "Apomorphine reversed rigidity in one",
+        "patient with neuroleptic malignant syndrome within hours.",
+    ]
     path = write_pdf(tmp_path / "note.pdf", [lines])
     doc = parse_document(path, path.read_bytes(), IngestSettings(), approximate_tokens, None, "hash")
     assert "reversed rigidity in one patient" in _all_text(doc)

@@ -37,7 +37,9 @@ PROSE_WITH_CITATIONS = (
 
 def test_reference_entries_are_told_from_prose_that_cites():
     assert is_reference_entry(REFERENCES)
-    assert is_reference_entry("R. C. Bone, R. A. Balk, F. B. Cerra, and et al. Definitions for sepsis. Chest, 101(6):1644-1655, 1992.")
+    assert is_reference_entry(
+        "R. C. Bone, R. A. Balk, F. B. Cerra, and et al. Definitions for sepsis. Chest, 101(6):1644-1655, 1992."
+    )
     assert not is_reference_entry(PROSE_WITH_CITATIONS)
     assert not is_reference_entry("Recurrence occurred in 7 of 41 patients (17%) in 2019 and 2020.")
 
@@ -91,22 +93,34 @@ def test_bogus_sections(title, bogus):
 
 
 def test_floats_swallowing_body_text():
-    page = "Figure 2. Schematic of the method. Panel A shows the model.\n" + "Body text goes on. " * 300 + "Late sentence here about the outcome of the whole study."
+    page = (
+        "Figure 2. Schematic of the method. Panel A shows the model.\n"
+        + "Body text goes on. " * 300
+        + "Late sentence here about the outcome of the whole study."
+    )
     assert float_swallows("Figure 2", "text")  # prose filed under a float label
     assert not float_swallows("Figure 2: Schematic", "caption", "Panel A shows the model.", [page])
-    assert float_swallows("Figure 2: Schematic", "caption", "Late sentence here about the outcome of the whole study.", [page])  # far from any label
+    assert float_swallows(
+        "Figure 2: Schematic", "caption", "Late sentence here about the outcome of the whole study.", [page]
+    )  # far from any label
     assert not float_swallows("Results", "text")
 
 
 def test_page_verdicts():
-    pages = [letters("First page text about fever and rigidity in patients."), letters("Second page on dantrolene dosing and timing.")]
+    pages = [
+        letters("First page text about fever and rigidity in patients."),
+        letters("Second page on dantrolene dosing and timing."),
+    ]
     assert page_verdict("Second page on dantrolene dosing and timing.", 2, pages) == "right"
     assert page_verdict("Second page on dantrolene dosing and timing.", 1, pages) == "wrong"
     assert page_verdict("Nothing like this anywhere in the document at all.", 1, pages) == "unverifiable"
 
 
 def test_recurring_chrome_and_vocabulary_from_pdftotext_pages():
-    pages = [f"Smith et al. Journal of Tests (2024) 1:{n}\nBody line {n} with words\nmore body\nPage {n} of 3" for n in (1, 2, 3)]
+    pages = [
+        f"Smith et al. Journal of Tests (2024) 1:{n}\nBody line {n} with words\nmore body\nPage {n} of 3"
+        for n in (1, 2, 3)
+    ]
     chrome = recurring_chrome(pages)
     assert any("Journal of Tests" in c for c in chrome)
     vocab = vocabulary(["The esti-\nmated rate was life-threatening."])
@@ -114,9 +128,13 @@ def test_recurring_chrome_and_vocabulary_from_pdftotext_pages():
 
 
 def test_text_kept_and_normalisers():
-    pages = ["Neuroleptic malignant syndrome is a rare reaction to drugs.\nReferences\n1. Smith J. Some paper title here."]
+    pages = [
+        "Neuroleptic malignant syndrome is a rare reaction to drugs.\nReferences\n1. Smith J. Some paper title here."
+    ]
     shingles = body_shingles(pages)
     assert kept_share(shingles, "Neuroleptic malignant syndrome is a rare reaction to drugs.") == 1.0
     assert kept_share(shingles, "Something else entirely was kept here today.") == 0.0
-    assert norm_heading("2. Materials and Methods") == "materials and methods" and norm_heading("ABSTRACT") == "abstract"
+    assert (
+        norm_heading("2. Materials and Methods") == "materials and methods" and norm_heading("ABSTRACT") == "abstract"
+    )
     assert norm_title("Gasdermins’ Pore-Forming") == norm_title("Gasdermins' pore forming")

@@ -20,7 +20,8 @@ from tests.conftest import PAPER_PAGES, write_pdf, write_scanned_pdf
 from tests.pdf_fixtures import write_journal_pdf, write_scanned_copy
 
 needs_ocr = pytest.mark.skipif(
-    not ocr.ocr_available(), reason="tesseract and pdftoppm are not installed: run `make system-deps` (Debian tesseract-ocr, poppler-utils)"
+    not ocr.ocr_available(),
+    reason="tesseract and pdftoppm are not installed: run `make system-deps` (Debian tesseract-ocr, poppler-utils)",
 )
 
 

@@ -17,7 +17,9 @@ from tests.pdf_fixtures import write_scanned_copy
 pytestmark = [
     pytest.mark.model,
     pytest.mark.slow,
-    pytest.mark.skipif(not ocr.ocr_available(), reason="tesseract and pdftoppm are not installed: run `make system-deps`"),
+    pytest.mark.skipif(
+        not ocr.ocr_available(), reason="tesseract and pdftoppm are not installed: run `make system-deps`"
+    ),
 ]
 
 
@@ -44,5 +46,8 @@ def test_a_question_about_a_scans_text_finds_it(tmp_path, embedder):
         hits = engine.search(truth["question"], k=3)
         # the words may be in the passage or in its title (read from the scan too): passages are searched with it
         found = hits[0].passage
-        assert Path(found.source).name == "scanned_cardinal.pdf" and truth["expect_in_passage"] in f"{found.context} {found.text}"
+        assert (
+            Path(found.source).name == "scanned_cardinal.pdf"
+            and truth["expect_in_passage"] in f"{found.context} {found.text}"
+        )
         assert docs["scanned_cardinal.pdf"].ocr

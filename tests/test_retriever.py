@@ -13,7 +13,18 @@ from index.search import Filters
 
 pytestmark = pytest.mark.model
 
-METADATA_KEYS = {"title", "doc_id", "source", "section", "page", "evidence_type", "passage_id", "score", "dense_score", "rank"}
+METADATA_KEYS = {
+    "title",
+    "doc_id",
+    "source",
+    "section",
+    "page",
+    "evidence_type",
+    "passage_id",
+    "score",
+    "dense_score",
+    "rank",
+}
 
 
 def test_documents_are_the_engines_hits_with_citation_metadata(corpus_engine):
@@ -36,7 +47,9 @@ def test_documents_are_the_engines_hits_with_citation_metadata(corpus_engine):
 
 def test_mode_and_filters_apply(corpus_engine):
     lexical = NMSRetriever(engine=corpus_engine, k=3, mode="lexical").invoke("creatine kinase")
-    assert [d.id for d in lexical] == [h.passage.id for h in corpus_engine.search("creatine kinase", k=3, mode="lexical")]
+    assert [d.id for d in lexical] == [
+        h.passage.id for h in corpus_engine.search("creatine kinase", k=3, mode="lexical")
+    ]
     only_guidelines = NMSRetriever(engine=corpus_engine, k=8, filters=Filters(evidence_types=frozenset({"guideline"})))
     docs = only_guidelines.invoke("how is NMS treated")
     assert docs and {d.metadata["evidence_type"] for d in docs} == {"guideline"}

@@ -75,9 +75,12 @@ def test_percentage_must_match_a_percentage_and_ranges_and_number_words_are_figu
     assert check("CPK falls within 10 to 14 days [4].")[0] == ["CPK falls within 10 to 14 days."]
     assert check("CPK falls within 10-15 days [4].")[1]  # 15 appears nowhere
     assert check("Bromocriptine was not associated with lower mortality in two case series [5].")[0]
-    assert "three" in check("Bromocriptine was not associated with lower mortality in three case series [5].")[1][
-        "Bromocriptine was not associated with lower mortality in three case series [5]."
-    ]
+    assert (
+        "three"
+        in check("Bromocriptine was not associated with lower mortality in three case series [5].")[1][
+            "Bromocriptine was not associated with lower mortality in three case series [5]."
+        ]
+    )
 
 
 def test_wrong_citation_is_dropped():
@@ -120,25 +123,35 @@ def test_negation_must_match():
 def test_the_questions_words_must_be_in_the_statements_too():
     # Labelled case o11: the model put the question's drug in place of the statement's one.
     statements = ["The most important first step is to immediately stop the neuroleptic medication."]
-    kept, dropped = verify("The most important first step is to immediately stop levodopa [1].", statements,
-                           "Can NMS happen after stopping levodopa?", VOCABULARY)
+    kept, dropped = verify(
+        "The most important first step is to immediately stop levodopa [1].",
+        statements,
+        "Can NMS happen after stopping levodopa?",
+        VOCABULARY,
+    )
     assert kept == [] and dropped[0].reason == '"levodopa" not in statement [1]'
 
 
 def test_decimals_must_match():
     statements = ["NMS occurs in an estimated 0.07% to 3.23% of patients treated with antipsychotics."]
     question = "How common is NMS?"
-    assert verify("NMS occurs in 0.07% to 3.23% of patients treated with antipsychotics [1].", statements, question,
-                  VOCABULARY)[0]
-    kept, dropped = verify("NMS occurs in 0.7% of patients treated with antipsychotics [1].", statements, question,
-                           VOCABULARY)
+    assert verify(
+        "NMS occurs in 0.07% to 3.23% of patients treated with antipsychotics [1].", statements, question, VOCABULARY
+    )[0]
+    kept, dropped = verify(
+        "NMS occurs in 0.7% of patients treated with antipsychotics [1].", statements, question, VOCABULARY
+    )
     assert kept == [] and dropped[0].reason == '"0.7%" not in statement [1]'
 
 
 def test_known_limit_roles_and_order_are_not_checked():
     # Documented in the module: a bag of supported words in another order passes.
-    kept, _ = verify("Amantadine is preferred over bromocriptine [1].", ["Bromocriptine is preferred over amantadine."],
-                     "Which dopamine agonist?", VOCABULARY)
+    kept, _ = verify(
+        "Amantadine is preferred over bromocriptine [1].",
+        ["Bromocriptine is preferred over amantadine."],
+        "Which dopamine agonist?",
+        VOCABULARY,
+    )
     assert len(kept) == 1
 
 
@@ -191,7 +204,9 @@ def test_prompt_holds_only_the_question_and_the_numbered_statements():
     assert [type(m) for m in messages] == [SystemMessage, HumanMessage]
     user = messages[1].content
     assert "Question: Is dantrolene useful?" in user
-    assert user.endswith("Sources:\nDantrolene (12) may help. [1]\nStop the drug. [2]")  # their own brackets neutralised
+    assert user.endswith(
+        "Sources:\nDantrolene (12) may help. [1]\nStop the drug. [2]"
+    )  # their own brackets neutralised
     assert "[1] or [1][3]" in messages[0].content
 
 
@@ -201,7 +216,9 @@ def test_prompt_holds_only_the_question_and_the_numbered_statements():
 def test_settings_are_off_by_default_and_validated():
     assert not SynthesisSettings().enabled
     assert not SynthesisSettings(base_url="http://127.0.0.1:11434/v1").enabled
-    settings = SynthesisSettings(base_url="http://127.0.0.1:11434/v1/", model="llama3.2", api_key="sk-local-1", timeout_s=5)
+    settings = SynthesisSettings(
+        base_url="http://127.0.0.1:11434/v1/", model="llama3.2", api_key="sk-local-1", timeout_s=5
+    )
     assert settings.enabled and settings.base_url == "http://127.0.0.1:11434/v1"
     assert "sk-local-1" not in repr(settings)  # the key is a SecretStr
     with pytest.raises(ValidationError, match="must start with http:// or https://"):
@@ -245,10 +262,13 @@ def test_chat_model_sends_no_sampling_parameters():
 
 def make_answer(statements: list[str] = STATEMENTS, question: str = QUESTION) -> Answer:
     guideline = [Statement(text=statements[2], citations=[3], category="guideline")]
-    findings = [Statement(text=s, citations=[i + 1 if i < 2 else i + 2], category="finding")
-                for i, s in enumerate(s for j, s in enumerate(statements) if j != 2)]
-    return Answer(question=question, status="answered", message="", guideline_statements=guideline,
-                  research_findings=findings)
+    findings = [
+        Statement(text=s, citations=[i + 1 if i < 2 else i + 2], category="finding")
+        for i, s in enumerate(s for j, s in enumerate(statements) if j != 2)
+    ]
+    return Answer(
+        question=question, status="answered", message="", guideline_statements=guideline, research_findings=findings
+    )
 
 
 # make_answer numbers statements guideline first: [1] = STATEMENTS[2] (passage 3), [2] = STATEMENTS[0]
@@ -257,10 +277,12 @@ SETTINGS = SynthesisSettings(base_url="http://127.0.0.1:9/v1", model="test-model
 
 
 def test_synthesize_keeps_supported_sentences_with_passage_citations():
-    model = FakeListChatModel(responses=[
-        "Treatment starts with stopping the antipsychotic [1]. Mortality is about 10% in recent series [2]. "
-        "NMS is a cancer [2]."
-    ])
+    model = FakeListChatModel(
+        responses=[
+            "Treatment starts with stopping the antipsychotic [1]. Mortality is about 10% in recent series [2]. "
+            "NMS is a cancer [2]."
+        ]
+    )
     result = synthesize(make_answer(), SETTINGS, VOCABULARY, chat_model=model)
     assert result.status == SynthesisStatus.VERIFIED and result.model == "FakeListChatModel"
     assert [(s.text, s.statements, s.citations) for s in result.sentences] == [
@@ -273,9 +295,9 @@ def test_synthesize_keeps_supported_sentences_with_passage_citations():
 
 
 def test_fewer_than_half_supported_falls_back():
-    model = FakeListChatModel(responses=[
-        "Mortality is about 10% in recent series [2]. Mortality is 20% [2]. NMS is a cancer [2]."
-    ])
+    model = FakeListChatModel(
+        responses=["Mortality is about 10% in recent series [2]. Mortality is 20% [2]. NMS is a cancer [2]."]
+    )
     result = synthesize(make_answer(), SETTINGS, VOCABULARY, chat_model=model)
     assert result.status == SynthesisStatus.FALLBACK and result.sentences == []
     assert result.note and "1 of 3 sentences" in result.note and "extractive summary" in result.note
@@ -312,7 +334,9 @@ class RecordingChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "recording"
 
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+    ) -> ChatResult:
         self.seen.append(list(messages))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.reply))])
 
@@ -320,13 +344,17 @@ class RecordingChatModel(BaseChatModel):
 class SlowChatModel(RecordingChatModel):
     delay_s: float = 30.0
 
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+    ) -> ChatResult:
         time.sleep(self.delay_s)
         return super()._generate(messages)
 
 
 class FailingChatModel(RecordingChatModel):
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+    ) -> ChatResult:
         raise RuntimeError("CUDA out of memory\nat line 3")
 
 
@@ -368,7 +396,10 @@ def test_a_server_that_is_down_gives_a_note():
     result = synthesize(make_answer(), settings, VOCABULARY)
     assert time.perf_counter() - started < 5
     assert result.status == SynthesisStatus.UNAVAILABLE
-    assert result.note == "No synthesis: could not reach the language model (is the server running?); the extractive answer is shown."
+    assert (
+        result.note
+        == "No synthesis: could not reach the language model (is the server running?); the extractive answer is shown."
+    )
 
 
 @pytest.fixture

@@ -76,18 +76,32 @@ def test_synthesis_over_the_corpus_shows_no_unsupported_sentence(corpus_engine, 
             unsupported_shown = [s.text for s in synthesis.sentences if s.text not in supported]
             assert unsupported_shown == [], f"{qid}: shown but not labelled supported"
         else:
-            to_label.append(json.dumps({"id": qid, "question": record["question"],
-                                        "statements": [s.text for s in statements], "output": output}))
+            to_label.append(
+                json.dumps(
+                    {
+                        "id": qid,
+                        "question": record["question"],
+                        "statements": [s.text for s in statements],
+                        "output": output,
+                    }
+                )
+            )
         shown += len(synthesis.sentences)
-        lines.append(f"{qid} {synthesis.status.value}: {len(synthesis.sentences)} shown, {len(synthesis.dropped)} dropped"
-                     + (f" ({synthesis.note})" if synthesis.note else ""))
+        lines.append(
+            f"{qid} {synthesis.status.value}: {len(synthesis.sentences)} shown, {len(synthesis.dropped)} dropped"
+            + (f" ({synthesis.note})" if synthesis.note else "")
+        )
         lines += [f"    dropped: {d.text[:90]} -- {d.reason[:110]}" for d in synthesis.dropped]
     print("\n" + "\n".join(lines))
-    print(f"{len(QUESTION_IDS)} questions, {checked} against their labels, sentences shown: {shown}, "
-          f"synthesis p50 {statistics.median(latencies):.1f} s, max {max(latencies):.1f} s")
+    print(
+        f"{len(QUESTION_IDS)} questions, {checked} against their labels, sentences shown: {shown}, "
+        f"synthesis p50 {statistics.median(latencies):.1f} s, max {max(latencies):.1f} s"
+    )
     if to_label:
         print("statements or output changed since labelling; to label:\n" + "\n".join(to_label))
-    assert checked >= len(QUESTION_IDS) // 2, "most answers or outputs changed: relabel tests/data/synthesis_labelled.jsonl"
+    assert checked >= len(QUESTION_IDS) // 2, (
+        "most answers or outputs changed: relabel tests/data/synthesis_labelled.jsonl"
+    )
 
 
 def _bare(text: str) -> str:

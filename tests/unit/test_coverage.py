@@ -74,8 +74,13 @@ def cand(
         # how often a dose is given is not how long a treatment lasts
         ("bromocriptine NMS how long to continue", ["Bromocriptine 2.5 mg every 8 hours."], [], [], ["duration"]),
         ("bromocriptine NMS how long to continue", ["Bromocriptine is continued for 10 days."], [], ["duration"], []),
-        ("bromocriptine NMS how long to continue", ["Bromocriptine did not change the duration of treatment."], [], [],
-         ["duration"]),
+        (
+            "bromocriptine NMS how long to continue",
+            ["Bromocriptine did not change the duration of treatment."],
+            [],
+            [],
+            ["duration"],
+        ),
     ],
 )
 def test_aspects(question, selected, pool, covered, named):
@@ -142,7 +147,10 @@ def test_exposure_topics(question, labels):
 
 def test_a_title_alone_does_not_make_a_figure_about_the_subject():
     q = read("What proportion of patients with NMS respond to electroconvulsive therapy?")
-    c = cand("NMS is seen in about 0.2% of psychiatric patients.", title="ECT in catatonic NMS: a case",
-             section="Introduction")
+    c = cand(
+        "NMS is seen in about 0.2% of psychiatric patients.",
+        title="ECT in catatonic NMS: a case",
+        section="Introduction",
+    )
     check = check_aspects(q, READER, [c], [], floor=0.5)
     assert [u.aspect for u in check.uncovered] == ["proportion"]
