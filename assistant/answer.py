@@ -113,8 +113,11 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
     ctx.hits = ctx.deep[: max(ctx.k, sel.statement_passages)]
     read = {h.row for h in ctx.hits}
     mask = ctx.searcher.mask(ctx.filters)
-    for entity in ctx.read.entities:  # the passages that name what the question names
-        for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(entity), sel.named_rows, mask):
+    # also read, by BM25 alone: the best lexical matches (a passage that answers without repeating the
+    # condition's name ranks low by meaning, so in the fusion) and the passages naming what the question names
+    searches = [(ctx.query, sel.lexical_rows)] + [(entity, sel.named_rows) for entity in ctx.read.entities]
+    for text, n in searches:
+        for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(text), n, mask):
             if row not in read:
                 read.add(row)
                 ctx.extra_rows.append(row)

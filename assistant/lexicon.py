@@ -691,9 +691,11 @@ ASPECTS: tuple[Aspect, ...] = (
                 r"how many (?:days|weeks|months)",
             ]
         ),
-        # how long a treatment lasts, not how often a dose is given ("every 6 hours")
+        # how long a treatment lasts, not how often a dose is given ("every 6 hours") nor how soon
+        # something happens ("1.03 days to response")
         re.compile(
-            r"(?<!every )(?<!every \d )\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:days?|weeks?|months?)\b|"
+            r"(?<!every )(?<!every \d )\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:days?|weeks?|months?)\b"
+            r"(?! (?:to|until|before) (?:clinical )?(?:response|improvement|recovery|resolution|onset))|"
             r"\buntil (?:the )?(?:\w+ )?(?:resolves?|resolution|normali[sz]|subsides?|recover)|"
             r"\bfor (?:at least |up to )?\d+\s?(?:hours|days|weeks)",
             re.I,

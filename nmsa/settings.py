@@ -246,6 +246,13 @@ class SelectionSettings(Section):
         description="Passages a lexical search for each intervention the question names adds to those "
         "statements are drawn from: rank fusion can bury the one passage that names a rare drug.",
     )
+    lexical_rows: int = Field(
+        5,
+        ge=0,
+        le=100,
+        description="The best passages by BM25 alone, added to those statements are drawn from: a passage "
+        "that answers the question without naming the condition ranks low by meaning and so in the fusion.",
+    )
     entity_rows: int = Field(
         30, ge=0, le=1000, description="Passages added to the scan per intervention, by a lexical search for it."
     )

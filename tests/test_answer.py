@@ -182,6 +182,30 @@ def test_new_figure_in_an_added_paper_is_flagged(tmp_path, embedder, corpus_copy
     assert {"rechallenge.txt", "rechallenge-2.txt"} <= {result.citation(p.citations[0]).doc_id for p in flag.positions}
 
 
+REGISTRY = """Neuroleptic Malignant Syndrome in a Regional Hospital Registry
+
+Methods
+
+We reviewed all admissions with neuroleptic malignant syndrome recorded in a regional hospital registry between 2010 and 2019.
+
+Results
+
+Ninety-one admissions met the criteria. The complication seen most often was acute kidney injury, present in 22.4% of admissions. Aspiration pneumonia followed in 14.3%, and deep vein thrombosis in 5.5%. The median stay was 11 days.
+"""
+
+
+def test_a_passage_that_answers_without_naming_the_condition_is_read(tmp_path, embedder, corpus_copy):
+    """The Results paragraph never says "NMS"; the dense match, which weighs the condition's name
+    heavily, ranks it far down, the fusion with it; the best BM25 passages are read as well."""
+    question = "Which complication was seen most often in hospital admissions for NMS, and in what share?"
+    engine = _engine_with(tmp_path, embedder, corpus_copy, "registry.txt", REGISTRY)
+    texts = [s.text for s in answer(question, engine).research_findings]
+    assert any("acute kidney injury, present in 22.4%" in t for t in texts), texts
+    without = Engine(engine.settings.override(selection__lexical_rows=0), engine.embedder)
+    texts = [s.text for s in answer(question, without).research_findings]
+    assert not any("22.4%" in t for t in texts)  # what the setting is for
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -74,6 +74,14 @@ def cand(
         # how often a dose is given is not how long a treatment lasts
         ("bromocriptine NMS how long to continue", ["Bromocriptine 2.5 mg every 8 hours."], [], [], ["duration"]),
         ("bromocriptine NMS how long to continue", ["Bromocriptine is continued for 10 days."], [], ["duration"], []),
+        # how soon a drug worked is not how long it is given
+        (
+            "bromocriptine NMS how long to continue",
+            ["Adding bromocriptine (1.03 days to response) shortened the time to clinical response."],
+            [],
+            [],
+            ["duration"],
+        ),
         (
             "bromocriptine NMS how long to continue",
             ["Bromocriptine did not change the duration of treatment."],
