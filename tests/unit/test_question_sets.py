@@ -1,0 +1,48 @@
+"""The question sets are well-formed: a typo in a file name or a field silently weakens a question
+(an expected source that does not exist is never cited; an unknown field is never checked)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT
+
+EVAL = ROOT / "eval"
+FIELDS = {
+    "id", "question", "kind", "status", "sources", "mention", "mention_at_least", "guideline_mention",
+    "research_mention", "contested_topic", "not_contested", "must_not", "history", "style", "uncovered",
+    "understood", "index", "note",
+}  # fmt: skip
+KINDS = {"contested", "consensus", "fact", "out_of_scope", "injection"}
+STYLES = {"plain", "vignette", "follow_up", "terse", "typo", "abbreviation", "accented"}
+SETS = sorted(EVAL.glob("*.jsonl"))
+
+
+def documents(index: str) -> set[str]:
+    names = {p.name for p in CORPUS.iterdir()}
+    return names | ({p.name for p in (EVAL / "literature").iterdir()} if index == "literature" else set())
+
+
+@pytest.mark.parametrize("path", SETS, ids=[p.name for p in SETS])
+def test_question_set_is_well_formed(path):
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert items and len({q["id"] for q in items}) == len(items)
+    for q in items:
+        assert set(q) <= FIELDS, (q["id"], set(q) - FIELDS)
+        assert q.get("kind", "fact") in KINDS and q.get("style", "plain") in STYLES, q["id"]
+        missing = set(q.get("sources", [])) - documents(q.get("index", "corpus"))
+        assert not missing, (q["id"], missing)
+        assert (q.get("style") == "follow_up") == bool(q.get("history")), q["id"]
+
+
+def test_calibration_and_held_out_halves_do_not_share_questions():
+    for calibration in EVAL.glob("*.calibration.jsonl"):
+        held_out = calibration.with_name(calibration.name.replace("calibration", "heldout"))
+        ids = [{json.loads(x)["id"] for x in p.read_text().splitlines() if x.strip()} for p in (calibration, held_out)]
+        texts = [
+            {json.loads(x)["question"] for x in p.read_text().splitlines() if x.strip()}
+            for p in (calibration, held_out)
+        ]
+        assert ids[0] and ids[1] and not ids[0] & ids[1] and not texts[0] & texts[1]
