@@ -95,8 +95,9 @@ _MARKER = re.compile(r"\[\s*(?:statements?\s*)?(\d+(?:\s*(?:[,;]|-|–|and)\s*(?
 _MARKER_RUN = re.compile(rf"(?:\s*{_MARKER.pattern})+", re.I)
 # Markers written after the full stop ("... 10%. [1]") belong to the sentence before it.
 _MARKERS_AFTER_STOP = re.compile(rf"([.!?])((?:\s*{_MARKER.pattern})+)", re.I)
-# A marker run followed by a new capitalised sentence ends a sentence even without a full stop.
-_MARKER_THEN_CAPITAL = re.compile(rf"({_MARKER.pattern})\s+(?=[A-Z])", re.I)
+# A marker run followed by a new capitalised sentence ends a sentence even without a full stop or a
+# space ("... for clinicians. [4]NMS is ...").
+_MARKER_THEN_CAPITAL = re.compile(rf"({_MARKER.pattern})\s*(?=[A-Z])", re.I)
 # Leading list labels: "1.", "2)", "-", "*", "•", "(a)", "a)", "iv.", markdown headings "#".
 _LIST_LABEL = re.compile(
     r"^\s*(?:#{1,6}\s+|[-*•+–]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+|\(?[ivx]{1,4}[.)]\s+|\([a-z0-9]{1,3}\)\s+)+", re.I
@@ -224,7 +225,7 @@ def _split(output: str) -> list[str]:
         line = _LIST_LABEL.sub("", raw_line).strip()
         if not line:
             continue
-        line = _MARKERS_AFTER_STOP.sub(lambda m: f"{m.group(2)}{m.group(1)}", line)
+        line = _MARKERS_AFTER_STOP.sub(_marker_before_stop, line)
         line = _MARKER_THEN_CAPITAL.sub(lambda m: m.group(1) + "\n", line)
         for part in line.split("\n"):
             for start, end in split_sentences(part):
@@ -234,6 +235,12 @@ def _split(output: str) -> list[str]:
                 elif sentences and _MARKER.search(sentence):  # a marker run alone belongs to the sentence before
                     sentences[-1] = f"{sentences[-1]} {sentence}"
     return sentences
+
+
+def _marker_before_stop(m: re.Match[str]) -> str:
+    """'... 10%. [1]' as '... 10% [1].', ending the sentence there when the next one starts at once."""
+    follows = m.string[m.end() : m.end() + 1]
+    return f"{m.group(2)}{m.group(1)}" + ("\n" if follows.isupper() else "")
 
 
 def _cited(sentence: str) -> list[int]:

@@ -66,7 +66,8 @@ def _cited_texts(sentence: str, statements: list[str]) -> list[str | None]:
 def relabel(old: dict, statements: list[str], output: str) -> dict:
     """The new record for ``old``'s question, with every label that still holds carried over."""
     record = {"id": old["id"], "question": old["question"], "statements": statements, "output": output}
-    if statements == old["statements"] and output == old["output"]:
+    same_split = _split(output) == [s["text"] for s in old["sentences"]]
+    if statements == old["statements"] and output == old["output"] and same_split:
         return {**record, "sentences": old["sentences"]}
     known = {
         (s["text"], json.dumps(_cited_texts(s["text"], old["statements"]))): s
@@ -102,8 +103,16 @@ def regenerate(records: list[dict], engine: Any, base_url: str) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=LABELLED, help=f"where to write (default: {LABELLED})")
+    parser.add_argument(
+        "--stored",
+        action="store_true",
+        help="no model: split the stored outputs again (after a change to the verifier's sentence splitting)",
+    )
     args = parser.parse_args(argv)
     records = load_labelled()
+    if args.stored:
+        new = [relabel(r, r["statements"], r["output"]) for r in records]
+        return _write(args.out, new, records)
     with tempfile.TemporaryDirectory(prefix="relabel-synthesis-") as root:
         paths = _TempPaths(Path(root))
         try:
@@ -112,8 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         except (pytest.skip.Exception, pytest.fail.Exception) as exc:
             print(f"cannot regenerate: {exc}", file=sys.stderr)
             return 1
-    args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new), encoding="utf-8")
-    unchanged = sum(r["statements"] == o["statements"] and r["output"] == o["output"] for r, o in zip(new, records))
+    return _write(args.out, new, records)
+
+
+def _write(out: Path, new: list[dict], records: list[dict]) -> int:
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in new), encoding="utf-8")
+    unchanged = sum(r["sentences"] is o["sentences"] for r, o in zip(new, records))
     carried = sum(
         s["label"] is not None
         for r, o in zip(new, records)
@@ -121,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         for s in r["sentences"]
     )
     to_label = [(r["id"], i) for r in new for i, s in enumerate(r["sentences"]) if s["label"] is None]
-    print(f"wrote {len(new)} records to {args.out}")
+    print(f"wrote {len(new)} records to {out}")
     print(f"{unchanged} unchanged (labels kept), {len(new) - unchanged} changed ({carried} labels carried over)")
     print(f"{len(to_label)} sentences need labels in {len({qid for qid, _ in to_label})} records")
     for qid in dict.fromkeys(qid for qid, _ in to_label):

@@ -194,6 +194,14 @@ def test_sentences_split_at_citations_and_repeats_are_dropped():
     assert list(dropped.values()) == ["repeats an earlier sentence"]
 
 
+def test_a_marker_glued_to_the_next_sentence_still_ends_its_sentence():
+    kept, dropped = check(
+        "Mortality is about 10% in recent series. [1]Dantrolene may reduce muscle rigidity [2]Stop the drug [3]."
+    )
+    assert kept == ["Mortality is about 10% in recent series.", "Dantrolene may reduce muscle rigidity"]
+    assert list(dropped) == ["Stop the drug [3]."]  # judged alone, not as part of the sentence before
+
+
 def test_reasoning_blocks_are_ignored():
     kept, dropped = check("<think>The answer is 20% [1].</think>Mortality is about 10% in recent series [1].")
     assert kept == ["Mortality is about 10% in recent series."] and dropped == {}
