@@ -1,6 +1,6 @@
 """Answer composition, as a pipeline of named steps.
 
-    understand -> retrieve -> score -> gate -> select -> contest -> compose
+    understand -> retrieve -> score -> gate -> select -> cover -> contest -> compose
 
 Extractive by design: every statement is a sentence of an indexed passage, and it cites only
 passages retrieved for this question. When nothing retrieved is relevant enough, the answer is

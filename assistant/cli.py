@@ -20,7 +20,7 @@ from nmsa.settings import Settings, load_settings, project_root
 
 if TYPE_CHECKING:
     from assistant.engine import Engine
-    from assistant.records import Answer, Synthesis
+    from assistant.records import Answer
     from index.builder import IngestReport
 
 EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_BROKEN_PIPE = 1, 2, 3, 141
@@ -371,6 +371,7 @@ def _usage(message: str) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.answer import MAX_QUESTION_CHARS, answer
     from assistant.render import to_text
+    from assistant.synthesis import synthesize
 
     in_conversation = bool(args.follow_up_of or args.conversation)
     if args.batch and (in_conversation or args.question):
@@ -406,7 +407,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 problem = str(exc)
             else:
                 if args.synthesis:
-                    result.synthesis = _synthesize(result, engine)
+                    result.synthesis = synthesize(result, engine.settings.synthesis, engine.vocabulary)
                 if args.export:
                     _print_export(result, args.export, engine)
                 elif args.json:
@@ -419,28 +420,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _print_json({"line": number, "error": problem})
         print(f"nms-assistant: {args.batch}:{number}: {problem}; skipped", file=sys.stderr)
     return EXIT_REJECTED if failed else 0
-
-
-def _synthesize(result: Answer, engine: Engine) -> Synthesis:
-    """The answer's synthesis by the configured model; its failures are a note in the answer, not an error."""
-    from assistant.records import Synthesis, SynthesisStatus
-
-    config = engine.settings.synthesis
-    if result.status != "answered":
-        return Synthesis(
-            status=SynthesisStatus.UNAVAILABLE,
-            model=config.model or "",
-            note="No synthesis: the answer has no statements to summarise.",
-        )
-    try:
-        from assistant.synthesis import synthesize
-    except ImportError:
-        return Synthesis(
-            status=SynthesisStatus.UNAVAILABLE,
-            model=config.model or "",
-            note="No synthesis: install the extra with pip install 'nms-assistant[synthesis]'.",
-        )
-    return synthesize(result, config, engine.vocabulary)
 
 
 def _print_export(result: Answer, fmt: str, engine: Engine) -> None:

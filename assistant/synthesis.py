@@ -31,7 +31,6 @@ import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from assistant.records import DroppedSentence, Synthesis, SynthesisSentence, SynthesisStatus
@@ -42,6 +41,7 @@ from nmsa.settings import SynthesisSettings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
 
     from assistant.records import Answer
 
@@ -81,6 +81,8 @@ SYSTEM_PROMPT = (
 def build_prompt(question: str, statements: list[str]) -> list[BaseMessage]:
     """The messages sent to the model: the question and the numbered statements, nothing else.
     Square brackets inside a statement become parentheses so only our numbers look like citations."""
+    from langchain_core.messages import HumanMessage, SystemMessage  # the `synthesis` extra: imported when used
+
     lines = [f"{' '.join(s.translate(_BRACKETS).split())} [{i}]" for i, s in enumerate(statements, 1)]
     user = f"Question: {' '.join(question.split())}\n\nSources:\n" + "\n".join(lines)
     return [SystemMessage(content=SYSTEM_PROMPT), HumanMessage(content=user)]

@@ -302,6 +302,15 @@ def test_synthesize_keeps_supported_sentences_with_passage_citations():
     Synthesis.model_validate_json(result.model_dump_json())  # serialisable as is
 
 
+def test_without_the_synthesis_extra_the_answer_says_how_to_install_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "langchain_openai", None)  # as if `pip install` never added it
+    result = synthesize(make_answer(), SETTINGS, VOCABULARY)
+    assert result.status == SynthesisStatus.UNAVAILABLE and not result.sentences
+    assert result.note == "No synthesis: install the extra with pip install 'nms-assistant[synthesis]'."
+
+
 def test_fewer_than_half_supported_falls_back():
     model = FakeListChatModel(
         responses=["Mortality is about 10% in recent series [2]. Mortality is 20% [2]. NMS is a cancer [2]."]

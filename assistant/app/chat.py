@@ -6,6 +6,7 @@ import streamlit as st
 from assistant.answer import answer
 from assistant.app.ui import PAGE_ICON, engine, md, question_bubble, render_answer, sidebar, understood_as
 from assistant.records import Answer, Synthesis, SynthesisStatus
+from assistant.synthesis import synthesize
 from nmsa.errors import NMSAssistantError
 
 SYNTHESIS_TOGGLE = "Short answer by a local language model"
@@ -36,14 +37,6 @@ for i, (asked, answered) in enumerate(history):
 
 def short_answer(result: Answer) -> Synthesis:
     """The synthesis of an answer; a failure of any kind is a one-line note, never a traceback."""
-    try:
-        from assistant.synthesis import synthesize  # the `synthesis` extra (LangChain) is needed only here
-    except ImportError:
-        return Synthesis(
-            status=SynthesisStatus.UNAVAILABLE,
-            model=settings.model or "",
-            note="No synthesis: install the extra with pip install 'nms-assistant[synthesis]'.",
-        )
     try:
         return synthesize(result, settings, eng.vocabulary)
     except Exception as exc:  # noqa: BLE001 - synthesize handles model failures; this is the last guard of the chat
