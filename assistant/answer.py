@@ -283,9 +283,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
         settings.scoring,
         ctx.wants_figure,
     )
-    config = ContestedSettings(
-        settings.answer.min_relevance, settings.selection.position_similarity_factor, settings.selection.max_positions
-    )
+    config = ContestedSettings.from_settings(settings.answer, settings.selection)
     return extra_rows, find_contested(
         ctx.query, entities, facets, pool, vocabulary, config, engine.stance_detector, exposures
     )

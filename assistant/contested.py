@@ -34,6 +34,7 @@ from assistant.lexicon import (
 from assistant.records import ContestReason, Stance
 from assistant.stance import Role, RuleStanceDetector, StanceDetector
 from index.synonyms import Vocabulary
+from nmsa.settings import AnswerSettings, SelectionSettings
 
 STANCE_ORDER = {Stance.SUPPORTS: 0, Stance.DISPUTES: 1, Stance.UNCERTAIN: 2, Stance.FIGURE: 3}
 Position = tuple[Candidate, Stance]
@@ -49,11 +50,16 @@ class Flag:
 
 @dataclass(frozen=True)
 class ContestedSettings:
-    """The two numbers the scan needs (from ``Settings.selection`` and ``Settings.answer``)."""
+    """The numbers the scan needs; :meth:`from_settings` takes them from ``Settings.answer`` and
+    ``Settings.selection``, where each has its default, bounds and reason."""
 
     min_relevance: float
-    position_similarity_factor: float = 0.8
-    max_positions: int = 10
+    position_similarity_factor: float
+    max_positions: int
+
+    @classmethod
+    def from_settings(cls, answer: AnswerSettings, selection: SelectionSettings) -> ContestedSettings:
+        return cls(answer.min_relevance, selection.position_similarity_factor, selection.max_positions)
 
 
 def question_facets(question: str) -> list[str]:

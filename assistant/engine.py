@@ -15,7 +15,7 @@ from assistant.classify import Classifier, RuleClassifier
 from assistant.query import Reader, anchor_stems
 from assistant.stance import RuleStanceDetector, StanceDetector
 from index.builder import IngestReport, Progress, compatibility_record, remove_documents, rollback_index, update_index
-from index.embedder import Embedder
+from index.embedder import Embedder, TextEncoder
 from index.search import Filters, Hit, Searcher
 from index.store import IndexStore, Snapshot
 from index.synonyms import Vocabulary, load_vocabulary
@@ -31,12 +31,12 @@ class Engine:
     def __init__(
         self,
         settings: Settings | None = None,
-        embedder: Embedder | None = None,
+        embedder: TextEncoder | None = None,
         classifier: Classifier | None = None,
         stance_detector: StanceDetector | None = None,
     ) -> None:
         self.settings = settings or Settings()
-        self.embedder = embedder or Embedder.from_settings(self.settings.index)
+        self.embedder: TextEncoder = embedder or Embedder.from_settings(self.settings.index)
         self.classifier: Classifier = classifier or RuleClassifier(self.settings.classifier)
         self.stance_detector: StanceDetector = stance_detector or RuleStanceDetector()
         self.store = IndexStore(self.settings.index.dir)

@@ -12,6 +12,7 @@ from assistant.lexicon import FACETS
 from assistant.records import Citation, ContestedClaim
 from index.store import Snapshot
 from index.synonyms import Vocabulary
+from nmsa.settings import SelectionSettings
 
 
 @dataclass
@@ -24,8 +25,11 @@ class EvidenceMap:
         return next(c for c in self.citations if c.id == number)
 
 
-def build_evidence_map(snapshot: Snapshot, vocabulary: Vocabulary, max_rows: int = 20000) -> EvidenceMap:
-    """Run the contested-claim detection over the whole index (no question to restrict it)."""
+def build_evidence_map(
+    snapshot: Snapshot, vocabulary: Vocabulary, selection: SelectionSettings, max_rows: int = 20000
+) -> EvidenceMap:
+    """Run the contested-claim detection over the whole index (no question to restrict it, so no
+    relevance threshold either)."""
     rows = list(range(min(snapshot.size, max_rows)))
     pool = collect(snapshot, [], rows)
     for cand in pool:
@@ -37,7 +41,14 @@ def build_evidence_map(snapshot: Snapshot, vocabulary: Vocabulary, max_rows: int
         for term in drug_like_terms(cand.text, vocabulary):
             docs_by_term.setdefault(term, set()).add(cand.doc_id)
     entities += sorted(t for t, docs in docs_by_term.items() if len(docs) >= 2 and t not in entities)
-    flags = find_contested("", entities, list(FACETS), pool, vocabulary, ContestedSettings(min_relevance=0.0))
+    flags = find_contested(
+        "",
+        entities,
+        list(FACETS),
+        pool,
+        vocabulary,
+        ContestedSettings(0.0, selection.position_similarity_factor, selection.max_positions),
+    )
     cite = Citations({}, snapshot.documents)
     result = EvidenceMap(generation=snapshot.generation)
     for flag in flags:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from index.embedder import Embedder
+from index.embedder import TextEncoder
 from index.history import HistoryEntry, append_entry, local_actor, manifest_digests
 from index.store import IndexStore, Snapshot
 from ingest.bibliography import bibliography_fingerprint
@@ -102,7 +102,7 @@ class IngestReport(BaseModel):
 # --- what the index depends on -------------------------------------------------------------------
 
 
-def compatibility_record(settings: Settings, embedder: Embedder) -> dict[str, Any]:
+def compatibility_record(settings: Settings, embedder: TextEncoder) -> dict[str, Any]:
     """What an index must share with the settings to be read at all (model, dimension, chunking).
     Known without loading the model."""
     return {
@@ -119,7 +119,7 @@ def compatibility_record(settings: Settings, embedder: Embedder) -> dict[str, An
     }
 
 
-def settings_record(settings: Settings, embedder: Embedder) -> dict[str, Any]:
+def settings_record(settings: Settings, embedder: TextEncoder) -> dict[str, Any]:
     """The full record written with a generation: compatibility plus the encoder that computed the
     vectors (reading ``embedder.encoder`` may prepare the int8 model, so only writers call this)."""
     return {**compatibility_record(settings, embedder), "precision": embedder.precision, "encoder": embedder.encoder}
@@ -173,7 +173,9 @@ class FileState:
     error: str | None = None
 
 
-def read_state(path: Path, settings: Settings) -> FileState:
+def read_state(path: Path, settings: Settings, fingerprints: dict[Path, str] | None = None) -> FileState:
+    """What the file is now. ``fingerprints`` caches the bibliography fingerprint of each folder for
+    one ingest (computing it per file made adding one paper to a 1,000-file folder quadratic)."""
     path = path.resolve()
     try:
         size = path.stat().st_size
@@ -189,7 +191,10 @@ def read_state(path: Path, settings: Settings) -> FileState:
         return FileState(path, path.name, error=f"cannot be read ({exc.strerror})")
     except NMSAssistantError as exc:
         return FileState(path, path.name, error=str(exc))
-    bibliography = bibliography_fingerprint(path.parent)
+    fingerprints = {} if fingerprints is None else fingerprints
+    if path.parent not in fingerprints:
+        fingerprints[path.parent] = bibliography_fingerprint(path.parent)
+    bibliography = fingerprints[path.parent]
     return FileState(
         path, path.name, content_hash(data, entry, bibliography), hashlib.sha256(data).hexdigest(), entry, bibliography
     )
@@ -309,7 +314,7 @@ def passage_vectors_from_sentences(sentence_vectors: np.ndarray, counts: list[in
 
 
 def _parse(
-    plan: Plan, settings: Settings, embedder: Embedder, report: IngestReport, progress: Progress | None
+    plan: Plan, settings: Settings, embedder: TextEncoder, report: IngestReport, progress: Progress | None
 ) -> tuple[dict[str, tuple[DocumentInfo, list[Passage]]], list[dict[str, str]]]:
     """Parse the planned files; a file that fails keeps its document's last good version."""
     parsed: dict[str, tuple[DocumentInfo, list[Passage]]] = {}
@@ -357,7 +362,7 @@ def _embed(
     parsed: dict[str, tuple[DocumentInfo, list[Passage]]],
     old: Snapshot | None,
     reuse_old_vectors: bool,
-    embedder: Embedder,
+    embedder: TextEncoder,
     progress: Progress | None,
 ) -> tuple[dict[str, np.ndarray], int]:
     """Vectors of every sentence of the parsed documents, embedding only texts not embedded before."""
@@ -478,7 +483,7 @@ def _log(
 
 
 def _load_old(
-    store: IndexStore, settings: Settings, embedder: Embedder, rebuild: bool
+    store: IndexStore, settings: Settings, embedder: TextEncoder, rebuild: bool
 ) -> tuple[Snapshot | None, dict[str, DocumentInfo]]:
     """The current generation (None for a rebuild) and the documents it holds (also for a rebuild)."""
     if not store.exists():
@@ -501,7 +506,7 @@ def _load_old(
 def update_index(
     paths: list[Path],
     settings: Settings,
-    embedder: Embedder,
+    embedder: TextEncoder,
     rebuild: bool = False,
     progress: Progress | None = None,
     actor: str | None = None,
@@ -529,7 +534,9 @@ def update_index(
         targets = list(
             dict.fromkeys([f.resolve() for f in found] + ([Path(s) for s in sorted(existing)] if rebuild else []))
         )
-        plan = plan_changes(old_docs, [read_state(p, settings) for p in targets], Scope.of(paths), existing, rebuild)
+        fingerprints: dict[Path, str] = {}
+        states = [read_state(p, settings, fingerprints) for p in targets]
+        plan = plan_changes(old_docs, states, Scope.of(paths), existing, rebuild)
         report.rejected.extend(RejectionRecord(path=r.path, reason=r.reason) for r in plan.rejected)
         report.kept_stale.extend(plan.stale)
         report.removed.extend(plan.remove)
@@ -557,7 +564,7 @@ def update_index(
 
 
 def remove_documents(
-    targets: list[str], settings: Settings, embedder: Embedder, actor: str | None = None
+    targets: list[str], settings: Settings, embedder: TextEncoder, actor: str | None = None
 ) -> IngestReport:
     """Remove documents by id (file name) or by the path of their file; unknown targets are an error."""
     started = time.perf_counter()

@@ -8,7 +8,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -81,6 +81,33 @@ def model_identity(model: str) -> str:
         digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
     label = "all-MiniLM-L6-v2" if (path / "config.json").is_file() and "minilm" in str(path).lower() else path.name
     return f"{label}@{digest.hexdigest()[:12]}"
+
+
+class TextEncoder(Protocol):
+    """What ingestion, the index and search need of an embedding model.
+
+    :class:`Embedder` is the shipped one; another model (or the tests' hash embedder) can stand in
+    for it. ``identity`` and ``encoder`` are recorded with an index, so vectors from two encoders
+    are never mixed in one index.
+    """
+
+    model_name: str
+    identity: str
+    precision: str
+
+    @property
+    def encoder(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+    def warm_up(self, longest_query: int = 64) -> None: ...
 
 
 class Embedder:

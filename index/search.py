@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.embedder import Embedder
+from index.embedder import TextEncoder
 from index.store import Snapshot
 from index.synonyms import Vocabulary
 from ingest.records import Passage
@@ -43,7 +43,7 @@ class Filters:
 
 
 class Searcher:
-    def __init__(self, snapshot: Snapshot, embedder: Embedder, vocabulary: Vocabulary, rrf_k: int) -> None:
+    def __init__(self, snapshot: Snapshot, embedder: TextEncoder, vocabulary: Vocabulary, rrf_k: int) -> None:
         self.snapshot = snapshot
         self.embedder = embedder
         self.vocabulary = vocabulary

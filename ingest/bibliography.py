@@ -297,8 +297,9 @@ def bibliography_fingerprint(folder: Path) -> str:
 
     digest = hashlib.sha256()
     if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() in BIBLIOGRAPHY_SUFFIXES and path.is_file():
+        candidates = [p for p in folder.iterdir() if p.suffix.lower() in BIBLIOGRAPHY_SUFFIXES]
+        for path in sorted(candidates, key=lambda p: p.name):
+            if path.is_file():
                 try:
                     digest.update(path.name.encode() + b"\0" + path.read_bytes())
                 except OSError:

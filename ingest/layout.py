@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.lexicon import (
@@ -320,7 +321,7 @@ def _caption_start(line: TextLine) -> bool:
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,4}\.)\s+[A-Z]")
 
 
-def _heading_candidate(block: Block, body: float, edges: list[float] = ()) -> bool:  # type: ignore[assignment]
+def _heading_candidate(block: Block, body: float, edges: Sequence[float] = ()) -> bool:
     text = block.text
     if not (body - 2.5 <= block.size <= 2.5 * body):
         return False

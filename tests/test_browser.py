@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,7 +84,7 @@ def server(corpus_engine):
     proc.wait(timeout=10)
 
 
-def browser_page(pw, requests: list[str] | None = None):  # type: ignore[no-untyped-def]
+def browser_page(pw: Any, requests: list[str] | None = None) -> tuple[Any, Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run `make system-deps` (make test does it)")
     browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)

@@ -6,19 +6,21 @@ import re
 
 import pytest
 
-from assistant.contested import ContestedSettings, disagreement, drug_like_terms, find_contested, question_facets
+from assistant.candidates import Candidate
+from assistant.contested import ContestedSettings, Flag, disagreement, drug_like_terms, find_contested, question_facets
 from assistant.records import ContestReason, Stance
+from nmsa.settings import AnswerSettings, SelectionSettings
 from tests.unit.test_coverage import cand
 from tests.unit.test_reading import VOCABULARY
 
-CONFIG = ContestedSettings(min_relevance=0.5)
+CONFIG = ContestedSettings.from_settings(AnswerSettings(min_relevance=0.5), SelectionSettings())
 
 
-def pool(*pairs: tuple[str, str]):  # type: ignore[no-untyped-def]
+def pool(*pairs: tuple[str, str]) -> list[Candidate]:
     return [cand(text, doc, score=0.9, row=i) for i, (doc, text) in enumerate(pairs)]
 
 
-def topics(flags) -> list[str]:  # type: ignore[no-untyped-def]
+def topics(flags: list[Flag]) -> list[str]:
     return [f.topic for f in flags]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.query import Reader, is_case, is_follow_up, split_case, understand
+from assistant.query import Query, Reader, is_case, is_follow_up, split_case, understand
 from index.lexical import tokenize
 from index.synonyms import load_vocabulary
 from tests.conftest import CORPUS
@@ -18,7 +18,7 @@ ANCHOR = frozenset({"nms", "neurolept", "malign", "syndrom", "antipsychot"})
 READER = Reader(VOCABULARY, KNOWN, ANCHOR, is_rare=lambda w: len(w) >= 9)
 
 
-def read(question: str, history: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+def read(question: str, history: tuple[str, ...] = ()) -> Query:
     return understand(question, list(history), READER)
 
 

@@ -18,7 +18,7 @@ snap = eng.snapshot()
 
 @st.cache_resource(show_spinner="Mapping the evidence…", max_entries=4)
 def evidence_map(generation: str):  # keyed by index generation: a re-index recomputes it; shared, never pickled
-    return build_evidence_map(eng.snapshot(), eng.vocabulary)
+    return build_evidence_map(eng.snapshot(), eng.vocabulary, eng.settings.selection)
 
 
 emap = evidence_map(snap.generation)
