@@ -210,8 +210,9 @@ def llm_base_url_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:
+        assert process.stdout is not None  # stdout=PIPE
         ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT_S)
-        line = process.stdout.readline() if ready and process.stdout else ""
+        line = process.stdout.readline() if ready else ""
         if not line.startswith("http://"):
             process.kill()
             process.wait()
