@@ -11,6 +11,7 @@ Out: an answer's references are exported by ``assistant.export`` (RIS, BibTeX).
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -265,16 +266,41 @@ def parse_bibliography(text: str, source: str = "") -> list[BibRecord]:
     return []
 
 
-_CACHE: dict[tuple[str, int, int], list[BibRecord]] = {}
+_CACHE: dict[tuple[str, int, int], list[BibRecord]] = {}  # parsed files, by path, mtime and size
+_LISTINGS: dict[tuple[str, int], list[Path]] = {}  # bibliography files of a folder, by its path and mtime
+_MAX_LISTINGS = 256
+# A folder changed less than this long ago is listed afresh every time: file times are coarser than
+# their nanoseconds suggest, so two changes close together can leave the same mtime (git's "racy" case).
+RACY_NS = 2_000_000_000
+
+
+def bibliography_files(folder: Path) -> list[Path]:
+    """The bibliography files directly in ``folder``, by name. Every paper's metadata looks here, so the
+    listing is kept until the folder changes (adding or removing a file changes its mtime); listing and
+    sorting a 1,000-file folder once per paper made ingesting it quadratic."""
+    try:
+        if not folder.is_dir():
+            return []
+        mtime = folder.stat().st_mtime_ns
+        key = (str(folder.resolve()), mtime)
+        if key in _LISTINGS:
+            return _LISTINGS[key]
+        found = [p for p in folder.iterdir() if p.suffix.lower() in BIBLIOGRAPHY_SUFFIXES]
+        listing = sorted(found, key=lambda p: p.name)
+        if time.time_ns() - mtime >= RACY_NS:
+            if len(_LISTINGS) >= _MAX_LISTINGS:
+                _LISTINGS.clear()
+            _LISTINGS[key] = listing
+        return listing
+    except OSError:
+        return []
 
 
 def load_bibliographies(folder: Path) -> list[BibRecord]:
     """Every bibliography file in ``folder`` (not its subfolders); unreadable files are skipped."""
     records: list[BibRecord] = []
-    if not folder.is_dir():
-        return records
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in BIBLIOGRAPHY_SUFFIXES or not path.is_file():
+    for path in bibliography_files(folder):
+        if not path.is_file():
             continue
         try:
             stat = path.stat()
@@ -296,14 +322,12 @@ def bibliography_fingerprint(folder: Path) -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    if folder.is_dir():
-        candidates = [p for p in folder.iterdir() if p.suffix.lower() in BIBLIOGRAPHY_SUFFIXES]
-        for path in sorted(candidates, key=lambda p: p.name):
-            if path.is_file():
-                try:
-                    digest.update(path.name.encode() + b"\0" + path.read_bytes())
-                except OSError:
-                    continue
+    for path in bibliography_files(folder):
+        if path.is_file():
+            try:
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            except OSError:
+                continue
     return digest.hexdigest()
 
 
