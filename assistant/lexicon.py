@@ -609,6 +609,12 @@ class Aspect:
     search: str = ""  # words that find passages giving it (with the question's subject), when none was retrieved
 
 
+def _same_words(name: str, words: list[str], note: str, *, population: bool = False, search: str = "") -> Aspect:
+    """An aspect asked and answered in the same words (a patient group named in both)."""
+    pattern = _any(words)
+    return Aspect(name, pattern, pattern, note, population=population, search=search)
+
+
 _DOSE_GIVEN = r"\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*(?:[.,]\d+)?\s?(?:mg|mcg|µg|micrograms?|g|mmol|units?|iu)(?:\s?/\s?(?:kg|day|d|h|m2))?\b"
 ASPECTS: tuple[Aspect, ...] = (
     Aspect(
@@ -657,29 +663,21 @@ ASPECTS: tuple[Aspect, ...] = (
         population=True,
         search="elderly older geriatric",
     ),
-    Aspect(
+    _same_words(
         "pregnancy",
-        _any([r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"]),
-        _any([r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"]),
+        [r"pregnan\w*", r"fo?etus", r"fo?etal", r"gestation\w*", r"trimester"],
         "No indexed source addresses pregnancy.",
         population=True,
         search="pregnancy pregnant",
     ),
-    Aspect(
+    _same_words(
         "breastfeeding",
-        _any([r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"]),
-        _any([r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"]),
+        [r"breast-?feed\w*", r"lactat\w*", r"nursing mothers?", r"breast milk"],
         "No indexed source addresses breastfeeding.",
         population=True,
         search="breastfeeding lactation",
     ),
-    Aspect(
-        "adults",
-        _any([r"adults?"]),
-        _any([r"adults?"]),
-        "No indexed source addresses adults specifically.",
-        population=True,
-    ),
+    _same_words("adults", [r"adults?"], "No indexed source addresses adults specifically.", population=True),
     Aspect(
         "duration",
         _any(
