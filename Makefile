@@ -47,8 +47,13 @@ system-deps:
 
 browser: system-deps
 
+# build the index if missing; one that this version cannot read (its chunking or model changed) is
+# rebuilt from every document it holds, so nothing indexed before an upgrade is lost
 index: $(STAMP)
 	@test -f .index/CURRENT || $(BIN)/nms-assistant ingest corpus
+	@$(BIN)/nms-assistant search NMS --k 1 >/dev/null 2>&1 || { \
+		echo "The index was built by another version: re-reading every document it holds."; \
+		$(BIN)/nms-assistant ingest --rebuild; }
 
 run: $(STAMP) index
 	$(BIN)/nms-assistant serve
