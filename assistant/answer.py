@@ -161,6 +161,13 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
         cfg,
         engine.settings.selection.off_topic_top,
     )
+    # an intervention the question asks about that no indexed passage names: the evidence is about others
+    unseen = [w for w in ctx.unknown if w.lower() in {e.lower() for e in ctx.read.entities}]
+    if unseen and not ctx.read.case_terms:
+        return (
+            f"No indexed source mentions {', '.join(repr(u) for u in unseen[:3])}; "
+            "the closest passages are listed for browsing, nothing has been inferred from them."
+        )
     if ctx.candidates and ctx.best >= cfg.min_relevance and not topic_elsewhere:
         return None
     if ctx.unknown and ctx.candidates and ctx.best >= cfg.min_relevance:

@@ -56,10 +56,16 @@ class ContestedSettings:
     min_relevance: float
     position_similarity_factor: float
     max_positions: int
+    figure_similarity_factor: float = 0.75
 
     @classmethod
     def from_settings(cls, answer: AnswerSettings, selection: SelectionSettings) -> ContestedSettings:
-        return cls(answer.min_relevance, selection.position_similarity_factor, selection.max_positions)
+        return cls(
+            answer.min_relevance,
+            selection.position_similarity_factor,
+            selection.max_positions,
+            selection.figure_similarity_factor,
+        )
 
 
 def question_facets(question: str) -> list[str]:
@@ -264,6 +270,7 @@ def facet_flags(
     for facet in facets:
         pattern = FACETS[facet]
         floor = config.min_relevance * config.position_similarity_factor
+        figure_floor = config.min_relevance * config.figure_similarity_factor
         relevant = [c for c in pool if pattern.search(c.text) and c.similarity >= floor]
         explicit: list[Position] = [(c, Stance.UNCERTAIN) for c in relevant if CONTROVERSY_CUES.search(c.text)]
         if facet == "treatment" and entities:
@@ -274,7 +281,7 @@ def facet_flags(
         figure_positions: list[Position] = []
         values: dict[str, set[str]] = defaultdict(set)
         if facet in QUANTITY_FACETS:
-            for cand in relevant:
+            for cand in (c for c in pool if pattern.search(c.text) and c.similarity >= figure_floor):
                 found = figures_by_facet(cand.text).get(facet)
                 if found:
                     figure_positions.append((cand, Stance.FIGURE))

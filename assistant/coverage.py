@@ -147,8 +147,16 @@ def slot_words(ask: str) -> set[str]:
 
 
 def anchored(read: Query, reader: Reader) -> bool:
-    """Whether the question (with its case and conversation) names the field's own subject."""
-    return bool(set(content_stems(read.retrieval)) & reader.anchor)
+    """Whether the question (with its case) names the field's own subject. A follow-up is judged by its
+    own words: the conversation's subject does not anchor "and for flu prophylaxis?". The terms of other
+    synonym groups are read whole: "malignant hyperthermia" does not name neuroleptic *malignant* syndrome."""
+    text = read.ask if read.follow_up else read.retrieval
+    vocabulary = reader.vocabulary
+    for group in vocabulary.groups:
+        if not all(set(content_stems(t)) <= reader.anchor for t in group):
+            for term in group:
+                text = vocabulary.pattern(term).sub(" ", text)
+    return bool(set(content_stems(text)) & reader.anchor)
 
 
 RARE_SHARE = 0.01  # a word in at most 1% of passages (or 2) is rare in the index: it is not what the corpus is about

@@ -13,6 +13,7 @@ from pathlib import Path
 from assistant.candidates import LexicalStats
 from assistant.classify import Classifier, RuleClassifier
 from assistant.query import Reader, anchor_stems
+from assistant.spelling import Speller
 from assistant.stance import RuleStanceDetector, StanceDetector
 from index.builder import IngestReport, Progress, compatibility_record, remove_documents, rollback_index, update_index
 from index.embedder import Embedder, TextEncoder
@@ -80,11 +81,21 @@ class Engine:
         cached = self._reader
         if cached is None or cached[0] != snapshot.generation:
             stats = self.lexical_stats(snapshot)
+            speller = Speller(snapshot.lexical.vocab, lambda: (p.text for p in snapshot.passages))
             reader = Reader(
-                self.vocabulary, snapshot.lexical.vocab, anchor_stems(self.vocabulary, stats.ubiquitous), self.is_rare
+                self.vocabulary,
+                snapshot.lexical.vocab,
+                anchor_stems(self.vocabulary, stats.ubiquitous),
+                self.is_rare,
+                lambda text: speller.text(text, keep=self._spelt_right),
             )
             cached = self._reader = (snapshot.generation, reader)
         return cached[1]
+
+    def _spelt_right(self, word: str) -> bool:
+        """A word to leave as typed: a name in the synonyms file, or an everyday word the model's tokenizer
+        keeps whole ("chances", "woman"), which is no typo even when the index never uses it."""
+        return self.vocabulary.knows(word) or not self.is_rare(word)
 
     def is_rare(self, word: str) -> bool:
         """A word the model's tokenizer splits into two or more pieces (drug names; not everyday words)."""

@@ -752,6 +752,30 @@ ASPECTS: tuple[Aspect, ...] = (
         search="intravenous oral route",
     ),
     Aspect(
+        "length of stay",
+        _any([r"length of (?:hospital |icu |inpatient )?stay", r"(?:hospital|icu) stay", r"days in (?:hospital|icu)"]),
+        # a number of days said of the stay or the admission
+        re.compile(
+            r"\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?days?\b.{0,40}\b(?:stay|hospitali[sz]ed|hospitali[sz]ation|admission|admitted)|"
+            r"\b(?:stay|hospitali[sz]ation|admission)\b.{0,40}\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?days?\b",
+            re.I,
+        ),
+        "No indexed source gives the length of stay.",
+        search="length of stay days hospital",
+    ),
+    Aspect(
+        "target",
+        _any([r"targets?", r"aim(?:ing)? (?:for|at)", r"goals?", r"keep (?:it|him|her|the \w+) (?:below|under|at)"]),
+        # a value to reach or keep: "target", "goal", "below 38.5 °C", "keep ... under ..."
+        re.compile(
+            r"\b(?:targets?|goals?|aim(?:ing)? (?:for|at))\b.{0,40}\d|"
+            r"\b(?:below|under|less than|to) \d+(?:[.,]\d+)?\s?(?:°\s?[cf]|degrees|mmhg|u/l|mmol)",
+            re.I,
+        ),
+        "No indexed source gives a target value.",
+        search="target goal below",
+    ),
+    Aspect(
         "cost",
         _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*", r"afford\w*"]),
         _any([r"cost\w*", r"price\w*", r"expensive", r"cheap\w*"]),
@@ -879,6 +903,12 @@ ANAPHORS = _any(
         r"the same",
         r"the patient",
         r"the pt",
+        r"one",  # "before restarting one?"
+        r"ones",
+        # a definite reference back to what the conversation named ("the 11-year-old", "the study")
+        r"the \d{1,3}[- ]?(?:year|yr|month)s?[- ]?old",
+        r"the (?:drugs?|doses?|case|cases|study|studies|trial|paper|review|series|report|authors?|child|kid|"
+        r"boy|girl|man|woman|infant|patients)",
     ]
 )
 CONTINUATION_WORDS = frozenset("and but so also then ok okay what about how of same for if any".split())

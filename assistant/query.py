@@ -51,6 +51,7 @@ class Reader:
     known: set[str] | frozenset[str]
     anchor: frozenset[str] = frozenset()
     is_rare: Callable[[str], bool] | None = None
+    spell: Callable[[str], str] | None = None  # near misses of the index's words corrected ("mortalty")
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class Query:
 
 def strip_instructions(question: str) -> tuple[str, list[str]]:
     """Split off instruction-like sentences ("SYSTEM: disregard the documents ..."); they are text, not commands."""
-    parts = [question[a:b] for a, b in split_sentences(question)] or [question]
+    parts = [question[a:b] for a, b in split_sentences(question, chat=True)] or [question]
     kept: list[str] = []
     ignored: list[str] = []
     for part in parts:
@@ -150,12 +151,16 @@ def is_case(text: str) -> bool:
 
 
 def split_case(text: str) -> tuple[str, str]:
-    """(case, ask): the ask is the last sentence; when a separator (—, :, ;) inside it follows the case's
+    """(case, ask): the ask is the last sentence (with the questions just before it); when a separator (—, :, ;) inside it follows the case's
     own details, what comes after the separator."""
-    spans = split_sentences(text) or [(0, len(text))]
+    spans = split_sentences(text, chat=True) or [(0, len(text))]
     a, _ = spans[-1]
     if len(spans) > 1 and not text[a:].rstrip().endswith("?") and "?" in text[:a]:
         a = next(s for s, e in reversed(spans) if text[s:e].rstrip().endswith("?"))
+    # questions in a row at the end are asked together ("NMS picture? what do we do?")
+    earlier = [(s, e) for s, e in spans if e <= a]
+    while earlier and text[earlier[-1][0] : earlier[-1][1]].rstrip().endswith("?"):
+        a = earlier.pop()[0]
     case, ask = text[:a], text[a:]
     for match in reversed(list(_SEPARATOR.finditer(ask))):
         before, after = ask[: match.start()], ask[match.end() :]
@@ -199,6 +204,8 @@ def _ask_plainly(ask: str) -> str:
 def _single(text: str, reader: Reader) -> Query:
     query, ignored = strip_instructions(text)
     query = fold_accents(query)  # "dantrolène" is dantrolene, for names and the search
+    if reader.spell is not None:
+        query = reader.spell(query)  # "neuroleptic malignent syndrom mortalty" reads as it was meant
     if is_case(query):
         case, ask = split_case(query)
         terms = case_terms(case, reader)
@@ -221,7 +228,7 @@ def _single(text: str, reader: Reader) -> Query:
         )
     return Query(
         typed=text,
-        text=query if ignored else text,
+        text=query if ignored or query != fold_accents(text) else text,
         retrieval=with_spelling(query, reader),
         ask=query,
         ignored=tuple(ignored),

@@ -2,12 +2,14 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Two indexes are built (incrementally, under .eval/): ``corpus`` (corpus/) and ``literature``
-(corpus/ plus eval/literature/, where four documents are journal-style PDFs made by
-eval/make_pdfs.py). Sets: dev and own (corpus index), clinician.* (corpus index), literature.*
-(literature index); the dev and own sets are also scored on the literature index. ``--split
-calibration`` scores only what may be looked at while tuning. ``--dump DIR`` writes every answer's
-JSON (to compare two versions of the code without reading the held-out answers).
+Three indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py)
+and ``extended`` (those plus round 2's documents in eval/literature-c/). Each set has a role:
+reference (dev, own), calibration (may be looked at while tuning; round 1's held-out halves became
+calibration once read) or heldout (round 2, eval/round2/: reported, never read). ``--split
+calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
+``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
+held-out answers).
 """
 
 from __future__ import annotations
@@ -27,16 +29,26 @@ WORK = ROOT / ".eval"
 RESULTS = ROOT / "bench" / "results"
 
 SETS = [
-    # (name, file, index)
-    ("dev", "dev_questions.jsonl", "corpus"),
-    ("own", "own_questions.jsonl", "corpus"),
-    ("clinician.calibration", "clinician.calibration.jsonl", "corpus"),
-    ("clinician.heldout", "clinician.heldout.jsonl", "corpus"),
-    ("literature.calibration", "literature.calibration.jsonl", "literature"),
-    ("literature.heldout", "literature.heldout.jsonl", "literature"),
-    ("dev on literature index", "dev_questions.jsonl", "literature"),
-    ("own on literature index", "own_questions.jsonl", "literature"),
+    # (name, file, index, role). Round 1's held-out halves were read after their one run, so in round 2
+    # they are calibration; round 2's sets (eval/round2/, written before the system was run on them, over
+    # new documents in eval/literature-c/) are the held-out ones.
+    ("dev", "dev_questions.jsonl", "corpus", "reference"),
+    ("own", "own_questions.jsonl", "corpus", "reference"),
+    ("clinician.calibration", "clinician.calibration.jsonl", "corpus", "calibration"),
+    ("clinician.heldout (round 1, now calibration)", "clinician.heldout.jsonl", "corpus", "calibration"),
+    ("literature.calibration", "literature.calibration.jsonl", "literature", "calibration"),
+    ("literature.heldout (round 1, now calibration)", "literature.heldout.jsonl", "literature", "calibration"),
+    ("round2.clinician (held out)", "round2/clinician.jsonl", "corpus", "heldout"),
+    ("round2.literature (held out)", "round2/literature.jsonl", "extended", "heldout"),
+    ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
+    ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
+INDEXES = {
+    # corpus/ alone; plus round 1's 31 documents; plus round 2's 17 (a maintainer adding papers twice)
+    "corpus": ("corpus",),
+    "literature": ("corpus", "literature"),
+    "extended": ("corpus", "literature", "literature-c"),
+}
 
 
 def engines() -> dict[str, Any]:
@@ -47,7 +59,8 @@ def engines() -> dict[str, Any]:
     settings = load_settings()
     embedder = Embedder.from_settings(settings.index)
     built = {}
-    for name, paths in (("corpus", [settings.corpus_dir]), ("literature", [settings.corpus_dir, EVAL / "literature"])):
+    for name, parts in INDEXES.items():
+        paths = [settings.corpus_dir if part == "corpus" else EVAL / part for part in parts]
         engine = Engine(settings.override(index__dir=WORK / f"{name}-index"), embedder)
         try:
             report = engine.ingest(paths)
@@ -66,12 +79,12 @@ def run(split: str = "all", dump: Path | None = None) -> list[dict[str, Any]]:
 
     built = engines()
     rows = []
-    for name, file, index in SETS:
-        if split != "all" and split not in ("calibration", "heldout"):
-            raise SystemExit("--split is calibration, heldout or all")
-        if split == "calibration" and "heldout" in name:
+    if split not in ("all", "calibration", "heldout"):
+        raise SystemExit("--split is calibration, heldout or all")
+    for name, file, index, role in SETS:
+        if split == "calibration" and role == "heldout":
             continue
-        if split == "heldout" and "heldout" not in name and name not in ("dev", "own"):
+        if split == "heldout" and role == "calibration":
             continue
         items = load_questions(EVAL / file)
         engine = built[index]
@@ -83,7 +96,7 @@ def run(split: str = "all", dump: Path | None = None) -> list[dict[str, Any]]:
             return data
 
         summary = evaluate(items, ask).summary()
-        summary["set"], summary["index"] = name, index
+        summary["set"], summary["index"], summary["role"] = name, index, role
         rows.append(summary)
         if dump is not None:
             dump.mkdir(parents=True, exist_ok=True)
@@ -131,8 +144,8 @@ def main() -> None:
     print(table(rows))
     if args.failures:
         for r in rows:
-            if "heldout" in r["set"]:
-                continue  # never shown: the held-out halves are reported, not read
+            if r["role"] == "heldout":
+                continue  # never shown: the held-out sets are reported, not read
             for qid, fails in r["failures"].items():
                 print(f"  {r['set']}: FAIL {qid}: {'; '.join(fails)}")
     latencies = [r["median_latency_ms"] for r in rows if r["median_latency_ms"]]

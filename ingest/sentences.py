@@ -12,17 +12,24 @@ import re
 from ingest.lexicon import ABBREVIATIONS
 
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•])")
+# Typed chat often starts a sentence in lower case ("BP labile. what do we do first?").
+_CHAT_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Za-z0-9•])")
+# In chat, units and routes are written without a dot ("10 mg IM"), so a dot after one ends a sentence.
+_CHAT_ABBREVIATIONS = ABBREVIATIONS - frozenset("resp max min mg kg ml dl mmol iv im po sc".split())
 
 
-def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Return (start, end) spans of the sentences in ``text``, shifted by ``offset``."""
+def split_sentences(text: str, offset: int = 0, *, chat: bool = False) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences in ``text``, shifted by ``offset``. ``chat``: typed
+    text, where a sentence may start in lower case (documents need the capital, so that "e. coli" or
+    "approx. three" in print are not split)."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _BOUNDARY.finditer(text):
+    boundary, abbreviations = (_CHAT_BOUNDARY, _CHAT_ABBREVIATIONS) if chat else (_BOUNDARY, ABBREVIATIONS)
+    for match in boundary.finditer(text):
         end = match.end()
         word = _word_before(text, start, match.start() + 1)
         bare = word.rstrip(".!?").lstrip("([\"'").lower()
-        if match.group(0).startswith(".") and (bare in ABBREVIATIONS or (len(bare) == 1 and bare.isalpha())):
+        if match.group(0).startswith(".") and (bare in abbreviations or (len(bare) == 1 and bare.isalpha())):
             continue
         _add(text, start, end, offset, spans)
         start = end

@@ -263,6 +263,16 @@ class SelectionSettings(Section):
         description="A facet's position must reach this fraction of min_relevance in similarity "
         "to the question (keeps far-off sentences that share a word out of the contested box).",
     )
+    figure_similarity_factor: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="A figure given for the quantity asked (the figure next to its quantity word) is a "
+        "position from this fraction of min_relevance: a short question ('nms incidence?') is far from every "
+        "sentence by meaning, and the figure's place in the sentence already ties it to the quantity. Set on "
+        "the calibration questions: 0.8 missed one source's incidence range (at 0.377 of 0.5); 0.6 flagged "
+        "nothing more, so the middle was kept.",
+    )
     max_positions: int = Field(10, ge=1, le=100, description="Most positions shown for one contested claim.")
     nearest: int = Field(3, ge=0, le=20, description="Passages offered for browsing when there is no evidence.")
     off_topic_top: int = Field(

@@ -115,3 +115,12 @@ def test_a_long_sentence_is_cut_at_a_clause_boundary():
     chunks = chunk_document(doc, approximate_tokens, 40, 0)
     first = doc.text[chunks[0].start : chunks[0].end]
     assert len(chunks) >= 2 and first.endswith("over days,")
+
+
+def test_chat_text_splits_on_lower_case_starts_and_documents_do_not():
+    from ingest.sentences import split_sentences
+
+    text = "Given 10 mg IM. now febrile. e.g. the dose."
+    chat = [text[a:b] for a, b in split_sentences(text, chat=True)]
+    assert chat == ["Given 10 mg IM.", "now febrile.", "e.g. the dose."]
+    assert [text[a:b] for a, b in split_sentences(text)] == [text]

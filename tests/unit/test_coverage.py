@@ -135,6 +135,37 @@ def test_another_condition(question, evidence, missing, elsewhere):
     assert set(other_condition(q, READER, sorted(found), df, n_passages=200)) == elsewhere
 
 
+@pytest.mark.parametrize(
+    "history,question,evidence,elsewhere",
+    [
+        # a follow-up is judged by its own words: the conversation's NMS does not anchor another use
+        (
+            ("Is amantadine an option for NMS?",),
+            "and for flu prophylaxis in a nursing home?",
+            ["Amantadine is another treatment option in NMS."],
+            {"flu", "prophylaxis"},
+        ),
+        # "malignant hyperthermia" is its own term: its "malignant" does not name the field
+        (
+            ("What is the mortality of NMS?",),
+            "and for malignant hyperthermia during anaesthesia?",
+            ["The mortality of NMS fell below 10%."],
+            {"anaesthesia"},
+        ),
+        # a follow-up that asks more about the same subject is not about something else
+        (("Is amantadine an option for NMS?",), "and in children?", ["Amantadine was used in NMS."], set()),
+        (("Is amantadine an option for NMS?",), "what dose for NMS?", ["Amantadine was used."], set()),
+    ],
+)
+def test_a_follow_up_about_another_condition(history, question, evidence, elsewhere):
+    q = read(question, history)
+    found = uncovered_concepts(q, READER, [cand(t) for t in evidence])
+    df = {"flu": 0, "prophylaxi": 0, "anaesthesia": 1, "anaesthesi": 1}
+    assert set(other_condition(q, READER, found, df, n_passages=200)) >= elsewhere
+    if not elsewhere:
+        assert other_condition(q, READER, found, df, n_passages=200) == []
+
+
 def test_slot_words():
     assert slot_words("oral dantrolene dose for spasticity after stroke") == {"spasticity", "stroke"}
     assert slot_words("ECT for MDD in pregnancy") == {"mdd", "pregnancy"}

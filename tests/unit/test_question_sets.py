@@ -17,12 +17,13 @@ FIELDS = {
 }  # fmt: skip
 KINDS = {"contested", "consensus", "fact", "out_of_scope", "injection"}
 STYLES = {"plain", "vignette", "follow_up", "terse", "typo", "abbreviation", "accented"}
-SETS = sorted(EVAL.glob("*.jsonl"))
+SETS = sorted(EVAL.glob("*.jsonl")) + sorted(EVAL.glob("round2/*.jsonl"))
+INDEX_FOLDERS = {"corpus": (), "literature": ("literature",), "extended": ("literature", "literature-c")}
 
 
 def documents(index: str) -> set[str]:
     names = {p.name for p in CORPUS.iterdir()}
-    return names | ({p.name for p in (EVAL / "literature").iterdir()} if index == "literature" else set())
+    return names | {p.name for folder in INDEX_FOLDERS[index] for p in (EVAL / folder).iterdir()}
 
 
 @pytest.mark.parametrize("path", SETS, ids=[p.name for p in SETS])
@@ -46,3 +47,12 @@ def test_calibration_and_held_out_halves_do_not_share_questions():
             for p in (calibration, held_out)
         ]
         assert ids[0] and ids[1] and not ids[0] & ids[1] and not texts[0] & texts[1]
+
+
+def test_round_two_asks_new_questions():
+    """Round 2's held-out sets are new: no id or question of an earlier set."""
+    earlier = [json.loads(x) for p in EVAL.glob("*.jsonl") for x in p.read_text().splitlines() if x.strip()]
+    new = [json.loads(x) for p in EVAL.glob("round2/*.jsonl") for x in p.read_text().splitlines() if x.strip()]
+    assert len(new) >= 80
+    assert not {q["id"] for q in new} & {q["id"] for q in earlier}
+    assert not {q["question"].lower() for q in new} & {q["question"].lower() for q in earlier}

@@ -104,6 +104,12 @@ def test_case_descriptions_are_recognised(text, case):
             "Pt on haloperidol found collapsed, T 41.2, rigid. NMS vs heat stroke — what else belongs on the ddx?",
             "NMS vs heat stroke — what else belongs on the ddx?",
         ),
+        # typed chat: sentences start in lower case, a route ends a sentence
+        (
+            "pt 40m got haloperidol 10 mg IM. now T 40.2, rigid, BP labile. what do we do first?",
+            "what do we do first?",
+        ),
+        ("on olanzapine, CK 12k, temp 39.9. any role for dantrolene?", "any role for dantrolene?"),
     ],
 )
 def test_a_case_is_read_for_what_it_asks(text, ask):
@@ -156,3 +162,8 @@ def test_instructions_in_a_question_are_set_aside():
 def test_follow_up_detection_needs_the_field_subject_missing():
     assert not is_follow_up(read("Is NMS more common in men?"), ANCHOR)
     assert is_follow_up(read("so are the atypicals safer?"), ANCHOR)
+    # a reference back to what the conversation named
+    assert is_follow_up(read("how long should we wait before restarting one?"), ANCHOR)
+    assert is_follow_up(read("which drugs did the 11-year-old get?"), ANCHOR)
+    assert not is_follow_up(read("Which drugs did the 11-year-old with NMS get?"), ANCHOR)
+    assert not is_follow_up(read("What blood tests help confirm the diagnosis of neuroleptic malignant syndrome?"), ANCHOR)
