@@ -11,13 +11,16 @@ each ending with the numbers of the statements it uses. ``verify`` then keeps a 
 - every content word (stemmed by the index's own tokenizer, minus its stop words and a few
   function words; a synonym from the synonyms file counts as the word) appears in them, with the
   same polarity: a word asserted here must be asserted there, a negated one negated (NegEx-style);
-- it has content of its own: a word beyond the question's, a negation or a figure.
+- it has content of its own: a word beyond the question's, a negation or a figure;
+- each verb it shares with them has their roles (``assistant.roles``): its agent is not their patient
+  nor its patient their agent, it names no agent where they have only an agentless passive, and its
+  agent is among their words before that verb.
 
 The question's words are not exempt from the presence check: in the hand-labelled set that let
 "The most important first step is to immediately stop levodopa [1]" through, its statement saying
-to stop the neuroleptic ("levodopa" came from the question). What it does not check: word order and
-roles ("A is preferred over B" passes against "B is preferred over A", "fell from 10% to 20%" against
-"from 20% to 10%"), nor clinical correctness. It checks support, and it is strict:
+to stop the neuroleptic ("levodopa" came from the question). What it does not check: order beyond the
+roles of verbs it can read ("A is preferred over B" passes against "B is preferred over A", "fell from
+10% to 20%" against "from 20% to 10%"), nor clinical correctness. It checks support, and it is strict:
 a paraphrase with a word of its own is dropped. When fewer than half of the sentences survive, or
 none does, nothing is shown and the answer falls back to its extractive summary. Timeouts, a server
 that is down or nonsense from the model end in a one-line note, never a traceback and never a wait
@@ -34,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from assistant.records import DroppedSentence, Synthesis, SynthesisSentence, SynthesisStatus
+from assistant.roles import role_conflicts
 from index.lexical import tokenize
 from index.synonyms import Vocabulary
 from ingest.sentences import split_sentences
@@ -317,6 +321,7 @@ def _check(
         problems.append(f"{_quote(unnegated)} negated here but not in {_refs(cited)}")
     if not content and not figures:
         problems.append("no content beyond the question's own words")
+    problems += role_conflicts(sentence, [statements[n - 1] for n in cited], _refs(cited))
     return problems
 
 

@@ -22,14 +22,21 @@ from tests.conftest import CORPUS, DATA
 LABELLED = DATA / "synthesis_labelled.jsonl"
 # Supported sentences the verifier keeps on this set today; a change that keeps fewer should be a choice.
 MIN_SUPPORTED_KEPT = 14
-# Unsupported sentences the verifier is known to let through: it checks words, figures and negation,
-# not who does what. Listed so that any other let-through fails, and so that a fix is noticed.
-KNOWN_MISSES = {
-    # [4]: "... 'syndrome malin des neuroleptiques', which was translated to neuroleptic malignant
-    # syndrome" -- the rewrite makes the describers the translators; every word is in [4]
-    "o06": "They characterized the condition that was associated with the side effects of haloperidol "
-    '"syndrome malin des neuroleptiques" and translated it to neuroleptic malignant syndrome [4].',
-}
+# Unsupported sentences the verifier is known to let through. The role check (assistant/roles.py) now drops
+# the one it used to let through, o06's "... and translated it to neuroleptic malignant syndrome [4]"
+# (statement [4] says only that the name "was translated"). Listed so that any let-through fails.
+KNOWN_MISSES: dict[str, str] = {}
+
+# Pairs written for the role check before the verifier was run on them (statements from corpus/, one
+# rewrite each, labelled by hand), not tuned on: the check was built on the labelled set above and
+# tests/unit/test_synthesis_roles.py. Its first run let 6 of 33 unsupported through; one of those (u25)
+# exposed a bug, fixed with a unit test of its own, so these figures are no longer blind.
+HELDOUT = DATA / "synthesis_roles_heldout.jsonl"
+HELDOUT_SUPPORTED_KEPT = 31  # of 31
+# What the role check does not read: a swap in a comparison (u07), the patient of an agentless passive
+# changed (u06, u19), a verb after "in turn" (u15), an agent found in the source's object (u28, "we
+# measured iron in 33 patients" against "33 patients measured").
+HELDOUT_LET_THROUGH = {"u06", "u07", "u15", "u19", "u28"}  # of 33
 
 
 def load_labelled() -> list[dict]:
@@ -78,3 +85,24 @@ def test_the_verifier_drops_every_unsupported_sentence():
     print("supported but dropped:\n  " + "\n  ".join(lost))
     assert sorted(let_through) == sorted(KNOWN_MISSES.items()), let_through
     assert kept >= MIN_SUPPORTED_KEPT
+
+
+def load_heldout() -> list[dict]:
+    return [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_the_role_check_on_pairs_it_was_not_built_on():
+    vocabulary = load_vocabulary(CORPUS / "synonyms.toml")
+    records = load_heldout()
+    supported = [r for r in records if r["label"] == "supported"]
+    unsupported = [r for r in records if r["label"] == "unsupported"]
+    assert len(supported) >= 20 and len(unsupported) >= 20
+    assert all(r["reason"] and r["statements"] for r in records)
+    kept = {r["id"] for r in records if verify(r["sentence"], r["statements"], r["question"], vocabulary)[0]}
+    let_through = {r["id"] for r in unsupported} & kept
+    print(
+        f"\nheld-out: supported kept {len(kept - let_through)}/{len(supported)}; "
+        f"unsupported let through {len(let_through)}/{len(unsupported)}"
+    )
+    assert len(kept - let_through) == HELDOUT_SUPPORTED_KEPT
+    assert let_through == HELDOUT_LET_THROUGH

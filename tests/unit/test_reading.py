@@ -166,4 +166,6 @@ def test_follow_up_detection_needs_the_field_subject_missing():
     assert is_follow_up(read("how long should we wait before restarting one?"), ANCHOR)
     assert is_follow_up(read("which drugs did the 11-year-old get?"), ANCHOR)
     assert not is_follow_up(read("Which drugs did the 11-year-old with NMS get?"), ANCHOR)
-    assert not is_follow_up(read("What blood tests help confirm the diagnosis of neuroleptic malignant syndrome?"), ANCHOR)
+    assert not is_follow_up(
+        read("What blood tests help confirm the diagnosis of neuroleptic malignant syndrome?"), ANCHOR
+    )
