@@ -162,7 +162,8 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
         engine.settings.selection.off_topic_top,
     )
     # an intervention the question asks about that no indexed passage names: the evidence is about others
-    unseen = [w for w in ctx.unknown if w.lower() in {e.lower() for e in ctx.read.entities}]
+    named = {e.lower() for e in ctx.read.entities}
+    unseen = [w for w in ctx.unknown if w.lower() in named]
     if unseen and not ctx.read.case_terms:
         return (
             f"No indexed source mentions {', '.join(repr(u) for u in unseen[:3])}; "

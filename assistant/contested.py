@@ -56,7 +56,7 @@ class ContestedSettings:
     min_relevance: float
     position_similarity_factor: float
     max_positions: int
-    figure_similarity_factor: float = 0.75
+    figure_similarity_factor: float
 
     @classmethod
     def from_settings(cls, answer: AnswerSettings, selection: SelectionSettings) -> ContestedSettings:

@@ -148,8 +148,9 @@ def slot_words(ask: str) -> set[str]:
 
 def anchored(read: Query, reader: Reader) -> bool:
     """Whether the question (with its case) names the field's own subject. A follow-up is judged by its
-    own words: the conversation's subject does not anchor "and for flu prophylaxis?". The terms of other
-    synonym groups are read whole: "malignant hyperthermia" does not name neuroleptic *malignant* syndrome."""
+    own words: the conversation's subject does not anchor a turn asking about the drug in another
+    disease. The terms of other synonym groups are read whole: "malignant hyperthermia" does not name
+    neuroleptic *malignant* syndrome."""
     text = read.ask if read.follow_up else read.retrieval
     vocabulary = reader.vocabulary
     for group in vocabulary.groups:

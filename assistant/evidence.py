@@ -47,7 +47,9 @@ def build_evidence_map(
         list(FACETS),
         pool,
         vocabulary,
-        ContestedSettings(0.0, selection.position_similarity_factor, selection.max_positions),
+        ContestedSettings(
+            0.0, selection.position_similarity_factor, selection.max_positions, selection.figure_similarity_factor
+        ),
     )
     cite = Citations({}, snapshot.documents)
     result = EvidenceMap(generation=snapshot.generation)

@@ -151,8 +151,8 @@ def is_case(text: str) -> bool:
 
 
 def split_case(text: str) -> tuple[str, str]:
-    """(case, ask): the ask is the last sentence (with the questions just before it); when a separator (—, :, ;) inside it follows the case's
-    own details, what comes after the separator."""
+    """(case, ask): the ask is the last sentence (with the questions just before it); when a separator
+    (—, :, ;) inside it follows the case's own details, what comes after the separator."""
     spans = split_sentences(text, chat=True) or [(0, len(text))]
     a, _ = spans[-1]
     if len(spans) > 1 and not text[a:].rstrip().endswith("?") and "?" in text[:a]:
