@@ -15,18 +15,19 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import zip_longest
 
 import numpy as np
 
-from assistant.candidates import Candidate, LexicalStats, collect, score
+from assistant.candidates import Candidate, LexicalStats, collect, context_of, score
 from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
 from assistant.coverage import check_aspects, exposure_topics, other_condition, uncovered_concepts
 from assistant.engine import Engine
-from assistant.gate import off_topic, unknown_terms
+from assistant.gate import follow_up_elsewhere, off_topic, own_relevance, unknown_terms
 from assistant.lexicon import CONTROVERSY_CUES, NO_EVIDENCE_MESSAGE, QUANTITY_QUESTION, Aspect
-from assistant.query import Query, strip_instructions, understand
+from assistant.query import Query, part_query, strip_instructions, understand
 from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
 from index.search import Filters, Hit, Searcher
 from index.store import Snapshot
@@ -161,6 +162,9 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
         cfg,
         engine.settings.selection.off_topic_top,
     )
+    if ctx.read.follow_up:  # the conversation carries the subject; the turn's own words say whether it moved
+        own = own_relevance(ctx.read.ask, ctx.candidates, engine.embedder.embed_query)
+        topic_elsewhere = follow_up_elsewhere(own, topic_elsewhere, cfg)
     # an intervention the question asks about that no indexed passage names: the evidence is about others
     named = {e.lower() for e in ctx.read.entities}
     unseen = [w for w in ctx.unknown if w.lower() in named]
@@ -211,6 +215,41 @@ def _select(ctx: _Context, engine: Engine) -> list[Candidate]:
     return select_statements(ctx.candidates, cfg.max_statements, cutoff, cfg.mmr_lambda, engine.settings.selection)
 
 
+PART_STATEMENTS = 3  # statements each part of a question that asks several things is sure to get
+WHOLE_FIRST = 2  # ... after this many of the whole question's own
+
+
+def _answer_parts(ctx: _Context, engine: Engine, selected: list[Candidate]) -> list[Candidate]:
+    """A question that asks several things ("is this NMS and should we start dantrolene?"): each part is
+    searched and scored on its own, with the whole question's case or subject; the whole question's two
+    best statements come first, then each part's best in turn, then the whole question's others. A part the evidence cannot answer (by the
+    same gate as a whole question) is named as uncovered."""
+    if not ctx.read.parts:
+        return selected
+    reader = engine.reader(ctx.snapshot)
+    per_part: list[list[Candidate]] = []
+    for part in ctx.read.parts:
+        pctx = replace(ctx, read=part_query(ctx.read, part, reader), extra_rows=[], uncovered=[], missing=[])
+        _retrieve(pctx, engine)
+        _score(pctx, engine)
+        if _gate(pctx, engine) is not None:
+            ctx.uncovered.append(Uncovered(aspect=part, note=f"No indexed source answers: {part}"))
+            continue
+        per_part.append(_select(pctx, engine)[:PART_STATEMENTS])
+        ctx.extra_rows += [r for r in [h.row for h in pctx.hits] + pctx.extra_rows if r not in ctx.extra_rows]
+    merged: list[Candidate] = []
+    # the whole question's best (what the case as a whole calls for), then each part's best in turn
+    for group in [selected[:WHOLE_FIRST], *zip_longest(*per_part), selected]:
+        for cand in group:
+            if (
+                cand is not None
+                and len(merged) < engine.settings.answer.max_statements
+                and all(cand.key != m.key and cand.text != m.text for m in merged)
+            ):
+                merged.append(cand)
+    return merged
+
+
 def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | None:
     """Check the question's concepts against the selected statements: add a statement that gives an asked
     aspect, name the aspects no source gives, and refuse when uncovered concepts carry the topic."""
@@ -236,7 +275,7 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
             check.uncovered = [u for u in check.uncovered if u.aspect in {v.aspect for v in second.uncovered}]
             ctx.extra_rows += [c.row for c in second.added]
     selected.extend(check.added)
-    ctx.uncovered = check.uncovered
+    ctx.uncovered = [*ctx.uncovered, *check.uncovered]  # parts no source answers come first
     ctx.missing = uncovered_concepts(ctx.read, reader, selected)
     elsewhere = other_condition(ctx.read, reader, ctx.missing, ctx.stats.df, ctx.stats.n)
     if elsewhere:
@@ -346,6 +385,7 @@ class Citations:
             score=cand.score,
             stance=stance,
             doc_id=cand.doc_id,
+            context=context_of(cand),
         )
 
     def sorted(self) -> list[Citation]:
@@ -460,7 +500,7 @@ def answer(
         result.timings_ms = timer.done()
         return result
     with timer.step("select"):
-        selected = _select(ctx, engine)
+        selected = _answer_parts(ctx, engine, _select(ctx, engine))
     with timer.step("cover"):
         refusal = _cover(ctx, engine, selected)
     if refusal is not None:

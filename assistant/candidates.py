@@ -19,6 +19,8 @@ from nmsa.settings import ScoringSettings
 
 # Figure, table and box labels are titles, not statements.
 _LABEL = re.compile(r"^(?:figure|fig\.|table|box|panel) \d+\s*[:.]", re.IGNORECASE)
+# An abbreviation legend under a figure or table ("ACTH = adrenocorticotropic hormone, CPK = ...").
+_LEGEND = re.compile(r"(?:\b[A-Za-z][\w-]{0,9}\s?=\s?[^=,;]{2,60}[,;.]\s*){3,}")
 MIN_STATEMENT_WORDS = 4  # shorter "sentences" are headings, labels and list stubs, not statements
 NOT_RANKED = 99  # passage rank of a sentence whose passage came from a deeper search, not the top k
 
@@ -78,12 +80,30 @@ def sentence_tokens(text: str) -> frozenset[str]:
     return frozenset(tokenize([text])[0])
 
 
+# A sentence that opens by referring back to the one before it ("It should be tapered ...", "In these
+# cases, ..."): read alone, it does not say what it is about.
+REFERS_BACK = re.compile(
+    r"^(?:it|its|they|their|them|this|these|those|such|both|he|she|his|her|the latter|the former|"
+    r"in (?:these|those|such|this|that) (?:cases?|patients|situations?|settings?))\b",
+    re.IGNORECASE,
+)
+
+
+def context_of(cand: Candidate) -> str | None:
+    """The sentence before ``cand`` in its passage, when ``cand`` refers back to it."""
+    if cand.index == 0 or not REFERS_BACK.match(cand.text):
+        return None
+    a, b = cand.passage.sentences[cand.index - 1]
+    return cand.passage.text[a:b]
+
+
 def is_statement(text: str) -> bool:
     """Whether a sentence may be quoted: not a label, a heading, a question or an instruction."""
     return not (
         len(text.split()) < MIN_STATEMENT_WORDS
         or text.rstrip().endswith("?")
         or _LABEL.match(text)
+        or _LEGEND.search(text)
         or is_instruction(text)
     )
 

@@ -103,3 +103,21 @@ def off_topic(
         return True
     # Without the unknown words, would the corpus match much better? Then they were the topic.
     return topic_shift(query, unknown, candidates, query_vector, embed, vocabulary, top) > cfg.unknown_term_shift
+
+
+def own_relevance(ask: str, candidates: list[Candidate], embed: Callable[[str], np.ndarray]) -> float:
+    """How similar a turn's own words (without the conversation it was merged with) are to the best
+    retrieved sentence."""
+    if not candidates:
+        return 0.0
+    return float((np.stack([c.vector for c in candidates]) @ embed(ask)).max())
+
+
+def follow_up_elsewhere(own: float, topic_elsewhere: bool, cfg: AnswerSettings) -> bool:
+    """Whether a follow-up is about something other than its conversation. The conversation carries the
+    subject, so words the index has never seen ("intubated", "hot weather") do not by themselves move the
+    topic away; they do when the turn's own words are also far from the evidence ("what's the capital of
+    France?"). A turn whose own words are unrelated to every retrieved sentence is elsewhere either way."""
+    if own < cfg.follow_up_min_relevance:
+        return True
+    return topic_elsewhere and own < cfg.follow_up_unknown_relevance

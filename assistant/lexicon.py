@@ -722,6 +722,57 @@ ASPECTS: tuple[Aspect, ...] = (
         search="wait weeks interval delay",
     ),
     Aspect(
+        "speed of effect",
+        # how soon a treatment works, asked as a comparison of speed ("which one kicks in faster?")
+        _any(
+            [
+                r"faster",
+                r"quicker",
+                r"sooner",
+                r"how (?:fast|quickly|rapidly)",
+                r"kicks? in",
+                r"takes? effect",
+                r"onset of (?:action|effect)",
+                r"starts? working",
+            ]
+        ),
+        re.compile(
+            r"\b(?:within|in|after) (?:\d+|a few|several|one|two|hours|minutes|days)\b|\b(?:hours?|minutes)\b|"
+            r"\b(?:rapid(?:ly)?|faster|quick(?:er|ly)?|sooner|prompt(?:ly)?)\b|\bonset of action\b",
+            re.I,
+        ),
+        "No indexed source gives how quickly it works.",
+        search="rapid hours faster response",
+    ),
+    Aspect(
+        "stopping",
+        # how a treatment is ended: at once or gradually
+        _any(
+            [
+                r"(?:just )?stop(?:ping)? (?:it|them)",
+                r"how (?:should|do|can|to) (?:we |i |you )?(?:stop|discontinue|come off)",
+                r"how (?:should|is|are) (?:it|they|\w+) (?:be )?(?:stopped|discontinued)",
+                r"come off",
+                r"wean\w*",
+                r"taper\w*",
+            ]
+        ),
+        _any(
+            [
+                r"taper\w*",
+                r"gradual\w*",
+                r"wean\w*",
+                r"abrupt\w*",
+                r"slowly",
+                r"step(?:wise|s)",
+                r"immediately",
+                r"at once",
+            ]
+        ),
+        "No indexed source says how to stop it.",
+        search="taper gradually abrupt discontinuation",
+    ),
+    Aspect(
         "route",
         _any(
             [
@@ -733,6 +784,11 @@ ASPECTS: tuple[Aspect, ...] = (
                 r"intramuscular\w*",
                 r"route",
                 r"subcutaneous\w*",
+                # how to give a drug to someone who cannot take it by mouth
+                r"(?:can(?:no|')?t|cannot|unable to|not able to) swallow",
+                r"nil by mouth",
+                r"npo",
+                r"intubated",
             ]
         ),
         _any(
@@ -884,32 +940,6 @@ FOLLOW_UP_START = re.compile(
     r"^(?:and|but|so|also|then|ok(?:ay)?|what about|how about|what of|same for|what if|and if|is that|is it|"
     r"are they|are those|does it|do they|does that|would it|would that|could it|can it|any|how about)\b",
     re.IGNORECASE,
-)
-ANAPHORS = _any(
-    [
-        r"it",
-        r"its",
-        r"that",
-        r"this",
-        r"these",
-        r"those",
-        r"they",
-        r"them",
-        r"he",
-        r"she",
-        r"him",
-        r"her",
-        r"his",
-        r"the same",
-        r"the patient",
-        r"the pt",
-        r"one",  # "before restarting one?"
-        r"ones",
-        # a definite reference back to what the conversation named ("the 11-year-old", "the study")
-        r"the \d{1,3}[- ]?(?:year|yr|month)s?[- ]?old",
-        r"the (?:drugs?|doses?|case|cases|study|studies|trial|paper|review|series|report|authors?|child|kid|"
-        r"boy|girl|man|woman|infant|patients)",
-    ]
 )
 CONTINUATION_WORDS = frozenset("and but so also then ok okay what about how of same for if any".split())
 

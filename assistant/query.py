@@ -2,8 +2,8 @@
 before it, a case description read for its question, and the aspects it asks about (pure; no model).
 
 A follow-up ("and in children?", "what about bromocriptine?", "is it lower with atypicals?") leans on
-the turn before it: it starts with a continuation, or refers back (it, that, the patient) or is a few
-words long, without naming the field's own subject. It is merged with the previous question slot by
+the turn before it: it starts with a continuation, or does not name the field's own subject (in a chat
+about NMS, "does hot weather play a role?" asks about NMS). It is merged with the previous question slot by
 slot: a new drug replaces the old one, a new quantity (how common, how deadly) or patient group
 replaces the old one, anything else is added. A case description ("68F on haloperidol, T 39.8, rigid,
 CK 9000 - dantrolene or bromocriptine?") is split into what it asks and the clinical terms of the case
@@ -20,7 +20,6 @@ from functools import lru_cache
 
 from assistant.contested import drug_like_terms
 from assistant.lexicon import (
-    ANAPHORS,
     ASK_INTENTS,
     ASPECTS,
     CASE_CUES,
@@ -35,7 +34,6 @@ from ingest.instructions import is_instruction
 from ingest.normalize import fold_accents
 from ingest.sentences import split_sentences
 
-MAX_FOLLOW_UP_WORDS = 3  # a question this short (content words) that does not name the field leans on the last one
 MIN_CASE_CUES = 2  # demographics, vital signs, lab values with units, narrative: two make a case description
 MIN_CASE_WORDS = 12  # ... or one cue in a question this long that describes before it asks
 _SEPARATOR = re.compile(r"\s(?:—|–|-{1,2})\s|:\s|;\s")
@@ -69,6 +67,7 @@ class Query:
     aspects: tuple[Aspect, ...] = ()
     entities: tuple[str, ...] = ()  # interventions named (canonical names, or the word itself)
     facets: tuple[str, ...] = field(default=())  # quantities asked about (incidence, mortality ...)
+    parts: tuple[str, ...] = ()  # the questions the ask puts together, when it asks more than one
 
     @property
     def scored(self) -> str:
@@ -192,10 +191,44 @@ def case_terms(case: str, reader: Reader) -> tuple[str, ...]:
     return tuple(terms)
 
 
+_QUESTION_WORD = (
+    r"(?:is|are|was|were|should|shall|do|does|did|can|could|will|would|must|has|have|had|what|how|when|which|who|"
+    r"whom|whose|why|where)"
+)
+_PART_BREAK = re.compile(rf"(?:\?\s+|,?\s+and\s+|,\s+)(?={_QUESTION_WORD}\b)", re.IGNORECASE)
+_STARTS_AS_QUESTION = re.compile(rf"^\s*(?:and\s+|so\s+|but\s+)?{_QUESTION_WORD}\b", re.IGNORECASE)
+MIN_PART_WORDS = 1  # content words a part needs to be asked on its own ("and how?" has none)
+
+
+def ask_parts(ask: str) -> tuple[str, ...]:
+    """The questions an ask puts together ("is this NMS and should we start dantrolene?", "How low is serum
+    iron, and should patients be given iron supplements?"), each as typed; one part when it asks one thing.
+    A break is a question mark, "and" or a comma before a question word, when the text before it is itself
+    a question (it ends with "?" or starts as one, so "In the Danish study, what ..." stays whole) and both
+    sides have content words."""
+    parts: list[str] = []
+    start = 0
+    for match in _PART_BREAK.finditer(ask):
+        before = ask[start : match.start()]
+        asked = "?" in match.group(0) or _STARTS_AS_QUESTION.match(before)
+        if asked and len(content_stems(before)) >= MIN_PART_WORDS:
+            parts.append(before.strip(" ,"))
+            start = match.end()
+    rest = ask[start:].strip(" ,")
+    if parts and len(content_stems(rest)) >= MIN_PART_WORDS:
+        return (*parts, rest)
+    return (ask,)
+
+
 def _ask_plainly(ask: str) -> str:
     """The ask, with the plain words of what it asks added when it says so in its own words."""
     extra = [plain for pattern, plain in ASK_INTENTS if pattern.search(ask)]
     return " ".join([ask, *extra[:1]])
+
+
+def _parts(ask: str) -> tuple[str, ...]:
+    parts = ask_parts(ask)
+    return parts if len(parts) > 1 else ()
 
 
 # --- one turn ---------------------------------------------------------------------------------------
@@ -225,6 +258,7 @@ def _single(text: str, reader: Reader) -> Query:
             aspects=asked_aspects(ask),
             entities=entities,
             facets=facets_of(ask),
+            parts=_parts(ask),
         )
     return Query(
         typed=text,
@@ -235,16 +269,18 @@ def _single(text: str, reader: Reader) -> Query:
         aspects=asked_aspects(query),
         entities=entities_of(query, reader),
         facets=facets_of(query),
+        parts=_parts(query),
     )
 
 
 def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
+    """Whether a turn of a conversation leans on the turns before it: it starts with a continuation, or it
+    does not name the field's own subject ("does hot weather play a role?" in a chat about NMS). Whether
+    such a turn is about something else altogether is the gate's judgment, by its own words."""
     ask = query.ask
     if FOLLOW_UP_START.match(ask):
         return True
-    anchored = bool(set(content_stems(ask)) & anchor)
-    short = len(content_stems(ask)) <= MAX_FOLLOW_UP_WORDS
-    return not anchored and (bool(ANAPHORS.search(ask)) or short)
+    return not set(content_stems(ask)) & anchor
 
 
 _CONJUNCTION = re.compile(r"^(?:and|but|so|also|then|ok(?:ay)?|what about|how about|what of)\b[\s,]*", re.IGNORECASE)
@@ -328,6 +364,30 @@ def _subject(query: Query, vocabulary: Vocabulary) -> str:
         if any(vocabulary.pattern(t).search(query.retrieval) for t in group) and group[0] not in terms:
             terms.append(group[0])
     return " ".join(terms)
+
+
+def part_query(whole: Query, part: str, reader: Reader) -> Query:
+    """One part of a question that asks several things, read with what the whole question is about: the
+    case's terms, else its subject (the whole question's interventions only when the part names none)."""
+    own = entities_of(part, reader)
+    context = list(whole.case_terms) or _subject(whole, reader.vocabulary).split()
+    if own:
+        context = [t for t in context if t not in whole.entities]
+    ask = with_spelling(_ask_plainly(part), reader)
+    context = list(dict.fromkeys(context))
+    # scored against what it asks and the field's own terms; the case's other details only help the search
+    anchor_words = [t for t in context if set(content_stems(t)) & reader.anchor or t in own]
+    return replace(
+        whole,
+        retrieval=" ".join([ask, *context]),
+        focus_text=" ".join([ask, *anchor_words]),
+        ask=part,
+        aspects=asked_aspects(part),
+        entities=own or tuple(e for e in whole.entities if e in context),
+        facets=facets_of(part) or whole.facets,
+        parts=(),
+        follow_up=False,
+    )
 
 
 def _with_aspects(query: Query) -> Query:

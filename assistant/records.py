@@ -54,6 +54,11 @@ class Statement(_Record):
     citations: list[int] = Field(min_length=1)
     category: Category = Category.FINDING
     stance: Stance | None = Field(None, description="set on contested positions")
+    context: str | None = Field(
+        None,
+        description="The sentence before this one in its passage, verbatim, when this one opens by referring "
+        "back to it ('It should be tapered gradually ...'); shown as context, not as a statement.",
+    )
     score: float = Field(0.0, exclude=True)
     doc_id: str = Field("", exclude=True)
 

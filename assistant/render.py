@@ -43,6 +43,7 @@ BACKGROUND_TAG = "background"
 UNDERSTOOD_AS = "Understood as"
 UNCOVERED_TITLE = "Not covered by the indexed sources"
 OCR_NOTE = "text from OCR"
+CONTEXT_LABEL = "after"  # a statement that refers back is shown after the sentence it refers to
 SYNTHESIS_TITLE = "Short answer (machine-written, verified against the citations)"
 SYNTHESIS_NOTE = (
     "Written by a language model ({model}) from the statements below. Each sentence was checked in code "
@@ -180,6 +181,11 @@ def _markdown_tags(statement: Statement) -> str:
     return "".join(tags)
 
 
+def _markdown_context(statement: Statement) -> str:
+    """The sentence a statement refers back to, in italics before it (as context, not cited as a statement)."""
+    return f"*({CONTEXT_LABEL}: {escape_markdown(statement.context)})* " if statement.context else ""
+
+
 def to_markdown(answer: Answer, quote_passages: bool = True) -> str:
     """The answer as a Markdown document with numbered references and quoted passages."""
     out = [f"# {escape_markdown(answer.question)}", ""]
@@ -209,7 +215,7 @@ def to_markdown(answer: Answer, quote_passages: bool = True) -> str:
         if not items:
             out += ["_None among the retrieved passages._", ""]
         for s in items:
-            out.append(f"- {escape_markdown(s.text)} {_marks(s)}{_markdown_tags(s)}")
+            out.append(f"- {_markdown_context(s)}{escape_markdown(s.text)} {_marks(s)}{_markdown_tags(s)}")
         out.append("")
     if answer.contested:
         out += ["## Contested", ""]
@@ -219,7 +225,7 @@ def to_markdown(answer: Answer, quote_passages: bool = True) -> str:
                 side = [p for p in claim.positions if p.stance == stance]
                 if side:
                     out.append(f"**{STANCE_LABELS[stance]}:**")
-                    out += [f"- {escape_markdown(p.text)} {_marks(p)}" for p in side]
+                    out += [f"- {_markdown_context(p)}{escape_markdown(p.text)} {_marks(p)}" for p in side]
                     out.append("")
     out += ["## Sources", ""]
     for c in answer.citations:
@@ -239,6 +245,10 @@ def _text_tags(statement: Statement) -> str:
     return (f" ({BACKGROUND_TAG})" if statement.category == "background" else "") + (
         f" ({UNCERTAIN_TAG})" if is_uncertain(statement) else ""
     )
+
+
+def _text_context(statement: Statement) -> str:
+    return f"({CONTEXT_LABEL}: {statement.context}) " if statement.context else ""
 
 
 def to_text(answer: Answer, width: int = 100) -> str:
@@ -276,7 +286,7 @@ def to_text(answer: Answer, width: int = 100) -> str:
         if not items:
             out.append("  (none among the retrieved passages)")
         for s in items:
-            out.append(wrap(f"- {s.text} {_marks(s)}{_text_tags(s)}"))
+            out.append(wrap(f"- {_text_context(s)}{s.text} {_marks(s)}{_text_tags(s)}"))
     if answer.contested:
         out += ["", "CONTESTED:"]
         for claim in answer.contested:
@@ -285,7 +295,7 @@ def to_text(answer: Answer, width: int = 100) -> str:
                 side = [p for p in claim.positions if p.stance == stance]
                 if side:
                     out.append(f"    {STANCE_LABELS[stance]}:")
-                    out += [wrap(f"- {p.text} {_marks(p)}", "      ") for p in side]
+                    out += [wrap(f"- {_text_context(p)}{p.text} {_marks(p)}", "      ") for p in side]
     out += ["", "Sources:"]
     out += [wrap(f"[{c.id}] {source_line(c)}") for c in answer.citations]
     return "\n".join(out) + "\n"

@@ -2,11 +2,12 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Three indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
-plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py)
-and ``extended`` (those plus round 2's documents in eval/literature-c/). Each set has a role:
-reference (dev, own), calibration (may be looked at while tuning; round 1's held-out halves became
-calibration once read) or heldout (round 2, eval/round2/: reported, never read). ``--split
+Four indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
+``extended`` (those plus round 2's documents in eval/literature-c/) and ``extended3`` (those plus round
+3's documents in eval/literature-d/). Each set has a role: reference (dev, own), calibration (may be
+looked at while tuning; a round's held-out sets become calibration once read, as rounds 1 and 2 have)
+or heldout (round 3, eval/round3/: reported, never read). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -29,25 +30,32 @@ WORK = ROOT / ".eval"
 RESULTS = ROOT / "bench" / "results"
 
 SETS = [
-    # (name, file, index, role). Round 1's held-out halves were read after their one run, so in round 2
-    # they are calibration; round 2's sets (eval/round2/, written before the system was run on them, over
-    # new documents in eval/literature-c/) are the held-out ones.
+    # (name, file, index, role). Round 1's held-out halves and round 2's sets (eval/round2/, over
+    # eval/literature-c/) were read after their one run, so they are calibration now, with the follow-up
+    # probes written while tuning this round.
     ("dev", "dev_questions.jsonl", "corpus", "reference"),
     ("own", "own_questions.jsonl", "corpus", "reference"),
     ("clinician.calibration", "clinician.calibration.jsonl", "corpus", "calibration"),
     ("clinician.heldout (round 1, now calibration)", "clinician.heldout.jsonl", "corpus", "calibration"),
     ("literature.calibration", "literature.calibration.jsonl", "literature", "calibration"),
     ("literature.heldout (round 1, now calibration)", "literature.heldout.jsonl", "literature", "calibration"),
-    ("round2.clinician (held out)", "round2/clinician.jsonl", "corpus", "heldout"),
-    ("round2.literature (held out)", "round2/literature.jsonl", "extended", "heldout"),
+    ("round2.clinician (now calibration)", "round2/clinician.jsonl", "corpus", "calibration"),
+    ("round2.literature (now calibration)", "round2/literature.jsonl", "extended", "calibration"),
+    ("probes.followups", "probes/followups.calibration.jsonl", "corpus", "calibration"),
+    # Round 3 (eval/round3/, written before the system was run on them, over new documents in
+    # eval/literature-d/): the held-out sets of this round.
+    ("round3.clinician (held out)", "round3/clinician.jsonl", "corpus", "heldout"),
+    ("round3.literature (held out)", "round3/literature.jsonl", "extended3", "heldout"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
 INDEXES = {
-    # corpus/ alone; plus round 1's 31 documents; plus round 2's 17 (a maintainer adding papers twice)
+    # corpus/ alone; plus round 1's 31 documents; plus round 2's 17; plus round 3's 15 (a maintainer
+    # adding papers three times)
     "corpus": ("corpus",),
     "literature": ("corpus", "literature"),
     "extended": ("corpus", "literature", "literature-c"),
+    "extended3": ("corpus", "literature", "literature-c", "literature-d"),
 }
 
 

@@ -141,6 +141,23 @@ class AnswerSettings(Section):
         "sentences by more than this, "
         "those words carried the question's topic and the corpus does not cover it (no_evidence).",
     )
+    follow_up_min_relevance: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        description="A follow-up's own words (without the conversation) must reach this similarity to the best "
+        "retrieved sentence: below it the turn is about something else ('who won the world cup?'). Set on "
+        "calibration follow-ups: legitimate ones 0.127 and up ('which one kicks in faster?'), unrelated 0.058.",
+    )
+    follow_up_unknown_relevance: float = Field(
+        0.20,
+        ge=0,
+        le=1,
+        description="A follow-up whose unknown words shift the topic (unknown_term_shift) is still answered when "
+        "its own words reach this similarity to the best retrieved sentence: the conversation carries the "
+        "subject ('if he is intubated and can't swallow', 0.31). Set on calibration follow-ups: unrelated "
+        "turns with unknown words 0.11-0.19, legitimate ones 0.23 and up.",
+    )
     relative_cutoff: float = Field(
         0.65, ge=0, le=1, description="Statements must score at least this fraction of the best one."
     )

@@ -232,6 +232,41 @@ def test_a_drug_no_source_mentions_is_not_answered_with_other_drugs(corpus_engin
     assert case.status == "answered"
 
 
+@pytest.mark.parametrize(
+    "history,question,expected",
+    [
+        # the conversation carries the subject: words no source uses do not sink the turn
+        (
+            ["What's the role of bromocriptine in NMS?"],
+            "how do we give it if he's intubated and can't swallow?",
+            "nasogastric",
+        ),
+        (["What are the main risk factors for NMS?"], "does hot weather play a role?", None),
+        # a turn whose own words are unrelated to the evidence is refused, whatever the conversation
+        (["What are the symptoms of NMS?"], "who won the world cup?", "no_evidence"),
+        (["Is dantrolene effective for NMS?"], "what's the capital of France?", "no_evidence"),
+        (["Is dantrolene effective for NMS?"], "can you write me a poem about it?", "no_evidence"),
+    ],
+)
+def test_a_follow_up_is_judged_with_its_conversation_and_by_its_own_words(corpus_engine, history, question, expected):
+    result = answer(question, corpus_engine, history=history)
+    if expected == "no_evidence":
+        assert result.status == "no_evidence" and not result.research_findings
+        return
+    assert result.status == "answered" and result.understood_as and "—" in result.understood_as
+    if expected:
+        assert any(expected in s.text.lower() for s in result.guideline_statements + result.research_findings)
+
+
+def test_each_part_of_a_two_part_question_gets_statements(corpus_engine):
+    case = "62yo man w schizophrenia, fluphenazine depot increased last wk. today temp 39.6, rigid, CK 14,200."
+    result = answer(f"{case} is this nms and should we start dantrolene?", corpus_engine)
+    texts = [s.text.lower() for s in result.guideline_statements + result.research_findings]
+    assert any("dantrolene" in t for t in texts)
+    assert any("diagnos" in t or "differential" in t for t in texts)  # the first part is answered too
+    assert any("dantrolene" in c.topic for c in result.contested)
+
+
 def test_a_misspelt_quantity_is_read_as_meant(corpus_engine):
     result = answer("neuroleptic malignent syndrom mortalty rate", corpus_engine)
     assert result.understood_as and "mortality" in result.understood_as

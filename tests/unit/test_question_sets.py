@@ -17,8 +17,13 @@ FIELDS = {
 }  # fmt: skip
 KINDS = {"contested", "consensus", "fact", "out_of_scope", "injection"}
 STYLES = {"plain", "vignette", "follow_up", "terse", "typo", "abbreviation", "accented"}
-SETS = sorted(EVAL.glob("*.jsonl")) + sorted(EVAL.glob("round2/*.jsonl"))
-INDEX_FOLDERS = {"corpus": (), "literature": ("literature",), "extended": ("literature", "literature-c")}
+SETS = sorted(EVAL.glob("*.jsonl")) + sorted(EVAL.glob("round*/*.jsonl")) + sorted(EVAL.glob("probes/*.jsonl"))
+INDEX_FOLDERS = {
+    "corpus": (),
+    "literature": ("literature",),
+    "extended": ("literature", "literature-c"),
+    "extended3": ("literature", "literature-c", "literature-d"),
+}
 
 
 def documents(index: str) -> set[str]:
@@ -56,3 +61,22 @@ def test_round_two_asks_new_questions():
     assert len(new) >= 80
     assert not {q["id"] for q in new} & {q["id"] for q in earlier}
     assert not {q["question"].lower() for q in new} & {q["question"].lower() for q in earlier}
+
+
+def test_round_three_asks_new_questions():
+    """Round 3's held-out sets are new: no id or question of an earlier round, the calibration probes
+    included; most literature questions are about round 3's own documents."""
+    earlier = [
+        json.loads(x)
+        for pattern in ("*.jsonl", "round2/*.jsonl", "probes/*.jsonl")
+        for p in EVAL.glob(pattern)
+        for x in p.read_text().splitlines()
+        if x.strip()
+    ]
+    new = [json.loads(x) for p in EVAL.glob("round3/*.jsonl") for x in p.read_text().splitlines() if x.strip()]
+    assert len(new) >= 80
+    assert not {q["id"] for q in new} & {q["id"] for q in earlier}
+    assert not {q["question"].lower() for q in new} & {q["question"].lower() for q in earlier}
+    own = {p.name for p in (EVAL / "literature-d").iterdir()}
+    about_new = [q for q in new if set(q.get("sources", [])) & own]
+    assert len(about_new) >= 35

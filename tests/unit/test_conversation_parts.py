@@ -1,0 +1,107 @@
+"""Questions that ask several things, turns of a chat that lean on the conversation, and the follow-up gate
+(assistant.query, assistant.gate, assistant.coverage). Model-free."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.candidates import is_statement
+from assistant.coverage import check_aspects
+from assistant.gate import follow_up_elsewhere
+from assistant.query import ask_parts, is_follow_up, part_query
+from nmsa.settings import AnswerSettings
+from tests.unit.test_coverage import cand
+from tests.unit.test_reading import ANCHOR, READER, read
+
+
+@pytest.mark.parametrize(
+    "ask,parts",
+    [
+        ("is this nms and should we start dantrolene?", ("is this nms", "should we start dantrolene?")),
+        ("NMS picture? what do we do first?", ("NMS picture", "what do we do first?")),
+        (
+            "How low is serum iron in NMS, and should patients be given iron supplements?",
+            ("How low is serum iron in NMS", "should patients be given iron supplements?"),
+        ),
+        ("What syndrome is this and how is it treated?", ("What syndrome is this", "how is it treated?")),
+        # one question: a list, a leading phrase, a last part without content of its own
+        ("what death rates were seen with dantrolene alone, bromocriptine alone and amantadine alone?", None),
+        ("In the Danish register study, what was the incidence of NMS?", None),
+        ("which antipsychotic can we restart, and how?", None),
+        ("Who first described NMS and when?", None),
+        ("Is dantrolene or bromocriptine better?", None),
+    ],
+)
+def test_the_parts_of_an_ask(ask, parts):
+    assert ask_parts(ask) == (parts or (ask,))
+
+
+def test_a_part_is_read_with_the_case_of_the_whole_question():
+    whole = read("68F on haloperidol, T 39.8, rigid, CK 9000. is this nms and should we start dantrolene?")
+    assert whole.parts == ("is this nms", "should we start dantrolene?")
+    diagnosis, drug = (part_query(whole, p, READER) for p in whole.parts)
+    assert "haloperidol" in diagnosis.retrieval and "diagnosis" in diagnosis.retrieval
+    assert "dantrolene" not in diagnosis.retrieval.lower()  # the other part's drug does not steer this one
+    assert drug.entities == ("dantrolene",) and not drug.parts
+
+
+@pytest.mark.parametrize(
+    "question,follow_up",
+    [
+        ("does hot weather play a role?", True),  # no field subject of its own: in a chat, it asks about NMS
+        ("who won the world cup?", True),  # read with the chat too; the gate judges it by its own words
+        ("and how common is NMS?", True),  # a continuation
+        ("Is NMS more common in men?", False),
+        ("What blood tests help confirm the diagnosis of neuroleptic malignant syndrome?", False),
+    ],
+)
+def test_a_turn_without_the_field_subject_leans_on_the_chat(question, follow_up):
+    assert is_follow_up(read(question), ANCHOR) is follow_up
+    assert read(question, ("What are the main risk factors for NMS?",)).follow_up is follow_up
+
+
+@pytest.mark.parametrize(
+    "own,shift,elsewhere",
+    [
+        (0.31, True, False),  # "if he's intubated and can't swallow": unknown words, but about the evidence
+        (0.18, True, True),  # "can you write me a poem about it?"
+        (0.13, False, False),  # "which one kicks in faster?": far, but no word moves the topic
+        (0.06, False, True),  # "who won the world cup?": unrelated to every retrieved sentence
+    ],
+)
+def test_the_follow_up_gate(own, shift, elsewhere):
+    assert follow_up_elsewhere(own, shift, AnswerSettings()) is elsewhere
+
+
+@pytest.mark.parametrize(
+    "question,statement,aspect,covered",
+    [
+        (
+            "how do we give it if he's intubated and can't swallow?",
+            "They are given via nasogastric tube.",
+            "route",
+            True,
+        ),
+        ("how do we give it if he's intubated and can't swallow?", "Bromocriptine helps.", "route", False),
+        ("ok and once he's better can we just stop it?", "It should be tapered gradually.", "stopping", True),
+        ("so how should it be stopped?", "Amantadine is a dopamine agonist.", "stopping", False),
+        ("which one kicks in faster?", "Dantrolene acts within hours.", "speed of effect", True),
+        ("which one kicks in faster?", "Dantrolene is a muscle relaxant.", "speed of effect", False),
+    ],
+)
+def test_asked_aspects_of_follow_ups(question, statement, aspect, covered):
+    q = read(question)
+    assert aspect in {a.name for a in q.aspects}
+    check = check_aspects(q, READER, [cand(statement)], [], floor=0.5)
+    assert (aspect not in {u.aspect for u in check.uncovered}) is covered
+
+
+def test_whether_to_stop_is_not_how_to_stop():
+    assert "stopping" not in {a.name for a in read("should we stop the haloperidol?").aspects}
+
+
+def test_an_abbreviation_legend_is_not_a_statement():
+    assert not is_statement(
+        "Note: ACTH = adrenocorticotropic hormone, CPK = creatine phosphokinase, CRP = C-reactive protein."
+    )
+    assert is_statement("Mortality was 10% (n = 12), with CK = 4000 U/L at admission.")
