@@ -277,7 +277,7 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
     selected.extend(check.added)
     ctx.uncovered = [*ctx.uncovered, *check.uncovered]  # parts no source answers come first
     ctx.missing = uncovered_concepts(ctx.read, reader, selected)
-    elsewhere = other_condition(ctx.read, reader, ctx.missing, ctx.stats.df, ctx.stats.n)
+    elsewhere = other_condition(ctx.read, reader, ctx.missing, ctx.stats.df, ctx.stats.n, ctx.unknown)
     if elsewhere:
         return (
             f"The indexed sources do not cover {', '.join(repr(w) for w in elsewhere[:3])}: what they say about this "
@@ -316,9 +316,10 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
     exposures = exposure_topics(ctx.read, engine.reader(ctx.snapshot), ctx.stats.df, ctx.stats.n)
     extra_rows = [h.row for h in ctx.deep]
     mask = ctx.searcher.mask(ctx.filters)
-    for term in entities + [label for label, _ in exposures]:
+    searches = [" ".join(vocabulary.names_with_classes(e)) for e in entities] + [label for label, _ in exposures]
+    for text in searches:
         extra_rows += [
-            row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(term), settings.selection.entity_rows, mask)
+            row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(text), settings.selection.entity_rows, mask)
         ]
     pool = collect(ctx.snapshot, ctx.hits, extra_rows)
     score(

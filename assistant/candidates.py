@@ -21,6 +21,8 @@ from nmsa.settings import ScoringSettings
 _LABEL = re.compile(r"^(?:figure|fig\.|table|box|panel) \d+\s*[:.]", re.IGNORECASE)
 # An abbreviation legend under a figure or table ("ACTH = adrenocorticotropic hormone, CPK = ...").
 _LEGEND = re.compile(r"(?:\b[A-Za-z][\w-]{0,9}\s?=\s?[^=,;]{2,60}[,;.]\s*){3,}")
+# An index-term list: "Keywords: ...", "MeSH terms include: Age Factors; Antiparkinson Agents / ...".
+_TERM_LIST = re.compile(r"^\W*(?:mesh(?: terms)?|keywords?|key words|index terms|subject headings)\b", re.IGNORECASE)
 MIN_STATEMENT_WORDS = 4  # shorter "sentences" are headings, labels and list stubs, not statements
 NOT_RANKED = 99  # passage rank of a sentence whose passage came from a deeper search, not the top k
 
@@ -104,6 +106,7 @@ def is_statement(text: str) -> bool:
         or text.rstrip().endswith("?")
         or _LABEL.match(text)
         or _LEGEND.search(text)
+        or _TERM_LIST.match(text)
         or is_instruction(text)
     )
 

@@ -251,8 +251,8 @@ def intervention_flags(
     """An intervention is contested when sources take opposite stances on it or doubt what others report."""
     flags: list[Flag] = []
     for entity in entities:
-        group = next((g for g in vocabulary.entities if g[0] == entity), (entity,))
-        flags += topic_flags(entity, [vocabulary.pattern(t) for t in group], pool, config, detector, Role.INTERVENTION)
+        names = vocabulary.names_with_classes(entity)  # its classes too: doubt about the class is doubt about it
+        flags += topic_flags(entity, [vocabulary.pattern(t) for t in names], pool, config, detector, Role.INTERVENTION)
     return flags
 
 

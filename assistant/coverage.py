@@ -25,11 +25,13 @@ from assistant.records import Uncovered
 PREFIX = 5  # two words sharing their first five letters count as the same concept (spastic/spasticity)
 # What a question is asked *for*: the words after "for", "in", "with", "after", "to treat" ... name the
 # condition, use or population it is about ("dantrolene for spasticity after a stroke").
+_SLOT_WORDS = r"((?:(?!(?:for|in|with|after|during|and|or|of|the|a|an)\b)[A-Za-z][\w\-]*\s*){1,4})"
 _SLOT = re.compile(
-    r"\b(?:for|in|with|after|during|following|to (?:treat|stop|prevent|manage|suppress))\s+"
-    r"((?:(?!(?:for|in|with|after|during|and|or|of|the|a|an)\b)[A-Za-z][\w\-]*\s*){1,4})",
+    r"\b(?:for|in|with|after|during|following|to (?:treat|stop|prevent|manage|suppress))\s+" + _SLOT_WORDS,
     re.IGNORECASE,
 )
+# ... and, for a word the index has never seen, also "the risk of <suicide>"
+_OF_SLOT = re.compile(r"\bof\s+" + _SLOT_WORDS, re.IGNORECASE)
 
 
 def subject_patterns(read: Query, reader: Reader) -> list[re.Pattern[str]]:
@@ -163,19 +165,31 @@ def anchored(read: Query, reader: Reader) -> bool:
 RARE_SHARE = 0.01  # a word in at most 1% of passages (or 2) is rare in the index: it is not what the corpus is about
 
 
-def other_condition(read: Query, reader: Reader, missing: list[str], df: dict[str, int], n_passages: int) -> list[str]:
+def other_condition(
+    read: Query,
+    reader: Reader,
+    missing: list[str],
+    df: dict[str, int],
+    n_passages: int,
+    unknown: Sequence[str] = (),
+) -> list[str]:
     """Uncovered concepts that name what a question not anchored in the field is asked for, and that the
     index barely mentions: the evidence is about the intervention, the question about another condition
     or use ("dantrolene for spasticity after a stroke"). Common words of the field ("for treatment")
-    never count."""
+    never count. A word the index has never seen (``unknown``) counts wherever it stands in a question
+    of its own when it is what the question is asked for or about ("does clozapine lower the risk of
+    suicide ..."), not an everyday word around it ("his next injection is due tomorrow"); not in a
+    follow-up, whose conversation carries the subject."""
     if anchored(read, reader):
         return []
     slot = slot_words(read.ask)
+    of_slot = slot | {w.lower() for m in _OF_SLOT.finditer(read.ask) for w in m.group(1).split()}
+    never_seen = {w.lower() for w in unknown if w.lower() in of_slot} if not read.follow_up else set()
     rare = max(2, RARE_SHARE * n_passages)
     out = []
     for word in missing:
         stems = content_stems(word)
-        if word.lower() in slot and stems and df.get(stems[0], 0) <= rare:
+        if (word.lower() in slot and stems and df.get(stems[0], 0) <= rare) or word.lower() in never_seen:
             out.append(word)
     return out
 

@@ -483,7 +483,8 @@ FACETS: dict[str, re.Pattern[str]] = {
             r"occurs? in",
             r"occurrence",
             r"affected",
-            r"how often",
+            # how often it occurs, not how often to check something (a monitoring schedule)
+            r"how often(?! (?:should|do|must|to|would) (?:we |i |you |they )?(?:check|monitor|measure|repeat|test|take|recheck))",
             r"how common",
             r"frequency",
             r"frequent",
@@ -720,6 +721,24 @@ ASPECTS: tuple[Aspect, ...] = (
         ),
         "No indexed source gives a waiting time.",
         search="wait weeks interval delay",
+    ),
+    Aspect(
+        "how often to check",
+        # a monitoring schedule ("how often should we check their temperature?")
+        _any(
+            [
+                r"how (?:often|frequently) (?:should|do|must|to|would) (?:we |i |you |they )?"
+                r"(?:check|monitor|measure|repeat|test|take|recheck|re-?check)",
+                r"monitoring (?:frequency|schedule|interval)",
+            ]
+        ),
+        re.compile(
+            r"\bevery \d+(?:[-–]\d+)?\s?(?:hours?|h|minutes?|min|days?)\b|\b(?:hourly|twice daily|q\d+h|\d+-hourly)\b|"
+            r"\b\d+ times (?:a|per) day\b",
+            re.I,
+        ),
+        "No indexed source says how often to check.",
+        search="monitor every hours daily",
     ),
     Aspect(
         "speed of effect",

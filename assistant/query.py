@@ -237,6 +237,7 @@ def _parts(ask: str) -> tuple[str, ...]:
 def _single(text: str, reader: Reader) -> Query:
     query, ignored = strip_instructions(text)
     query = fold_accents(query)  # "dantrolène" is dantrolene, for names and the search
+    query = reader.vocabulary.translate(query)  # "¿cuántos pacientes se mueren?": the sources' English words
     if reader.spell is not None:
         query = reader.spell(query)  # "neuroleptic malignent syndrom mortalty" reads as it was meant
     if is_case(query):

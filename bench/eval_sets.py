@@ -2,12 +2,12 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Four indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+Five indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
-``extended`` (those plus round 2's documents in eval/literature-c/) and ``extended3`` (those plus round
-3's documents in eval/literature-d/). Each set has a role: reference (dev, own), calibration (may be
-looked at while tuning; a round's held-out sets become calibration once read, as rounds 1 and 2 have)
-or heldout (round 3, eval/round3/: reported, never read). ``--split
+``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
+eval/literature-d/) and ``extended4`` (plus round 4's in eval/literature-e/). Each set has a role:
+reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
+calibration once read, as rounds 1-3 have) or heldout (round 4, eval/round4/: reported, never read). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -42,10 +42,14 @@ SETS = [
     ("round2.clinician (now calibration)", "round2/clinician.jsonl", "corpus", "calibration"),
     ("round2.literature (now calibration)", "round2/literature.jsonl", "extended", "calibration"),
     ("probes.followups", "probes/followups.calibration.jsonl", "corpus", "calibration"),
-    # Round 3 (eval/round3/, written before the system was run on them, over new documents in
-    # eval/literature-d/): the held-out sets of this round.
-    ("round3.clinician (held out)", "round3/clinician.jsonl", "corpus", "heldout"),
-    ("round3.literature (held out)", "round3/literature.jsonl", "extended3", "heldout"),
+    # Round 3 (eval/round3/, over eval/literature-d/): run once as held out at commit f601d45
+    # (bench/results/eval_round3.md), read after, calibration since.
+    ("round3.clinician (now calibration)", "round3/clinician.jsonl", "corpus", "calibration"),
+    ("round3.literature (now calibration)", "round3/literature.jsonl", "extended3", "calibration"),
+    # Round 4 (eval/round4/, written before the system was run on them, over new documents in
+    # eval/literature-e/): the held-out sets of this round.
+    ("round4.clinician (held out)", "round4/clinician.jsonl", "corpus", "heldout"),
+    ("round4.literature (held out)", "round4/literature.jsonl", "extended4", "heldout"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
@@ -56,6 +60,7 @@ INDEXES = {
     "literature": ("corpus", "literature"),
     "extended": ("corpus", "literature", "literature-c"),
     "extended3": ("corpus", "literature", "literature-c", "literature-d"),
+    "extended4": ("corpus", "literature", "literature-c", "literature-d", "literature-e"),
 }
 
 

@@ -18,6 +18,12 @@ class Vocabulary:
 
     groups: tuple[tuple[str, ...], ...] = ()
     entities: tuple[tuple[str, ...], ...] = ()
+    # an entity's classes, by canonical names ("lorazepam" -> ("benzodiazepines",)): what is said of the
+    # class is said of it too (a source doubting "benzodiazepines" doubts lorazepam)
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # words and phrases of other languages a question may use, with the English the sources use
+    # ("sindrome neuroleptico maligno" -> "neuroleptic malignant syndrome"); keys without accents
+    translations: tuple[tuple[str, str], ...] = ()
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def pattern(self, term: str) -> re.Pattern[str]:
@@ -35,6 +41,20 @@ class Vocabulary:
             if any(self.pattern(t).search(query) for t in group):
                 extra.extend(t for t in group if not self.pattern(t).search(query) and t not in extra)
         return f"{query} ({'; '.join(extra)})" if extra else query
+
+    def translate(self, text: str) -> str:
+        """``text`` (accents already folded) with the words of other languages the file lists in English,
+        longest phrases first; whole words, case-insensitive."""
+        for source, english in self.translations:
+            text = self.pattern(source).sub(english, text) if self.pattern(source).search(text) else text
+        return text
+
+    def names_with_classes(self, entity: str) -> list[str]:
+        """Every name of ``entity`` (a canonical name) and of the classes it belongs to."""
+        names = list(next((g for g in self.entities if g[0] == entity), (entity,)))
+        for cls in self.classes.get(entity, ()):
+            names += [t for t in next((g for g in self.entities if g[0] == cls), (cls,)) if t not in names]
+        return names
 
     def mentions_any(self, text: str) -> bool:
         """True if ``text`` names any term of the synonyms file."""
@@ -76,4 +96,17 @@ def load_vocabulary(path: Path) -> Vocabulary:
         raise NMSAssistantError(f"{path}: the synonyms file is not valid TOML ({exc})") from None
     groups = tuple(tuple(g["terms"]) for g in data.get("group", []) if g.get("terms"))
     entities = tuple(tuple(g["terms"]) for g in data.get("entity", []) if g.get("terms"))
-    return Vocabulary(groups=groups, entities=entities)
+    classes = {
+        g["terms"][0]: tuple(g["classes"]) for g in data.get("entity", []) if g.get("terms") and g.get("classes")
+    }
+    known = {g[0] for g in entities}
+    unknown = sorted({c for cs in classes.values() for c in cs} - known)
+    if unknown:
+        raise NMSAssistantError(
+            f"{path}: 'classes' must name entity groups by their first term; not found: {', '.join(unknown)}"
+        )
+    table = data.get("translate", {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise NMSAssistantError(f"{path}: [translate] maps words to their English, as strings")
+    translations = tuple(sorted(((k.lower(), v) for k, v in table.items()), key=lambda kv: -len(kv[0])))
+    return Vocabulary(groups=groups, entities=entities, classes=classes, translations=translations)

@@ -87,6 +87,13 @@ def test_the_follow_up_gate(own, shift, elsewhere):
         ("so how should it be stopped?", "Amantadine is a dopamine agonist.", "stopping", False),
         ("which one kicks in faster?", "Dantrolene acts within hours.", "speed of effect", True),
         ("which one kicks in faster?", "Dantrolene is a muscle relaxant.", "speed of effect", False),
+        (
+            "how often should we check his temperature?",
+            "Check the temperature every 4 hours.",
+            "how often to check",
+            True,
+        ),
+        ("how often should we check his temperature?", "Monitor temperature closely.", "how often to check", False),
     ],
 )
 def test_asked_aspects_of_follow_ups(question, statement, aspect, covered):
@@ -105,3 +112,5 @@ def test_an_abbreviation_legend_is_not_a_statement():
         "Note: ACTH = adrenocorticotropic hormone, CPK = creatine phosphokinase, CRP = C-reactive protein."
     )
     assert is_statement("Mortality was 10% (n = 12), with CK = 4000 U/L at admission.")
+    assert not is_statement("MeSH terms include: Age Factors; Antiparkinson Agents / adverse effects.")
+    assert not is_statement("Keywords: neuroleptic malignant syndrome; risk factors; agitation")

@@ -23,6 +23,7 @@ INDEX_FOLDERS = {
     "literature": ("literature",),
     "extended": ("literature", "literature-c"),
     "extended3": ("literature", "literature-c", "literature-d"),
+    "extended4": ("literature", "literature-c", "literature-d", "literature-e"),
 }
 
 
@@ -63,20 +64,27 @@ def test_round_two_asks_new_questions():
     assert not {q["question"].lower() for q in new} & {q["question"].lower() for q in earlier}
 
 
-def test_round_three_asks_new_questions():
-    """Round 3's held-out sets are new: no id or question of an earlier round, the calibration probes
-    included; most literature questions are about round 3's own documents."""
+@pytest.mark.parametrize(
+    "round_,earlier_patterns,documents,n_new,n_about_new",
+    [
+        ("round3", ("*.jsonl", "round2/*.jsonl", "probes/*.jsonl"), "literature-d", 80, 35),
+        ("round4", ("*.jsonl", "round2/*.jsonl", "round3/*.jsonl", "probes/*.jsonl"), "literature-e", 80, 30),
+    ],
+)
+def test_later_rounds_ask_new_questions(round_, earlier_patterns, documents, n_new, n_about_new):
+    """A round's held-out sets are new: no id or question of an earlier round (the calibration probes
+    included); most of its literature questions are about the round's own documents."""
     earlier = [
         json.loads(x)
-        for pattern in ("*.jsonl", "round2/*.jsonl", "probes/*.jsonl")
+        for pattern in earlier_patterns
         for p in EVAL.glob(pattern)
         for x in p.read_text().splitlines()
         if x.strip()
     ]
-    new = [json.loads(x) for p in EVAL.glob("round3/*.jsonl") for x in p.read_text().splitlines() if x.strip()]
-    assert len(new) >= 80
+    new = [json.loads(x) for p in EVAL.glob(f"{round_}/*.jsonl") for x in p.read_text().splitlines() if x.strip()]
+    assert len(new) >= n_new
     assert not {q["id"] for q in new} & {q["id"] for q in earlier}
     assert not {q["question"].lower() for q in new} & {q["question"].lower() for q in earlier}
-    own = {p.name for p in (EVAL / "literature-d").iterdir()}
+    own = {p.name for p in (EVAL / documents).iterdir()}
     about_new = [q for q in new if set(q.get("sources", [])) & own]
-    assert len(about_new) >= 35
+    assert len(about_new) >= n_about_new

@@ -87,3 +87,56 @@ def test_load_vocabulary(tmp_path):
         groups=(("NMS", "neuroleptic malignant syndrome"),), entities=(("dantrolene", "Dantrium"),)
     )
     assert load_vocabulary(tmp_path / "absent.toml") == Vocabulary()
+
+
+def test_an_entity_is_read_with_its_classes(tmp_path):
+    path = tmp_path / "synonyms.toml"
+    path.write_text(
+        '[[entity]]\nterms = ["lorazepam", "Ativan"]\nclasses = ["benzodiazepines"]\n'
+        '[[entity]]\nterms = ["benzodiazepines", "benzodiazepine"]\n'
+    )
+    vocabulary = load_vocabulary(path)
+    assert vocabulary.names_with_classes("lorazepam") == ["lorazepam", "Ativan", "benzodiazepines", "benzodiazepine"]
+    assert vocabulary.names_with_classes("benzodiazepines") == ["benzodiazepines", "benzodiazepine"]
+    assert vocabulary.names_with_classes("a drug not in the file") == ["a drug not in the file"]
+
+
+def test_a_class_that_is_not_an_entity_group_is_a_clear_error(tmp_path):
+    from nmsa.errors import NMSAssistantError
+
+    path = tmp_path / "synonyms.toml"
+    path.write_text('[[entity]]\nterms = ["lorazepam"]\nclasses = ["benzos"]\n')
+    with pytest.raises(NMSAssistantError, match="not found: benzos"):
+        load_vocabulary(path)
+
+
+def test_words_of_other_languages_are_read_in_the_sources_english(tmp_path):
+    path = tmp_path / "synonyms.toml"
+    path.write_text(
+        '[translate]\n"sindrome neuroleptico maligno" = "neuroleptic malignant syndrome"\n'
+        'mueren = "die"\ncuantos = "how many"\n'
+    )
+    vocabulary = load_vocabulary(path)
+    # phrases before words, whole words only, case-insensitive
+    assert vocabulary.translate("¿Cuantos pacientes mueren de sindrome neuroleptico maligno?") == (
+        "¿how many pacientes die de neuroleptic malignant syndrome?"
+    )
+    assert vocabulary.translate("muerenx") == "muerenx"
+
+
+def test_the_shipped_translations_leave_english_alone():
+    from tests.conftest import CORPUS
+
+    vocabulary = load_vocabulary(CORPUS / "synonyms.toml")
+    english = "How common is NMS, what is the dose of dantrolene, and does it cause fever in patients?"
+    assert vocabulary.translate(english) == english
+    assert "neuroleptic malignant syndrome" in vocabulary.translate("syndrome malin des neuroleptiques")
+
+
+def test_a_translation_table_of_the_wrong_shape_is_a_clear_error(tmp_path):
+    from nmsa.errors import NMSAssistantError
+
+    path = tmp_path / "synonyms.toml"
+    path.write_text("[translate]\nmueren = 3\n")
+    with pytest.raises(NMSAssistantError, match="translate"):
+        load_vocabulary(path)
