@@ -122,6 +122,12 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
             if row not in read:
                 read.add(row)
                 ctx.extra_rows.append(row)
+    # and the passages of a document the question names ("what does the AccessMedicine entry suggest?")
+    for doc_id in ctx.stats.named_documents(ctx.read.ask):
+        for row in ctx.stats.rows_of[doc_id][: sel.named_document_rows]:
+            if row not in read and (mask is None or mask[row]):
+                read.add(row)
+                ctx.extra_rows.append(row)
 
 
 def _score(ctx: _Context, engine: Engine) -> None:

@@ -24,7 +24,10 @@ _LEGEND = re.compile(r"(?:\b[A-Za-z][\w-]{0,9}\s?=\s?[^=,;]{2,60}[,;.]\s*){3,}")
 # An index-term list: "Keywords: ...", "MeSH terms include: Age Factors; Antiparkinson Agents / ...".
 _TERM_LIST = re.compile(r"^\W*(?:mesh(?: terms)?|keywords?|key words|index terms|subject headings)\b", re.IGNORECASE)
 MIN_STATEMENT_WORDS = 4  # shorter "sentences" are headings, labels and list stubs, not statements
-NOT_RANKED = 99  # passage rank of a sentence whose passage came from a deeper search, not the top k
+NOT_RANKED = 99
+HEADER_CHARS = 400  # the opening of a document's first passage: title block, authors, journal, site
+NAMED_MAX = 2  # a word in the headers of more documents than this does not name one ("study", "review")
+NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's name): a name is rare  # passage rank of a sentence whose passage came from a deeper search, not the top k
 
 
 @dataclass
@@ -65,6 +68,40 @@ class LexicalStats:
             if self.n >= w.ubiquitous_min_passages
             else frozenset()
         )
+        # what names each document: its title, its authors and journal, the opening of its first passage
+        self._lexical = snapshot.lexical
+        self._doc_of_row = [p.doc_id for p in snapshot.passages]
+        self.rows_of: dict[str, list[int]] = {}
+        first: dict[str, tuple[int, str]] = {}
+        for row, p in enumerate(snapshot.passages):
+            self.rows_of.setdefault(p.doc_id, []).append(row)
+            if p.doc_id not in first or p.start < first[p.doc_id][0]:
+                first[p.doc_id] = (p.start, p.text[:HEADER_CHARS])
+        self.header: dict[str, frozenset[str]] = {}
+        for doc_id, (_, opening) in first.items():
+            info = snapshot.documents.get(doc_id)
+            names = [opening, doc_id] + ([info.title, info.journal or "", *info.authors] if info else [])
+            self.header[doc_id] = frozenset(t for t in tokenize([" ".join(names)])[0] if len(t) >= 4)
+        self.header_df: dict[str, int] = {}
+        for tokens in self.header.values():
+            for t in tokens:
+                self.header_df[t] = self.header_df.get(t, 0) + 1
+
+    def named_documents(self, question: str) -> list[str]:
+        """Documents a question names by a capitalised word (a name, not the question's first word unless in
+        capitals) of their title, authors, journal or opening that at most NAMED_MAX documents have there
+        and few documents use at all ("the AccessMedicine entry", "the FAERS study", "Keck and colleagues")."""
+        names = [
+            w for i, w in enumerate(re.findall(r"[A-Za-z][\w\-]+", question)) if w[0].isupper() and (i or w.isupper())
+        ]
+        words = {
+            t
+            for tokens in (tokenize(names) if names else [])
+            for t in tokens
+            if 0 < self.header_df.get(t, 0) <= NAMED_MAX
+            and len({self._doc_of_row[r] for r in self._lexical.rows_with(t)}) <= NAMED_MAX_DOCUMENTS
+        }
+        return [d for d, tokens in self.header.items() if tokens & words]
 
     def focus(self, question: str) -> str:
         """The question without its ubiquitous words, or the question itself if little would be left."""

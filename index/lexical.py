@@ -55,6 +55,14 @@ class LexicalIndex:
         n = len(indptr) - 1
         return {t: int(indptr[i + 1] - indptr[i]) for t, i in (self.retriever.vocab_dict or {}).items() if t and i < n}
 
+    def rows_with(self, token: str) -> np.ndarray:
+        """The rows (passages) that hold a stemmed token."""
+        i = (self.retriever.vocab_dict or {}).get(token)
+        indptr = np.asarray(self.retriever.scores["indptr"])
+        if i is None or i >= len(indptr) - 1:
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(self.retriever.scores["indices"][indptr[i] : indptr[i + 1]], dtype=np.int64)
+
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(row, score) pairs, best first; rows with score 0 are left out."""
         tokens = [t for t in tokenize([query])[0] if t in self.vocab]

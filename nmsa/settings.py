@@ -238,6 +238,13 @@ class SelectionSettings(Section):
         description="Passages whose sentences may become statements (the head of the retrieved list); "
         "calibrated on the calibration halves of eval/.",
     )
+    named_document_rows: int = Field(
+        12,
+        ge=0,
+        le=200,
+        description="Passages read from a document the question names by a word of its title, authors, journal "
+        "or opening ('the AccessMedicine entry'); 0 turns this off.",
+    )
     max_redundancy: float = Field(
         0.93, ge=0, le=1, description="A sentence this similar to one already selected is a repeat and is skipped."
     )

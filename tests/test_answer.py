@@ -332,3 +332,15 @@ def test_paths_in_citations_are_sources_as_ingested(corpus_engine):
     result = answer("What supportive care does a patient with NMS need?", corpus_engine)
     for c in result.citations:
         assert Path(c.source).name == c.doc_id
+
+
+def test_a_document_named_in_the_question_is_read(corpus_engine):
+    stats = corpus_engine.lexical_stats(corpus_engine.snapshot())
+    assert stats.named_documents("What does the CMAJ paper propose about iron?") == [
+        "cmaj-neuroimmunologic-hypothesis.txt"
+    ]
+    # everyday words of a header, and the question's first word, name nothing
+    assert stats.named_documents("What does the paper propose?") == []
+    assert stats.named_documents("Start dantrolene when?") == []
+    result = answer("What does the CMAJ paper propose about the acute phase response?", corpus_engine)
+    assert {c.doc_id for c in result.citations} >= {"cmaj-neuroimmunologic-hypothesis.txt"}
