@@ -494,6 +494,7 @@ FACETS: dict[str, re.Pattern[str]] = {
             r"(?<!death )(?<!fatality )rates? of nms",
             r"of patients (?:treated|exposed)",
             r"developed nms",
+            r"(?:get|gets|getting|develops?|developing) (?:nms|neuroleptic malignant syndrome)",
         ]
     ),
     # the same quantity under its other names: death rate, fatal outcome, died (issue 9.5)
