@@ -228,8 +228,8 @@ WHOLE_FIRST = 2  # ... after this many of the whole question's own
 def _answer_parts(ctx: _Context, engine: Engine, selected: list[Candidate]) -> list[Candidate]:
     """A question that asks several things ("is this NMS and should we start dantrolene?"): each part is
     searched and scored on its own, with the whole question's case or subject; the whole question's two
-    best statements come first, then each part's best in turn, then the whole question's others. A part the evidence cannot answer (by the
-    same gate as a whole question) is named as uncovered."""
+    best statements come first, then each part's best in turn, then the whole question's others. A part
+    the evidence cannot answer (by the same gate as a whole question) is named as uncovered."""
     if not ctx.read.parts:
         return selected
     reader = engine.reader(ctx.snapshot)

@@ -24,10 +24,10 @@ _LEGEND = re.compile(r"(?:\b[A-Za-z][\w-]{0,9}\s?=\s?[^=,;]{2,60}[,;.]\s*){3,}")
 # An index-term list: "Keywords: ...", "MeSH terms include: Age Factors; Antiparkinson Agents / ...".
 _TERM_LIST = re.compile(r"^\W*(?:mesh(?: terms)?|keywords?|key words|index terms|subject headings)\b", re.IGNORECASE)
 MIN_STATEMENT_WORDS = 4  # shorter "sentences" are headings, labels and list stubs, not statements
-NOT_RANKED = 99
+NOT_RANKED = 99  # passage rank of a sentence whose passage came from a deeper search, not the top k
 HEADER_CHARS = 400  # the opening of a document's first passage: title block, authors, journal, site
 NAMED_MAX = 2  # a word in the headers of more documents than this does not name one ("study", "review")
-NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's name): a name is rare  # passage rank of a sentence whose passage came from a deeper search, not the top k
+NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's name): a name is rare
 
 
 @dataclass

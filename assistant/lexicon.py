@@ -475,6 +475,11 @@ RISK_QUESTION = _any(
 )
 
 # (c) Quantities whose figures can disagree, with the words that name them.
+# Asking how often to *check* something (a monitoring schedule), not how often it occurs.
+_CHECK_SCHEDULE = (
+    r"how (?:often|frequently) (?:should|do|must|to|would) (?:we |i |you |they )?"
+    r"(?:check|monitor|measure|repeat|test|take|recheck|re-?check)"
+)
 FACETS: dict[str, re.Pattern[str]] = {
     "incidence": _any(
         [
@@ -483,8 +488,7 @@ FACETS: dict[str, re.Pattern[str]] = {
             r"occurs? in",
             r"occurrence",
             r"affected",
-            # how often it occurs, not how often to check something (a monitoring schedule)
-            r"how often(?! (?:should|do|must|to|would) (?:we |i |you |they )?(?:check|monitor|measure|repeat|test|take|recheck))",
+            r"(?!" + _CHECK_SCHEDULE + r")how often",  # how often it occurs, not how often to check
             r"how common",
             r"frequency",
             r"frequent",
@@ -726,13 +730,7 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect(
         "how often to check",
         # a monitoring schedule ("how often should we check their temperature?")
-        _any(
-            [
-                r"how (?:often|frequently) (?:should|do|must|to|would) (?:we |i |you |they )?"
-                r"(?:check|monitor|measure|repeat|test|take|recheck|re-?check)",
-                r"monitoring (?:frequency|schedule|interval)",
-            ]
-        ),
+        _any([_CHECK_SCHEDULE, r"monitoring (?:frequency|schedule|interval)"]),
         re.compile(
             r"\bevery \d+(?:[-–]\d+)?\s?(?:hours?|h|minutes?|min|days?)\b|\b(?:hourly|twice daily|q\d+h|\d+-hourly)\b|"
             r"\b\d+ times (?:a|per) day\b",
