@@ -26,7 +26,7 @@ from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_c
 from assistant.coverage import check_aspects, exposure_topics, other_condition, uncovered_concepts
 from assistant.engine import Engine
 from assistant.gate import follow_up_elsewhere, off_topic, own_relevance, unknown_terms
-from assistant.lexicon import CONTROVERSY_CUES, NO_EVIDENCE_MESSAGE, QUANTITY_QUESTION, Aspect
+from assistant.lexicon import CAUSE_QUESTION, CONTROVERSY_CUES, NO_EVIDENCE_MESSAGE, QUANTITY_QUESTION, Aspect
 from assistant.query import Query, part_query, strip_instructions, understand
 from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
 from index.search import Filters, Hit, Searcher
@@ -320,6 +320,12 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
         for cand in selected:
             entities += [e for e in vocabulary.canonical_entities(cand.text) if e not in entities]
     exposures = exposure_topics(ctx.read, engine.reader(ctx.snapshot), ctx.stats.df, ctx.stats.n)
+    if CAUSE_QUESTION.search(ctx.read.ask):  # whether its drugs cause the condition: exposures, not treatments
+        labels = {label for label, _ in exposures}
+        exposures += [
+            (e, [vocabulary.pattern(t) for t in vocabulary.names_with_classes(e)]) for e in entities if e not in labels
+        ]
+        entities = []
     extra_rows = [h.row for h in ctx.deep]
     mask = ctx.searcher.mask(ctx.filters)
     searches = [" ".join(vocabulary.names_with_classes(e)) for e in entities] + [label for label, _ in exposures]

@@ -460,6 +460,13 @@ PROPOSAL = _any(
         r"implicated",
     ]
 )
+# A question whether something causes the condition ("is haloperidol a recognised cause of NMS?", "can
+# metoclopramide trigger it?"): the drugs it names are exposures (associated or not), not treatments.
+CAUSE_QUESTION = re.compile(
+    r"\b(?:caus\w*|trigger\w*|induc\w*|precipitat\w*|responsible for|leads? to|associated with|linked (?:to|with))"
+    r"(?:\W+\w+){0,4}?\W+(?:nms|neuroleptic malignant|the syndrome|this|it)\b",
+    re.IGNORECASE,
+)
 RISK_QUESTION = _any(
     [
         r"risk(?: factors?)?",

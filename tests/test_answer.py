@@ -344,3 +344,24 @@ def test_a_document_named_in_the_question_is_read(corpus_engine):
     assert stats.named_documents("Start dantrolene when?") == []
     result = answer("What does the CMAJ paper propose about the acute phase response?", corpus_engine)
     assert {c.doc_id for c in result.citations} >= {"cmaj-neuroimmunologic-hypothesis.txt"}
+
+
+def test_a_drug_asked_about_as_a_cause_is_not_judged_as_a_treatment(tmp_path, embedder, corpus_copy):
+    # two sources disagree on haloperidol as a *treatment* (of delirium, of agitation) ...
+    (corpus_copy / "haloperidol-delirium-cohort.txt").write_text(
+        "Haloperidol for delirium: a cohort\n\nResults\n\nIn a cohort of 120 patients with delirium, haloperidol "
+        "was not effective and showed no benefit over placebo.\n"
+    )
+    engine = _engine_with(
+        tmp_path,
+        embedder,
+        corpus_copy,
+        "haloperidol-agitation-series.txt",
+        "Haloperidol for agitation: a case series\n\nResults\n\nIn a case series of 30 patients, haloperidol was "
+        "used successfully to calm agitation.\n",
+    )
+    assert any("haloperidol" in c.topic for c in answer("Is haloperidol effective?", engine).contested)
+    # ... which is not what a question about haloperidol as a cause of NMS asks
+    result = answer("Is haloperidol a recognised cause of NMS?", engine)
+    assert result.status == "answered"
+    assert not [c for c in result.contested if "haloperidol" in c.topic]

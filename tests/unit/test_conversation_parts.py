@@ -114,3 +114,19 @@ def test_an_abbreviation_legend_is_not_a_statement():
     assert is_statement("Mortality was 10% (n = 12), with CK = 4000 U/L at admission.")
     assert not is_statement("MeSH terms include: Age Factors; Antiparkinson Agents / adverse effects.")
     assert not is_statement("Keywords: neuroleptic malignant syndrome; risk factors; agitation")
+
+
+@pytest.mark.parametrize(
+    "question,asks_cause",
+    [
+        ("Is haloperidol a recognised cause of NMS?", True),
+        ("can metoclopramide trigger it?", True),
+        ("Has quetiapine-induced neuroleptic malignant syndrome been reported?", True),  # "X-induced NMS" too
+        ("Does dantrolene lower the risk of death in NMS?", False),  # a treatment's effect
+        ("What causes the fever in NMS?", True),  # names no drug: nothing becomes an exposure
+    ],
+)
+def test_a_question_whether_a_drug_causes_the_condition(question, asks_cause):
+    from assistant.lexicon import CAUSE_QUESTION
+
+    assert bool(CAUSE_QUESTION.search(question)) is asks_cause
