@@ -198,6 +198,7 @@ _QUESTION_WORD = (
 _PART_BREAK = re.compile(rf"(?:\?\s+|,?\s+and\s+|,\s+)(?={_QUESTION_WORD}\b)", re.IGNORECASE)
 _STARTS_AS_QUESTION = re.compile(rf"^\s*(?:and\s+|so\s+|but\s+)?{_QUESTION_WORD}\b", re.IGNORECASE)
 MIN_PART_WORDS = 1  # content words a part needs to be asked on its own ("and how?" has none)
+MAX_PARTS = 4  # a longer list of questions is answered as this many: the last part keeps the rest
 
 
 def ask_parts(ask: str) -> tuple[str, ...]:
@@ -216,7 +217,8 @@ def ask_parts(ask: str) -> tuple[str, ...]:
             start = match.end()
     rest = ask[start:].strip(" ,")
     if parts and len(content_stems(rest)) >= MIN_PART_WORDS:
-        return (*parts, rest)
+        found = [*parts, rest]
+        return (*found[: MAX_PARTS - 1], " ".join(found[MAX_PARTS - 1 :])) if len(found) > MAX_PARTS else tuple(found)
     return (ask,)
 
 

@@ -130,3 +130,10 @@ def test_a_question_whether_a_drug_causes_the_condition(question, asks_cause):
     from assistant.lexicon import CAUSE_QUESTION
 
     assert bool(CAUSE_QUESTION.search(question)) is asks_cause
+
+
+def test_a_long_list_of_questions_is_answered_as_a_few_parts():
+    ask = "is it rare? is it fatal? is it treatable? is it genetic? is it seasonal? is it preventable?"
+    parts = ask_parts(ask)
+    assert len(parts) == 4 and parts[:3] == ("is it rare", "is it fatal", "is it treatable")
+    assert parts[3].startswith("is it genetic") and parts[3].endswith("is it preventable?")
