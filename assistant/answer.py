@@ -122,7 +122,7 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
             if row not in read:
                 read.add(row)
                 ctx.extra_rows.append(row)
-    # and the passages of a document the question names ("what does the AccessMedicine entry suggest?")
+    # and the passages of a document the question names ("what does the Smith review recommend?")
     for doc_id in ctx.stats.named_documents(ctx.read.ask):
         for row in ctx.stats.rows_of[doc_id][: sel.named_document_rows]:
             if row not in read and (mask is None or mask[row]):
@@ -226,7 +226,7 @@ WHOLE_FIRST = 2  # ... after this many of the whole question's own
 
 
 def _answer_parts(ctx: _Context, engine: Engine, selected: list[Candidate]) -> list[Candidate]:
-    """A question that asks several things ("is this NMS and should we start dantrolene?"): each part is
+    """A question that asks several things ("is it NMS, and is bromocriptine indicated?"): each part is
     searched and scored on its own, with the whole question's case or subject; the whole question's two
     best statements come first, then each part's best in turn, then the whole question's others. A part
     the evidence cannot answer (by the same gate as a whole question) is named as uncovered."""

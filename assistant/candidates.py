@@ -90,7 +90,7 @@ class LexicalStats:
     def named_documents(self, question: str) -> list[str]:
         """Documents a question names by a capitalised word (a name, not the question's first word unless in
         capitals) of their title, authors, journal or opening that at most NAMED_MAX documents have there
-        and few documents use at all ("the AccessMedicine entry", "the FAERS study", "Keck and colleagues")."""
+        and few documents use at all ("the Smith review", "the Medline handbook entry", "Jones and colleagues")."""
         names = [
             w for i, w in enumerate(re.findall(r"[A-Za-z][\w\-]+", question)) if w[0].isupper() and (i or w.isupper())
         ]

@@ -178,7 +178,7 @@ def other_condition(
     or use ("dantrolene for spasticity after a stroke"). Common words of the field ("for treatment")
     never count. A word the index has never seen (``unknown``) counts wherever it stands in a question
     of its own when it is what the question is asked for or about ("does clozapine lower the risk of
-    suicide ..."), not an everyday word around it ("his next injection is due tomorrow"); not in a
+    suicide ..."), not an everyday word around it ("her dose is due on Friday"); not in a
     follow-up, whose conversation carries the subject."""
     if anchored(read, reader):
         return []

@@ -115,9 +115,9 @@ def own_relevance(ask: str, candidates: list[Candidate], embed: Callable[[str], 
 
 def follow_up_elsewhere(own: float, topic_elsewhere: bool, cfg: AnswerSettings) -> bool:
     """Whether a follow-up is about something other than its conversation. The conversation carries the
-    subject, so words the index has never seen ("intubated", "hot weather") do not by themselves move the
-    topic away; they do when the turn's own words are also far from the evidence ("what's the capital of
-    France?"). A turn whose own words are unrelated to every retrieved sentence is elsewhere either way."""
+    subject, so words the index has never seen ("ventilated", "humidity") do not by themselves move the
+    topic away; they do when the turn's own words are also far from the evidence (a question about a
+    holiday booking). A turn whose own words are unrelated to every retrieved sentence is elsewhere either way."""
     if own < cfg.follow_up_min_relevance:
         return True
     return topic_elsewhere and own < cfg.follow_up_unknown_relevance

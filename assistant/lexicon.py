@@ -460,7 +460,7 @@ PROPOSAL = _any(
         r"implicated",
     ]
 )
-# A question whether something causes the condition ("is haloperidol a recognised cause of NMS?", "can
+# A question whether something causes the condition ("is droperidol a known cause of NMS?", "can
 # metoclopramide trigger it?"): the drugs it names are exposures (associated or not), not treatments.
 CAUSE_QUESTION = re.compile(
     r"\b(?:caus\w*|trigger\w*|induc\w*|precipitat\w*|responsible for|leads? to|associated with|linked (?:to|with))"
@@ -736,7 +736,7 @@ ASPECTS: tuple[Aspect, ...] = (
     ),
     Aspect(
         "how often to check",
-        # a monitoring schedule ("how often should we check their temperature?")
+        # a monitoring schedule ("how often do we measure CK?")
         _any([_CHECK_SCHEDULE, r"monitoring (?:frequency|schedule|interval)"]),
         re.compile(
             r"\bevery \d+(?:[-–]\d+)?\s?(?:hours?|h|minutes?|min|days?)\b|\b(?:hourly|twice daily|q\d+h|\d+-hourly)\b|"
@@ -748,7 +748,7 @@ ASPECTS: tuple[Aspect, ...] = (
     ),
     Aspect(
         "speed of effect",
-        # how soon a treatment works, asked as a comparison of speed ("which one kicks in faster?")
+        # how soon a treatment works, asked as a comparison of speed ("which works quicker?")
         _any(
             [
                 r"faster",

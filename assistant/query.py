@@ -3,7 +3,7 @@ before it, a case description read for its question, and the aspects it asks abo
 
 A follow-up ("and in children?", "what about bromocriptine?", "is it lower with atypicals?") leans on
 the turn before it: it starts with a continuation, or does not name the field's own subject (in a chat
-about NMS, "does hot weather play a role?" asks about NMS). It is merged with the previous question slot by
+about NMS, "is humidity relevant?" asks about NMS). It is merged with the previous question slot by
 slot: a new drug replaces the old one, a new quantity (how common, how deadly) or patient group
 replaces the old one, anything else is added. A case description ("68F on haloperidol, T 39.8, rigid,
 CK 9000 - dantrolene or bromocriptine?") is split into what it asks and the clinical terms of the case
@@ -202,8 +202,8 @@ MAX_PARTS = 4  # a longer list of questions is answered as this many: the last p
 
 
 def ask_parts(ask: str) -> tuple[str, ...]:
-    """The questions an ask puts together ("is this NMS and should we start dantrolene?", "How low is serum
-    iron, and should patients be given iron supplements?"), each as typed; one part when it asks one thing.
+    """The questions an ask puts together ("is it NMS, and is bromocriptine indicated?", "How high
+    does CK rise, and should we dialyse?"), each as typed; one part when it asks one thing.
     A break is a question mark, "and" or a comma before a question word, when the text before it is itself
     a question (it ends with "?" or starts as one, so "In the Danish study, what ..." stays whole) and both
     sides have content words."""
@@ -239,9 +239,9 @@ def _parts(ask: str) -> tuple[str, ...]:
 def _single(text: str, reader: Reader) -> Query:
     query, ignored = strip_instructions(text)
     query = fold_accents(query)  # "dantrolène" is dantrolene, for names and the search
-    query = reader.vocabulary.translate(query)  # "¿cuántos pacientes se mueren?": the sources' English words
+    query = reader.vocabulary.translate(query)  # "¿cuál es la mortalidad?": the sources' English words
     if reader.spell is not None:
-        query = reader.spell(query)  # "neuroleptic malignent syndrom mortalty" reads as it was meant
+        query = reader.spell(query)  # "malignent syndrom incidnce" reads as it was meant
     if is_case(query):
         case, ask = split_case(query)
         terms = case_terms(case, reader)
@@ -278,7 +278,7 @@ def _single(text: str, reader: Reader) -> Query:
 
 def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
     """Whether a turn of a conversation leans on the turns before it: it starts with a continuation, or it
-    does not name the field's own subject ("does hot weather play a role?" in a chat about NMS). Whether
+    does not name the field's own subject ("is humidity relevant?" in a chat about NMS). Whether
     such a turn is about something else altogether is the gate's judgment, by its own words."""
     ask = query.ask
     if FOLLOW_UP_START.match(ask):

@@ -46,7 +46,7 @@ class Vocabulary:
         """``text`` (accents already folded) with the words of other languages the file lists in English,
         longest phrases first; whole words, case-insensitive."""
         for source, english in self.translations:
-            text = self.pattern(source).sub(english, text) if self.pattern(source).search(text) else text
+            text = self.pattern(source).sub(english, text)
         return text
 
     def names_with_classes(self, entity: str) -> list[str]:

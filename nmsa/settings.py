@@ -146,8 +146,8 @@ class AnswerSettings(Section):
         ge=0,
         le=1,
         description="A follow-up's own words (without the conversation) must reach this similarity to the best "
-        "retrieved sentence: below it the turn is about something else ('who won the world cup?'). Set on "
-        "calibration follow-ups: legitimate ones 0.127 and up ('which one kicks in faster?'), unrelated 0.058.",
+        "retrieved sentence: below it the turn is about something else (a sports result). Set on "
+        "the calibration follow-ups (eval/probes, round 2): legitimate ones 0.127 and up, unrelated 0.058.",
     )
     follow_up_unknown_relevance: float = Field(
         0.20,
@@ -155,7 +155,7 @@ class AnswerSettings(Section):
         le=1,
         description="A follow-up whose unknown words shift the topic (unknown_term_shift) is still answered when "
         "its own words reach this similarity to the best retrieved sentence: the conversation carries the "
-        "subject ('if he is intubated and can't swallow', 0.31). Set on calibration follow-ups: unrelated "
+        "subject (a turn about giving the drug to a ventilated patient, 0.31). Set on calibration follow-ups: unrelated "
         "turns with unknown words 0.11-0.19, legitimate ones 0.23 and up.",
     )
     relative_cutoff: float = Field(
@@ -243,7 +243,7 @@ class SelectionSettings(Section):
         ge=0,
         le=200,
         description="Passages read from a document the question names by a word of its title, authors, journal "
-        "or opening ('the AccessMedicine entry'); 0 turns this off.",
+        "or opening ('the Smith review'); 0 turns this off.",
     )
     max_redundancy: float = Field(
         0.93, ge=0, le=1, description="A sentence this similar to one already selected is a repeat and is skipped."
