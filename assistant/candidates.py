@@ -137,10 +137,10 @@ def context_of(cand: Candidate) -> str | None:
 
 
 def is_statement(text: str) -> bool:
-    """Whether a sentence may be quoted: not a label, a heading, a question or an instruction."""
+    """Whether a sentence may be quoted: not a label, a heading, a list's lead-in, a question or an instruction."""
     return not (
         len(text.split()) < MIN_STATEMENT_WORDS
-        or text.rstrip().endswith("?")
+        or text.rstrip().endswith(("?", ":"))  # a question, or the lead-in to a list ("... include:")
         or _LABEL.match(text)
         or _LEGEND.search(text)
         or _TERM_LIST.match(text)

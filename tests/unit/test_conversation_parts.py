@@ -114,6 +114,7 @@ def test_an_abbreviation_legend_is_not_a_statement():
     assert is_statement("Mortality was 10% (n = 12), with CK = 4000 U/L at admission.")
     assert not is_statement("MeSH terms include: Age Factors; Antiparkinson Agents / adverse effects.")
     assert not is_statement("Keywords: neuroleptic malignant syndrome; risk factors; agitation")
+    assert not is_statement("The key components of treatment include:")  # a list's lead-in says nothing alone
 
 
 @pytest.mark.parametrize(
