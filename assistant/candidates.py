@@ -148,6 +148,10 @@ def is_statement(text: str) -> bool:
     )
 
 
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = None) -> list[Candidate]:
     """Sentences of the hit passages (and extra rows), tables and instruction-like text left out."""
     ranks = {h.row: h.rank for h in hits}
@@ -158,9 +162,11 @@ def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = 
         if passage.kind == "table":
             continue
         vectors = snapshot.sentence_vectors_of(row)
+        info = snapshot.documents.get(passage.doc_id)
+        title = _plain(info.title) if info else ""
         for index, (a, b) in enumerate(passage.sentences):
             text = passage.text[a:b]
-            if not is_statement(text):
+            if not is_statement(text) or _plain(text) == title:  # the document's title names it, says nothing
                 continue
             out.append(
                 Candidate(
@@ -184,9 +190,11 @@ def score(
     stats: LexicalStats,
     weights: ScoringSettings | None = None,
     wants_figure: bool = False,
+    named: frozenset[str] = frozenset(),
 ) -> None:
     """Relevance of each sentence: cosine to the question and to its focus (the question without
-    ubiquitous words), plus IDF-weighted term overlap with the focus (weights: ``Settings.scoring``)."""
+    ubiquitous words), plus IDF-weighted term overlap with the focus (weights: ``Settings.scoring``); the
+    sentences of the ``named`` documents (the question names them) gain a bonus."""
     if not candidates:
         return
     w = weights or ScoringSettings()
@@ -206,6 +214,8 @@ def score(
             c.score += w.figure_bonus
         if AIM.search(c.text) or METHOD_SECTION.search(c.passage.section or ""):
             c.score -= w.method_penalty
+        if c.doc_id in named:
+            c.score += w.named_document_bonus
     if w.neighbour_weight:
         own = {c.key: c.score for c in candidates}
         for c in candidates:

@@ -556,6 +556,10 @@ FACETS: dict[str, re.Pattern[str]] = {
     ),
 }
 QUANTITY_FACETS = ("incidence", "mortality", "history", "recurrence")
+# The word the sources use for a quantity asked in other words ("how many die" -> mortality), added to the
+# search. Not incidence: its cues ("frequent", "common", "develop NMS") also ask which features are common or
+# what raises the risk, where "incidence" would pull the search away.
+FACET_WORDS = {"mortality": "mortality", "recurrence": "recurrence"}
 # Question words that ask about drug treatment (a "management" or "care" question does not).
 TREATMENT_QUESTION = _any(
     [

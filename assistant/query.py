@@ -23,6 +23,7 @@ from assistant.lexicon import (
     ASK_INTENTS,
     ASPECTS,
     CASE_CUES,
+    FACET_WORDS,
     FACETS,
     FOLLOW_UP_START,
     FUNCTION_WORDS,
@@ -169,6 +170,19 @@ def split_case(text: str) -> tuple[str, str]:
     return " ".join(case.split()), " ".join(ask.split())
 
 
+def _ask_with_its_subject(case: str, ask: str) -> tuple[str, str]:
+    """An ask with no words of its own ("What should I tell her?") asks about the sentence before it
+    ("His wife read that one in three die."), which joins the ask; an ask that says what it wants
+    ("what now?", "diagnosis?") stays as it is."""
+    if content_stems(ask) or any(pattern.search(ask) for pattern, _ in ASK_INTENTS):
+        return case, ask
+    spans = split_sentences(case, chat=True)
+    if len(spans) < 2:  # the case is one sentence: it is the case, not what is asked about
+        return case, ask
+    a, _ = spans[-1]
+    return case[:a].strip(), f"{case[a:].strip()} {ask}"
+
+
 def case_words(case: str, reader: Reader) -> list[str]:
     """The words of a case the index knows: no numbers, units, demographics or words it has never seen."""
     out = []
@@ -244,6 +258,7 @@ def _single(text: str, reader: Reader) -> Query:
         query = reader.spell(query)  # "malignent syndrom incidnce" reads as it was meant
     if is_case(query):
         case, ask = split_case(query)
+        case, ask = _ask_with_its_subject(case, ask)
         terms = case_terms(case, reader)
         retrieval = " ".join([with_spelling(_ask_plainly(ask), reader), *terms, *case_words(case, reader)])
         standalone = f"{ask} (case: {', '.join(terms)})" if terms else ask
@@ -394,8 +409,10 @@ def part_query(whole: Query, part: str, reader: Reader) -> Query:
 
 
 def _with_aspects(query: Query) -> Query:
-    """Name each asked aspect plainly in the search ("kids" -> children), so passages that give it are found."""
+    """Name each asked aspect and quantity plainly in the search ("kids" -> children, "how many die" ->
+    mortality), so passages that give it are found."""
     names = [a.name for a in query.aspects if a.name.lower() not in query.retrieval.lower()]
+    names += [FACET_WORDS[f] for f in query.facets if f in FACET_WORDS and FACET_WORDS[f] not in query.retrieval.lower()]
     return replace(query, retrieval=" ".join([query.retrieval, *names])) if names else query
 
 

@@ -215,6 +215,14 @@ class ScoringSettings(Section):
         "passage: a terse sentence that continues a relevant one ('A typical course was six to 10 treatments.') is "
         "read in its context; calibrated on the calibration halves of eval/.",
     )
+    named_document_bonus: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Added to a sentence of a document the question (or the conversation it follows) names by a "
+        "rare word of its title block ('the Kuala Lumpur series', 'the CMAJ authors'): what that document says is "
+        "what was asked; calibrated on the calibration halves of eval/.",
+    )
     ubiquitous_fraction: float = Field(
         1 / 3,
         gt=0,
