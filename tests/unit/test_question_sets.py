@@ -24,6 +24,7 @@ INDEX_FOLDERS = {
     "extended": ("literature", "literature-c"),
     "extended3": ("literature", "literature-c", "literature-d"),
     "extended4": ("literature", "literature-c", "literature-d", "literature-e"),
+    "extended5": ("literature", "literature-c", "literature-d", "literature-e", "literature-f"),
 }
 
 
@@ -69,6 +70,13 @@ def test_round_two_asks_new_questions():
     [
         ("round3", ("*.jsonl", "round2/*.jsonl", "probes/*.jsonl"), "literature-d", 80, 35),
         ("round4", ("*.jsonl", "round2/*.jsonl", "round3/*.jsonl", "probes/*.jsonl"), "literature-e", 80, 30),
+        (
+            "round5",
+            ("*.jsonl", "round2/*.jsonl", "round3/*.jsonl", "round4/*.jsonl", "probes/*.jsonl"),
+            "literature-f",
+            80,
+            30,
+        ),
     ],
 )
 def test_later_rounds_ask_new_questions(round_, earlier_patterns, documents, n_new, n_about_new):
