@@ -23,7 +23,7 @@ import numpy as np
 from assistant.candidates import Candidate, LexicalStats, collect, context_of, score
 from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
-from assistant.coverage import check_aspects, exposure_topics, other_condition, uncovered_concepts
+from assistant.coverage import check_aspects, exposure_topics, other_condition, uncovered_concepts, unrelated_use
 from assistant.engine import Engine
 from assistant.gate import follow_up_elsewhere, off_topic, own_relevance, unknown_terms
 from assistant.lexicon import CAUSE_QUESTION, CONTROVERSY_CUES, NO_EVIDENCE_MESSAGE, QUANTITY_QUESTION, Aspect
@@ -288,6 +288,7 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
     ctx.uncovered = [*ctx.uncovered, *check.uncovered]  # parts no source answers come first
     ctx.missing = uncovered_concepts(ctx.read, reader, selected)
     elsewhere = other_condition(ctx.read, reader, ctx.missing, ctx.stats.df, ctx.stats.n, ctx.unknown)
+    elsewhere = elsewhere or unrelated_use(ctx.read, reader, selected, ctx.stats.df, ctx.stats.n)
     if elsewhere:
         return (
             f"The indexed sources do not cover {', '.join(repr(w) for w in elsewhere[:3])}: what they say about this "

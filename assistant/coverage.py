@@ -194,6 +194,39 @@ def other_condition(
     return out
 
 
+FIELD_SHARE = 0.1  # a word in at least 10% of passages is the field's own (rigidity, hyperthermia), no other use
+
+
+def unrelated_use(
+    read: Query, reader: Reader, selected: list[Candidate], df: dict[str, int], n_passages: int
+) -> list[str]:
+    """A question of its own (not a follow-up or a case) that does not name the field's subject and asks
+    about an intervention *for* something ("<drug> for <another use>", see ``_SLOT``) that is not one of
+    the field's common words, when no selected statement read in its passage (the passage names the
+    intervention) mentions that purpose: the evidence is about the intervention in the field, the
+    question about another use. Returns the purpose's words; empty when the evidence relates them."""
+    if read.follow_up or anchored(read, reader) or read.case_terms or not read.entities:
+        return []  # a follow-up's conversation, a case's description carry the subject
+    slot = slot_words(read.ask)
+    # what is asked about the intervention (its mechanism of action, its mortality) is no other use
+    asked = {s for p in FACETS.values() for m in p.finditer(read.ask) for s in content_stems(m.group(0))}
+    words = [
+        (w, s)
+        for w, s in concepts(read, reader)
+        if w.lower() in slot and s not in asked and df.get(s, 0) < FIELD_SHARE * n_passages
+    ]
+    if not words:
+        return []
+    subjects = subject_patterns(read, reader)
+    about = [c for c in selected if any(p.search(c.passage.text) or p.search(c.passage.title) for p in subjects)]
+    texts = "\n".join(c.text for c in about)
+    stems = set(content_stems(texts))
+    for word, stem in words:  # "coma" is given by "comatose"
+        if covered(stem, word, stems, texts, reader) or any(t.startswith(stem) for t in stems if len(stem) >= 4):
+            return []
+    return [word for word, _ in words]
+
+
 def uncovered_concepts(read: Query, reader: Reader, selected: list[Candidate]) -> list[str]:
     """The question's key concepts that no selected statement contains (with its synonyms)."""
     texts = "\n".join(c.text for c in selected)

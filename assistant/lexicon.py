@@ -527,6 +527,8 @@ FACETS: dict[str, re.Pattern[str]] = {
     ),
     "mechanism": _any(
         [
+            r"mechanisms? of action",
+            r"mode of action",
             r"mechanisms?",
             r"pathophysiolog(?:y|ical)",
             r"pathogenesis",

@@ -412,7 +412,9 @@ def _with_aspects(query: Query) -> Query:
     """Name each asked aspect and quantity plainly in the search ("kids" -> children, "how many die" ->
     mortality), so passages that give it are found."""
     names = [a.name for a in query.aspects if a.name.lower() not in query.retrieval.lower()]
-    names += [FACET_WORDS[f] for f in query.facets if f in FACET_WORDS and FACET_WORDS[f] not in query.retrieval.lower()]
+    names += [
+        FACET_WORDS[f] for f in query.facets if f in FACET_WORDS and FACET_WORDS[f] not in query.retrieval.lower()
+    ]
     return replace(query, retrieval=" ".join([query.retrieval, *names])) if names else query
 
 
