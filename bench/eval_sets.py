@@ -2,13 +2,14 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Five indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+Six indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
 ``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
 eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/) and ``extended5`` (plus round 5's
 in eval/literature-f/). Each set has a role: reference (dev, own), calibration (may be looked at while
-tuning; a round's held-out sets become calibration once read, as rounds 1-4 have) or heldout (round 5's
-sets: reported, never read; each round's one held-out run is kept in bench/results/eval_round*.md). ``--split
+tuning; a round's held-out sets become calibration once read, as rounds 1-5 have) or heldout (none at
+present: the next round's sets, reported, never read; each round's one held-out run is kept in
+bench/results/eval_round*.md). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -51,10 +52,11 @@ SETS = [
     # (bench/results/eval_round4.md), read after, calibration since.
     ("round4.clinician (now calibration)", "round4/clinician.jsonl", "corpus", "calibration"),
     ("round4.literature (now calibration)", "round4/literature.jsonl", "extended4", "calibration"),
-    # Round 5 (eval/round5/, over eval/literature-f/): held out, written before any run by a helper that read
-    # no product code; run once (bench/results/eval_round5.md).
-    ("round5.clinician (held out)", "round5/clinician.jsonl", "corpus", "heldout"),
-    ("round5.literature (held out)", "round5/literature.jsonl", "extended5", "heldout"),
+    # Round 5 (eval/round5/, over eval/literature-f/): written before any run by a helper that read no product
+    # code; run once as held out at commit 53e49ec (bench/results/eval_round5.md), calibration since. The next
+    # round brings new held-out sets.
+    ("round5.clinician (now calibration)", "round5/clinician.jsonl", "corpus", "calibration"),
+    ("round5.literature (now calibration)", "round5/literature.jsonl", "extended5", "calibration"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
