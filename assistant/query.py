@@ -171,8 +171,8 @@ def split_case(text: str) -> tuple[str, str]:
 
 
 def _ask_with_its_subject(case: str, ask: str) -> tuple[str, str]:
-    """An ask with no words of its own ("What should I tell her?") asks about the sentence before it
-    ("His wife read that one in three die."), which joins the ask; an ask that says what it wants
+    """An ask with no words of its own ("So what do I say to him?") asks about the sentence before it
+    ("A friend told him most people with this recover."), which joins the ask; an ask that says what it wants
     ("what now?", "diagnosis?") stays as it is."""
     if content_stems(ask) or any(pattern.search(ask) for pattern, _ in ASK_INTENTS):
         return case, ask

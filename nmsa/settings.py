@@ -220,7 +220,7 @@ class ScoringSettings(Section):
         ge=0,
         le=1,
         description="Added to a sentence of a document the question (or the conversation it follows) names by a "
-        "rare word of its title block ('the Kuala Lumpur series', 'the CMAJ authors'): what that document says is "
+        "rare word of its title block ('the Leeds cohort', 'what the BMJ authors found'): what that document says is "
         "what was asked; calibrated on the calibration halves of eval/.",
     )
     ubiquitous_fraction: float = Field(
