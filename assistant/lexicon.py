@@ -994,7 +994,7 @@ ASK_INTENTS: tuple[tuple[re.Pattern[str], str], ...] = (
         _any(
             [
                 r"what now",
-                r"what (?:do|should|can) (?:we|i|you) do",
+                r"what (?:else )?(?:do|should|can) (?:we|i|you) (?:be )?do(?:ing)?",
                 r"what next",
                 r"next steps?",
                 r"how (?:do|should) (?:we|i) "

@@ -124,6 +124,12 @@ def test_a_case_searches_its_known_clinical_words_not_its_numbers_or_unknown_wor
     assert q.aspects == ()  # "mg" or "U/L" in a case are not a dose question
 
 
+@pytest.mark.parametrize("ask", ["what do we do?", "What else should we be doing?", "what else can I do now"])
+def test_asking_for_next_steps_in_other_words(ask):
+    q = read(f"61M on haloperidol, T 40.2, rigid, CK 8,000, antipsychotic stopped. {ask}")
+    assert "first steps in management" in q.retrieval
+
+
 @pytest.mark.parametrize(
     "question,aspects",
     [
