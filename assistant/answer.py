@@ -80,7 +80,7 @@ class _Context:
     uncovered: list[Uncovered] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     extra_rows: list[int] = field(default_factory=list)  # passages read beyond the hits (aspect searches)
-    named: frozenset[str] = frozenset()  # documents the question (or its conversation) names
+    named: tuple[str, ...] = ()  # documents the question (or its conversation) names, in index order
 
     @property
     def query(self) -> str:
@@ -124,7 +124,7 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
                 read.add(row)
                 ctx.extra_rows.append(row)
     # and the passages of a document the question names ("what does the Smith review recommend?")
-    ctx.named = frozenset(ctx.stats.named_documents(ctx.read.text))
+    ctx.named = tuple(ctx.stats.named_documents(ctx.read.text))
     for doc_id in ctx.named:
         for row in ctx.stats.rows_of[doc_id][: sel.named_document_rows]:
             if row not in read and (mask is None or mask[row]):
@@ -147,7 +147,7 @@ def _score(ctx: _Context, engine: Engine) -> None:
         ctx.stats,
         engine.settings.scoring,
         ctx.wants_figure,
-        ctx.named,
+        frozenset(ctx.named),
     )
     ctx.best = max((c.similarity for c in ctx.candidates), default=0.0)
     if ctx.read.case_terms and ctx.candidates:  # a case description: also judged by what it asks
@@ -278,7 +278,7 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
                 ctx.stats,
                 engine.settings.scoring,
                 ctx.wants_figure,
-                ctx.named,
+                frozenset(ctx.named),
             )
             second = check_aspects(ctx.read, reader, selected + check.added, pool, floor)
             check.added += second.added

@@ -14,6 +14,7 @@ from index.lexical import tokenize
 from index.search import Hit
 from index.store import Snapshot
 from ingest.instructions import is_instruction
+from ingest.normalize import word_key
 from ingest.records import Passage
 from nmsa.settings import ScoringSettings
 
@@ -148,10 +149,6 @@ def is_statement(text: str) -> bool:
     )
 
 
-def _plain(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
 def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = None) -> list[Candidate]:
     """Sentences of the hit passages (and extra rows), tables and instruction-like text left out."""
     ranks = {h.row: h.rank for h in hits}
@@ -163,10 +160,10 @@ def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = 
             continue
         vectors = snapshot.sentence_vectors_of(row)
         info = snapshot.documents.get(passage.doc_id)
-        title = _plain(info.title) if info else ""
+        title = word_key(info.title) if info else ""
         for index, (a, b) in enumerate(passage.sentences):
             text = passage.text[a:b]
-            if not is_statement(text) or _plain(text) == title:  # the document's title names it, says nothing
+            if not is_statement(text) or word_key(text) == title:  # the document's title names it, says nothing
                 continue
             out.append(
                 Candidate(

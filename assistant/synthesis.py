@@ -40,6 +40,7 @@ from assistant.records import DroppedSentence, Synthesis, SynthesisSentence, Syn
 from assistant.roles import role_conflicts
 from index.lexical import tokenize
 from index.synonyms import Vocabulary
+from ingest.normalize import word_key
 from ingest.sentences import split_sentences
 from nmsa.settings import SynthesisSettings
 
@@ -267,10 +268,6 @@ def _bare(sentence: str) -> str:
     return " ".join(text.split())
 
 
-def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
 def _remove_synonyms(text: str, sources: str, vocabulary: Vocabulary) -> str:
     """Blank out names whose synonym group the sources mention ("CPK" when a statement says
     "creatine kinase"): a word counts as present if a synonym of it is present."""
@@ -340,11 +337,11 @@ def _verdicts(
             reason = "cites no statement"
         elif not valid:
             reason = f"cites {''.join(f'[{n}]' for n in numbers)}, which this answer does not have"
-        elif _key(text) in seen:
+        elif word_key(text) in seen:
             reason = "repeats an earlier sentence"
         else:
             reason = "; ".join(_check(text, valid, statements, question_stems, vocabulary))
-        seen.add(_key(text))
+        seen.add(word_key(text))
         out.append((sentence.strip(), None if reason else SynthesisSentence(text=text, statements=valid), reason))
     return out
 

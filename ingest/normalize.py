@@ -120,6 +120,12 @@ def skeleton(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def word_key(text: str) -> str:
+    """The words of a text, case folded, punctuation dropped: two texts with the same key say the same
+    words ("Title: Subtitle." and "title - subtitle")."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def fold_accents(text: str) -> str:
     """Letters without their accents, case kept ("dantrolène" -> "dantrolene"): for matching names and
     searching, so an accented spelling finds the plain one."""

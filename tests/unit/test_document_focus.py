@@ -7,19 +7,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.candidates import Candidate, LexicalStats, _plain, score
+from assistant.candidates import Candidate, LexicalStats, score
 from assistant.coverage import unrelated_use
 from assistant.query import _ask_with_its_subject, split_case
+from ingest.normalize import word_key
 from nmsa.settings import ScoringSettings
 from tests.unit.test_coverage import cand
 from tests.unit.test_reading import READER, read
 
 
 def test_a_title_matches_its_sentence_whatever_the_punctuation():
-    assert _plain("NMS in Patients With Dementia: Experiences of a Memory Clinic.") == _plain(
+    assert word_key("NMS in Patients With Dementia: Experiences of a Memory Clinic.") == word_key(
         "NMS in patients with dementia - experiences of a memory clinic"
     )
-    assert _plain("NMS in dementia") != _plain("NMS in dementia was rare.")
+    assert word_key("NMS in dementia") != word_key("NMS in dementia was rare.")
 
 
 @pytest.mark.parametrize(
