@@ -30,7 +30,7 @@ _SLOT = re.compile(
     r"\b(?:for|in|with|after|during|following|to (?:treat|stop|prevent|manage|suppress))\s+" + _SLOT_WORDS,
     re.IGNORECASE,
 )
-# ... and, for a word the index has never seen, also "the risk of <suicide>"
+# ... and, for a word the index has never seen, also "the odds of <an unseen condition>"
 _OF_SLOT = re.compile(r"\bof\s+" + _SLOT_WORDS, re.IGNORECASE)
 
 
@@ -177,8 +177,8 @@ def other_condition(
     index barely mentions: the evidence is about the intervention, the question about another condition
     or use ("dantrolene for spasticity after a stroke"). Common words of the field ("for treatment")
     never count. A word the index has never seen (``unknown``) counts wherever it stands in a question
-    of its own when it is what the question is asked for or about ("does clozapine lower the risk of
-    suicide ..."), not an everyday word around it ("her dose is due on Friday"); not in a
+    of its own when it is what the question is asked for or about ("is drug X safer in terms
+    of glaucoma ..."), not an everyday word around it ("her dose is due on Friday"); not in a
     follow-up, whose conversation carries the subject."""
     if anchored(read, reader):
         return []

@@ -157,7 +157,7 @@ def split_case(text: str) -> tuple[str, str]:
     a, _ = spans[-1]
     if len(spans) > 1 and not text[a:].rstrip().endswith("?") and "?" in text[:a]:
         a = next(s for s, e in reversed(spans) if text[s:e].rstrip().endswith("?"))
-    # questions in a row at the end are asked together ("NMS picture? what do we do?")
+    # questions in a row at the end are asked together ("sounds like NMS? next steps?")
     earlier = [(s, e) for s, e in spans if e <= a]
     while earlier and text[earlier[-1][0] : earlier[-1][1]].rstrip().endswith("?"):
         a = earlier.pop()[0]

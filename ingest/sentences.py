@@ -12,7 +12,7 @@ import re
 from ingest.lexicon import ABBREVIATIONS
 
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•])")
-# Typed chat often starts a sentence in lower case ("BP labile. what do we do first?").
+# Typed chat often starts a sentence in lower case ("HR 130. now what?").
 _CHAT_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Za-z0-9•])")
 # In chat, units and routes are written without a dot ("10 mg IM"), so a dot after one ends a sentence.
 _CHAT_ABBREVIATIONS = ABBREVIATIONS - frozenset("resp max min mg kg ml dl mmol iv im po sc".split())
