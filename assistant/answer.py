@@ -23,10 +23,25 @@ import numpy as np
 from assistant.candidates import Candidate, LexicalStats, collect, context_of, score
 from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
-from assistant.coverage import check_aspects, exposure_topics, other_condition, uncovered_concepts, unrelated_use
+from assistant.coverage import (
+    check_aspects,
+    exposure_topics,
+    feature_topics,
+    other_condition,
+    uncovered_concepts,
+    unrelated_use,
+)
 from assistant.engine import Engine
 from assistant.gate import follow_up_elsewhere, off_topic, own_relevance, unknown_terms
-from assistant.lexicon import CAUSE_QUESTION, CONTROVERSY_CUES, NO_EVIDENCE_MESSAGE, QUANTITY_QUESTION, Aspect
+from assistant.lexicon import (
+    CAUSE_QUESTION,
+    CONTROVERSY_CUES,
+    FEATURE_ABSENT_SEARCH,
+    NO_EVIDENCE_MESSAGE,
+    PUBLICATION_REFERENCE,
+    QUANTITY_QUESTION,
+    Aspect,
+)
 from assistant.query import Query, part_query, strip_instructions, understand
 from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
 from index.search import Filters, Hit, Searcher
@@ -125,6 +140,10 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
                 ctx.extra_rows.append(row)
     # and the passages of a document the question names ("what does the Smith review recommend?")
     ctx.named = tuple(ctx.stats.named_documents(ctx.read.text))
+    described_by = f"{ctx.read.typed} {ctx.read.text}"  # the case's details too, and the conversation's subject
+    if not ctx.named and sel.described_document_lead and PUBLICATION_REFERENCE.search(described_by):
+        described = ctx.stats.described_document(described_by, sel.described_document_lead)
+        ctx.named = (described,) if described else ()
     for doc_id in ctx.named:
         for row in ctx.stats.rows_of[doc_id][: sel.named_document_rows]:
             if row not in read and (mask is None or mask[row]):
@@ -331,9 +350,13 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
             (e, [vocabulary.pattern(t) for t in vocabulary.names_with_classes(e)]) for e in entities if e not in labels
         ]
         entities = []
+    features = feature_topics(ctx.read, engine.reader(ctx.snapshot))
     extra_rows = [h.row for h in ctx.deep]
     mask = ctx.searcher.mask(ctx.filters)
-    searches = [" ".join(vocabulary.names_with_classes(e)) for e in entities] + [label for label, _ in exposures]
+    searches = [" ".join(vocabulary.names_with_classes(e)) for e in entities]
+    searches += [label for label, _ in exposures + features]
+    # and, for a feature, the passages reporting it absent ("without fever", "afebrile")
+    searches += [f"{FEATURE_ABSENT_SEARCH} {' '.join(vocabulary.synonyms_of(label))} a{label}" for label, _ in features]
     for text in searches:
         extra_rows += [
             row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(text), settings.selection.entity_rows, mask)
@@ -350,7 +373,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
     )
     config = ContestedSettings.from_settings(settings.answer, settings.selection)
     return extra_rows, find_contested(
-        ctx.query, entities, facets, pool, vocabulary, config, engine.stance_detector, exposures
+        ctx.query, entities, facets, pool, vocabulary, config, engine.stance_detector, exposures, features
     )
 
 

@@ -24,6 +24,14 @@ _LABEL = re.compile(r"^(?:figure|fig\.|table|box|panel) \d+\s*[:.]", re.IGNORECA
 _LEGEND = re.compile(r"(?:\b[A-Za-z][\w-]{0,9}\s?=\s?[^=,;]{2,60}[,;.]\s*){3,}")
 # An index-term list: "Keywords: ...", "MeSH terms include: Age Factors; Antiparkinson Agents / ...".
 _TERM_LIST = re.compile(r"^\W*(?:mesh(?: terms)?|keywords?|key words|index terms|subject headings)\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][\w\-]+")
+# A reference line ("Journal X, 2006, volume 99, issue 7, pages 435-438", "Eur Psychiatry 2023;66:S1043"): where
+# a document was published, not what it says. Two of these marks make one.
+_BIBLIOGRAPHIC = re.compile(
+    r"\b(?:volume|vol\.)\s*\d+|\bissue\s*\d+|\bpages?\s*S?\d+|\bpp?\.\s*S?\d+|\bdoi:?\s*10\.\d+|"
+    r"\b(?:19|20)\d\d\s*;\s*\d+|\bsupplement\b|\bsuppl\.",
+    re.IGNORECASE,
+)
 MIN_STATEMENT_WORDS = 4  # shorter "sentences" are headings, labels and list stubs, not statements
 NOT_RANKED = 99  # passage rank of a sentence whose passage came from a deeper search, not the top k
 HEADER_CHARS = 400  # the opening of a document's first passage: title block, authors, journal, site
@@ -78,6 +86,14 @@ class LexicalStats:
             self.rows_of.setdefault(p.doc_id, []).append(row)
             if p.doc_id not in first or p.start < first[p.doc_id][0]:
                 first[p.doc_id] = (p.start, p.text[:HEADER_CHARS])
+        # words the documents only ever write with a capital, and that a title block uses (places, people,
+        # journals): a question typed in lower case ("the finland cohort") still names them
+        lower = {w for p in snapshot.passages for w in _WORD.findall(p.text) if w[0].islower()}
+        self.proper_names = (
+            frozenset(w.lower() for _, opening in first.values() for w in _WORD.findall(opening) if w[0].isupper())
+            - lower
+            - {w.lower() for w in lower}
+        )
         self.header: dict[str, frozenset[str]] = {}
         for doc_id, (_, opening) in first.items():
             info = snapshot.documents.get(doc_id)
@@ -93,7 +109,9 @@ class LexicalStats:
         capitals) of their title, authors, journal or opening that at most NAMED_MAX documents have there
         and few documents use at all ("the Smith review", "the Medline handbook entry", "Jones and colleagues")."""
         names = [
-            w for i, w in enumerate(re.findall(r"[A-Za-z][\w\-]+", question)) if w[0].isupper() and (i or w.isupper())
+            w
+            for i, w in enumerate(re.findall(r"[A-Za-z][\w\-]+", question))
+            if (w[0].isupper() and (i or w.isupper())) or w.lower() in self.proper_names
         ]
         words = {
             t
@@ -103,6 +121,26 @@ class LexicalStats:
             and len({self._doc_of_row[r] for r in self._lexical.rows_with(t)}) <= NAMED_MAX_DOCUMENTS
         }
         return [d for d, tokens in self.header.items() if tokens & words]
+
+    def described_document(self, text: str, lead: float) -> str | None:
+        """The one document a question describes by its details without naming it ("the published case of a
+        woman with CK above 30,000 and myoglobinuria"): the document sharing the most of the question's rare words
+        (each weighted by how few documents use it), when it scores at least ``lead`` times the next one."""
+        n_docs = len(self.rows_of)
+        scores: dict[str, float] = {}
+        for token in set(tokenize([text])[0]) - self.ubiquitous:
+            docs = {self._doc_of_row[r] for r in self._lexical.rows_with(token)}
+            if not docs or len(docs) > n_docs / 2:  # a word half the documents use describes none of them
+                continue
+            weight = math.log(n_docs / len(docs))
+            for doc_id in docs:
+                scores[doc_id] = scores.get(doc_id, 0.0) + weight
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        if not ranked or ranked[0][1] <= 0:
+            return None
+        if len(ranked) > 1 and ranked[0][1] < lead * ranked[1][1]:
+            return None
+        return ranked[0][0]
 
     def focus(self, question: str) -> str:
         """The question without its ubiquitous words, or the question itself if little would be left."""
@@ -145,6 +183,7 @@ def is_statement(text: str) -> bool:
         or _LABEL.match(text)
         or _LEGEND.search(text)
         or _TERM_LIST.match(text)
+        or len(_BIBLIOGRAPHIC.findall(text)) >= 2
         or is_instruction(text)
     )
 

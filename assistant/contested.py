@@ -136,6 +136,12 @@ SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
         ),
         Stance.FIGURE: ("gives a figure", "give different figures"),
     },
+    Role.FEATURE: {
+        Stance.SUPPORTS: ("calls it required or central", "call it required or central"),
+        Stance.DISPUTES: ("reports cases without it", "report cases without it"),
+        Stance.UNCERTAIN: ("calls the evidence weak or unclear", "call the evidence weak or unclear"),
+        Stance.FIGURE: ("gives a figure", "give different figures"),
+    },
     Role.EXPOSURE: {
         Stance.SUPPORTS: ("reports a link", "report a link"),
         Stance.DISPUTES: ("finds no link", "find no link"),
@@ -203,13 +209,17 @@ def find_contested(
     config: ContestedSettings,
     detector: StanceDetector | None = None,
     exposures: list[tuple[str, list[re.Pattern[str]]]] | None = None,
+    features: list[tuple[str, list[re.Pattern[str]]]] | None = None,
 ) -> list[Flag]:
     """Contested claims among ``pool``: on each intervention, on each exposure a risk question asks about
-    (a label and the patterns that find it), then on each facet the question asks about."""
+    and each feature a question asks whether the diagnosis needs (a label and the patterns that find it),
+    then on each facet the question asks about."""
     detector = detector or _RULES
     flags = intervention_flags(entities, pool, vocabulary, config, detector)
     for label, patterns in exposures or []:
         flags += topic_flags(label, patterns, pool, config, detector, Role.EXPOSURE)
+    for label, patterns in features or []:
+        flags += topic_flags(label, patterns, pool, config, detector, Role.FEATURE)
     used = {f.topic.removesuffix(" efficacy") for f in flags}
     return flags + facet_flags(facets, entities, used, pool, vocabulary, config)
 
@@ -230,7 +240,10 @@ def topic_flags(
     if not reasons:
         return []
     chosen = _diverse(positions, config.max_positions)
-    topic = f"{label} efficacy" if role == Role.INTERVENTION else f"{label} as a risk factor"
+    topic = {
+        Role.INTERVENTION: f"{label} efficacy",
+        Role.FEATURE: f"{label} as a required feature",
+    }.get(role, f"{label} as a risk factor")
     return [
         Flag(
             topic=topic,

@@ -242,10 +242,36 @@ def exposure_topics(
     question's other words are not made into exposures: "the Indian hospital series" is not a risk factor."""
     from assistant.lexicon import RISK_QUESTION
 
-    if not RISK_QUESTION.search(read.ask):
+    return asked_topics(read, reader, RISK_QUESTION)
+
+
+_NAME_START = r"(?<![\w-])"  # how a synonym's pattern opens (index.synonyms.Vocabulary.pattern)
+
+
+def feature_topics(read: Query, reader: Reader) -> list[tuple[str, list[re.Pattern[str]]]]:
+    """The features a question asks whether the diagnosis needs ("always with fever?", "NMS without
+    rigidity?"), as (label, patterns): the synonym groups of its concepts (data, in the synonyms file)."""
+    from assistant.lexicon import NECESSITY_QUESTION
+
+    topics = asked_topics(read, reader, NECESSITY_QUESTION)
+    # a sentence saying the feature is absent by a negated form of its name ("afebrile", "non-febrile")
+    # is about it too
+    return [
+        (
+            label,
+            patterns
+            + [re.compile(p.pattern.replace(_NAME_START, _NAME_START + "(?:a|non-?)", 1), p.flags) for p in patterns],
+        )
+        for label, patterns in topics
+    ]
+
+
+def asked_topics(read: Query, reader: Reader, cue: re.Pattern[str]) -> list[tuple[str, list[re.Pattern[str]]]]:
+    """The synonym groups of a question's concepts, as (label, patterns), when ``cue`` says what it asks."""
+    if not cue.search(read.ask):
         return []
     vocabulary = reader.vocabulary
-    words = [w for w, _ in concepts(read, reader) if not RISK_QUESTION.fullmatch(w)]
+    words = [w for w, _ in concepts(read, reader) if not cue.fullmatch(w)]
     topics: list[tuple[str, list[re.Pattern[str]]]] = []
     for word in words:
         group = next((g for g in vocabulary.groups if any(vocabulary.pattern(t).fullmatch(word) for t in g)), None)

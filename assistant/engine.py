@@ -39,7 +39,9 @@ class Engine:
         self.settings = settings or Settings()
         self.embedder: TextEncoder = embedder or Embedder.from_settings(self.settings.index)
         self.classifier: Classifier = classifier or RuleClassifier(self.settings.classifier)
-        self.stance_detector: StanceDetector = stance_detector or RuleStanceDetector()
+        self.stance_detector: StanceDetector = stance_detector or RuleStanceDetector(
+            names=lambda topic: self.vocabulary.synonyms_of(topic)
+        )
         self.store = IndexStore(self.settings.index.dir)
         self._snapshot: Snapshot | None = None
         self._pointer: tuple[str, str] | None = None

@@ -219,6 +219,9 @@ NEGATIVE_STANCE = _any(
         r"based (?:mainly|largely) on case reports?",
         r"no large (?:controlled )?trials?",
         r"not supported",
+        r"should (?:\w+ )?avoid",  # advice against giving it ("physicians should avoid restarting ...")
+        r"(?:is|are|be) (?:best )?avoided",
+        r"contraindicated",
     ]
 )
 POSITIVE_STANCE = _any(
@@ -240,6 +243,9 @@ POSITIVE_STANCE = _any(
         r"recommended",
         r"first-line",
         r"can be used",
+        # advice that it may be given (again): "many can eventually be restarted", "may be necessary"
+        r"can (?:\w+ )?be (?:restarted|reintroduced|re-introduced|rechallenged|resumed|given|continued)",
+        r"may be (?:necessary|possible|safe)",
         r"has been used",
         r"have been used",
         r"used with some success",
@@ -479,6 +485,68 @@ RISK_QUESTION = _any(
         r"more (?:common|often)",
         r"increase the (?:risk|chance)",
     ]
+)
+
+# Whether a feature must be present for the diagnosis ("does it always come with fever?", "can it be NMS
+# without rigidity?"): the features it names are topics on which sources may disagree (required, or seen
+# without it), as diagnostic criteria and case reports of incomplete forms do.
+NECESSITY_QUESTION = _any(
+    [
+        r"always",
+        r"without (?:a |any )?(?:high |raised |the )?\w+",
+        r"required?",
+        r"requires?",
+        r"necessary",
+        r"essential",
+        r"mandatory",
+        r"must (?:have|be present|include)",
+        r"need(?:s)? to (?:have|be present)",
+    ]
+)
+# A sentence that calls a feature required, or defines the syndrome by it (the cue within this many words
+# before a mention: a list of features follows "characterised by") ...
+NECESSITY_WINDOW = 10
+NECESSITY = _any(
+    [
+        r"required?",
+        r"requires?",
+        r"essential",
+        r"necessary",
+        r"mandatory",
+        r"obligatory",
+        r"always",
+        r"must (?:be present|have|include)",
+        r"cardinal",
+        r"hallmarks?",
+        r"core (?:features?|symptoms?|signs?)",
+        r"major (?:criteri(?:on|a)|symptoms?|features?|signs?|manifestations?)",
+        r"sine qua non",
+        r"characteri[sz]ed by",
+        r"defin(?:ed|es|ing) by",
+        r"(?:classic(?:al)?|typical) (?:features?|signs?|symptoms?|presentation|triad|tetrad)",
+        r"(?:diagnostic )?criteri(?:on|a) (?:include|require|are)",
+    ]
+)
+# ... or reports it absent, by a cue just before a mention ("without fever", "no hyperthermia was observed")
+# or just after it ("fever was absent"); NegEx-style, in a window of words.
+ABSENCE_WINDOW = 4
+ABSENCE_BEFORE = _any(
+    [
+        r"without(?: (?:a|any|significant|marked|high))?$",
+        r"absen(?:t|ce) of(?: (?:a|any|significant|marked|high))?$",
+        r"(?:with the )?exception of(?: (?:a|any|significant|marked|high))?$",
+        r"except(?: for)?(?: (?:a|any))?$",
+        r"lack of(?: (?:a|any))?$",
+        r"\bno(?: (?:significant|marked|high|obvious))?$",
+        r"did not (?:develop|have|show)(?: (?:a|any|significant|marked|high))?$",
+        r"not always (?:\w+ )?(?:with|by)?(?: (?:a|any))?$",
+    ]
+)
+FEATURE_ABSENT_SEARCH = "without absence absent exception"  # searched with a feature's names, to find such reports
+ABSENCE_AFTER = re.compile(
+    r"(?:was|were|is|are|may be|can be) (?:absent|not (?:observed|present|seen|noted|recorded)|lacking|missing)\b"
+    r"|(?:was|were|is|are) not always\b|(?:is|are) not (?:required|necessary|essential|mandatory)\b",
+    re.IGNORECASE,
 )
 
 # (c) Quantities whose figures can disagree, with the words that name them.
@@ -964,6 +1032,25 @@ FIGURE_IN_TEXT = re.compile(
 # Sentences that state a study's aim or method answer few clinical questions (IMRAD: Methods).
 METHOD_SECTION = re.compile(
     r"\bmethods?\b|materials|study design|data sources?|search strategy|patients and methods", re.I
+)
+
+# An ask that only checks the claim of the sentence before it ("Do the sources agree?", "Is that right?").
+CLAIM_CHECK = re.compile(
+    r"(?:do|does|would) (?:the )?(?:sources?|literature|evidence|documents?|studies|papers?) (?:agree|support (?:this|that|it))"
+    r"|is (?:that|this|he|she|it|they) (?:right|true|correct|so)"
+    r"|are (?:they|we) right"
+    r"|is (?:that|this) what (?:the )?(?:sources?|literature|evidence|documents?|studies) says?"
+    r"|(?:do|does) (?:the )?(?:sources?|literature|evidence) back (?:this|that|it) up",
+    re.IGNORECASE,
+)
+
+# --- A question that points at one publication without naming it ("the published case", "that ICU series",
+# "what did the authors find"): the document it describes is found by the details it gives.
+PUBLICATION_REFERENCE = re.compile(
+    r"\b(?:the|that|this|a|an|one|which|what)\s+(?:[\w-]+\s+){0,3}?(?:case reports?|reports?|series|stud(?:y|ies)|"
+    r"trial|cohort|paper|article|review|letter|label|authors?|survey|audit|analysis)\b|"
+    r"\b(?:published|reported|described)\s+(?:[\w-]+\s+)?cases?\b",
+    re.IGNORECASE,
 )
 
 # --- Conversation: how a follow-up signals that it leans on the turn before it ---

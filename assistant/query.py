@@ -23,6 +23,7 @@ from assistant.lexicon import (
     ASK_INTENTS,
     ASPECTS,
     CASE_CUES,
+    CLAIM_CHECK,
     FACET_WORDS,
     FACETS,
     FOLLOW_UP_START,
@@ -172,9 +173,11 @@ def split_case(text: str) -> tuple[str, str]:
 
 def _ask_with_its_subject(case: str, ask: str) -> tuple[str, str]:
     """An ask with no words of its own ("So what do I say to him?") asks about the sentence before it
-    ("A friend told him most people with this recover."), which joins the ask; an ask that says what it wants
-    ("what now?", "diagnosis?") stays as it is."""
-    if content_stems(ask) or any(pattern.search(ask) for pattern, _ in ASK_INTENTS):
+    ("A friend told him most people with this recover."), which joins the ask, as does an ask that only checks
+    a claim ("Do the sources agree?" after "The registrar says it needs a fever."); an ask that says what it
+    wants ("what now?", "diagnosis?") stays as it is."""
+    checks_claim = bool(CLAIM_CHECK.fullmatch(ask.strip(" ?!.")))
+    if not checks_claim and (content_stems(ask) or any(pattern.search(ask) for pattern, _ in ASK_INTENTS)):
         return case, ask
     spans = split_sentences(case, chat=True)
     if len(spans) < 2:  # the case is one sentence: it is the case, not what is asked about

@@ -12,23 +12,31 @@ outcome, a direction and the outcome's polarity, the way results sections state 
 
 For an exposure (a risk factor: age, sex, a drug class) the same reading gives an association
 (supports: "X increases the risk", "more common in X") or none (disputes: "X is not a risk factor").
+For a feature (whether the diagnosis needs it: fever, rigidity) a sentence calls it required or central
+(supports: "hyperthermia is a major criterion") or reports it absent (disputes: "NMS without fever",
+"afebrile", "incomplete forms").
 A learned stance detector replaces it by implementing ``stance_batch``. Lexicons: ``assistant.lexicon``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Protocol
 
 from assistant.lexicon import (
+    ABSENCE_AFTER,
+    ABSENCE_BEFORE,
+    ABSENCE_WINDOW,
     AIM,
     ASSOCIATION,
     CONTROVERSY_CUES,
     DOWN,
     EFFECT_WINDOW,
     LATER,
+    NECESSITY,
+    NECESSITY_WINDOW,
     NEGATIVE_STANCE,
     NO_ASSOCIATION,
     NO_CHANGE,
@@ -45,6 +53,7 @@ class Role(StrEnum):
     INTERVENTION = "intervention"  # a treatment: benefit or not
     EXPOSURE = "exposure"  # a risk factor: associated with the outcome or not
     FACET = "facet"  # a quantity or an account (incidence, mechanism): stated or doubted
+    FEATURE = "feature"  # a clinical feature: required for the diagnosis, or seen absent
 
 
 class Effect(StrEnum):
@@ -113,12 +122,60 @@ def effect(sentence: str) -> Effect | None:
     return Effect.BENEFIT if better else Effect.HARM if worse else None
 
 
+def _mentions(sentence: str, names: Sequence[str]) -> list[re.Match[str]]:
+    """A feature's mentions by any of its names, or by a negated form of one ("afebrile": group 1 is "a")."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)
+    if not alternatives:
+        return []
+    return list(re.finditer(rf"(?<![\w-])(a|non-?)?(?:{alternatives})(?![\w-])", sentence, re.IGNORECASE))
+
+
+def _around(sentence: str, match: re.Match[str], before: int, after: int) -> tuple[str, str]:
+    return (
+        " ".join(sentence[: match.start()].split()[-before:]),
+        " ".join(sentence[match.end() :].split()[:after]),
+    )
+
+
+def feature_absent(sentence: str, names: Sequence[str]) -> bool:
+    """Whether ``sentence`` reports the feature (by any of its ``names``) absent: a negated form of a name
+    ("afebrile", "non-febrile"), or an absence cue just before a mention ("without fever", "with the exception
+    of fever", "no hyperthermia was observed") or just after it ("fever was absent")."""
+    for match in _mentions(sentence, names):
+        if match.group(1):
+            return True
+        before, after = _around(sentence, match, ABSENCE_WINDOW, ABSENCE_WINDOW)
+        if ABSENCE_BEFORE.search(before) or ABSENCE_AFTER.match(after):
+            return True
+    return False
+
+
+def feature_required(sentence: str, names: Sequence[str]) -> bool:
+    """Whether ``sentence`` calls the feature required or defines the syndrome by it: a necessity cue shortly
+    before a mention ("characterised by hyperpyrexia, ...", "the classic tetrad of ..., pyrexia") or just after
+    it ("fever is required")."""
+    for match in _mentions(sentence, names):
+        if match.group(1):
+            continue
+        before, after = _around(sentence, match, NECESSITY_WINDOW, ABSENCE_WINDOW)
+        if NECESSITY.search(before) or NECESSITY.search(after):
+            return True
+    return False
+
+
 class RuleStanceDetector:
-    """Negation first (NegEx-style), then a finding's effect, then doubt, then plain benefit or use."""
+    """Negation first (NegEx-style), then a finding's effect, then doubt, then plain benefit or use.
+
+    ``names`` gives a topic's other names (its synonyms), with which a feature's mentions are found."""
+
+    def __init__(self, names: Callable[[str], Sequence[str]] | None = None) -> None:
+        self._names = names
 
     def stance(self, sentence: str, topic: str = "", role: Role = Role.INTERVENTION) -> Stance | None:
         if role == Role.EXPOSURE:
             return self._exposure(sentence)
+        if role == Role.FEATURE:
+            return self._feature(sentence, topic)
         if NEGATIVE_STANCE.search(sentence):
             return Stance.DISPUTES
         found = effect(sentence)
@@ -141,6 +198,14 @@ class RuleStanceDetector:
         if ASSOCIATION.search(sentence) or effect(sentence) == Effect.HARM:
             return Stance.SUPPORTS
         return None
+
+    def _feature(self, sentence: str, topic: str) -> Stance | None:
+        names = self._names(topic) if self._names else (topic,)
+        if feature_absent(sentence, names):
+            return Stance.DISPUTES
+        if CONTROVERSY_CUES.search(sentence):
+            return Stance.UNCERTAIN
+        return Stance.SUPPORTS if feature_required(sentence, names) else None
 
     def stance_batch(self, sentences: Sequence[str], topic: str, role: Role = Role.INTERVENTION) -> list[Stance | None]:
         return [self.stance(s, topic, role) for s in sentences]

@@ -5,11 +5,11 @@
 Six indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
 ``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
-eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/) and ``extended5`` (plus round 5's
-in eval/literature-f/). Each set has a role: reference (dev, own), calibration (may be looked at while
-tuning; a round's held-out sets become calibration once read, as rounds 1-5 have) or heldout (none at
-present: the next round's sets, reported, never read; each round's one held-out run is kept in
-bench/results/eval_round*.md). ``--split
+eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/), ``extended5`` (plus round 5's
+in eval/literature-f/) and ``extended6`` (plus round 6's in eval/literature-g/). Each set has a role:
+reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
+calibration once read, as rounds 1-5 have) or heldout (round 6: reported, never read; each round's one
+held-out run is kept in bench/results/eval_round*.md). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -57,6 +57,10 @@ SETS = [
     # round brings new held-out sets.
     ("round5.clinician (now calibration)", "round5/clinician.jsonl", "corpus", "calibration"),
     ("round5.literature (now calibration)", "round5/literature.jsonl", "extended5", "calibration"),
+    # Round 6 (eval/round6/, over eval/literature-g/): written before any run by a helper that read no product
+    # code. Held out: reported, never read, run once.
+    ("round6.clinician", "round6/clinician.jsonl", "corpus", "heldout"),
+    ("round6.literature", "round6/literature.jsonl", "extended6", "heldout"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
@@ -69,6 +73,15 @@ INDEXES = {
     "extended3": ("corpus", "literature", "literature-c", "literature-d"),
     "extended4": ("corpus", "literature", "literature-c", "literature-d", "literature-e"),
     "extended5": ("corpus", "literature", "literature-c", "literature-d", "literature-e", "literature-f"),
+    "extended6": (
+        "corpus",
+        "literature",
+        "literature-c",
+        "literature-d",
+        "literature-e",
+        "literature-f",
+        "literature-g",
+    ),
 }
 
 

@@ -49,6 +49,13 @@ class Vocabulary:
             text = self.pattern(source).sub(english, text)
         return text
 
+    def synonyms_of(self, term: str) -> tuple[str, ...]:
+        """The terms of the group (or entity group) ``term`` belongs to; ``(term,)`` when none lists it."""
+        for group in self.groups + self.entities:
+            if any(self.pattern(t).fullmatch(term) for t in group):
+                return group
+        return (term,)
+
     def names_with_classes(self, entity: str) -> list[str]:
         """Every name of ``entity`` (a canonical name) and of the classes it belongs to."""
         names = list(next((g for g in self.entities if g[0] == entity), (entity,)))

@@ -253,6 +253,14 @@ class SelectionSettings(Section):
         description="Passages read from a document the question names by a word of its title, authors, journal "
         "or opening ('the Smith review'); 0 turns this off.",
     )
+    described_document_lead: float = Field(
+        1.3,
+        ge=0,
+        le=10,
+        description="A question that points at a publication without naming it ('the published case', 'that ICU "
+        "series') is read as naming the document its details match best, when that document's match is at least "
+        "this many times the next one's; 0 turns this off. Calibrated on the calibration sets of eval/.",
+    )
     max_redundancy: float = Field(
         0.93, ge=0, le=1, description="A sentence this similar to one already selected is a repeat and is skipped."
     )

@@ -25,6 +25,7 @@ INDEX_FOLDERS = {
     "extended3": ("literature", "literature-c", "literature-d"),
     "extended4": ("literature", "literature-c", "literature-d", "literature-e"),
     "extended5": ("literature", "literature-c", "literature-d", "literature-e", "literature-f"),
+    "extended6": ("literature", "literature-c", "literature-d", "literature-e", "literature-f", "literature-g"),
 }
 
 
@@ -74,6 +75,13 @@ def test_round_two_asks_new_questions():
             "round5",
             ("*.jsonl", "round2/*.jsonl", "round3/*.jsonl", "round4/*.jsonl", "probes/*.jsonl"),
             "literature-f",
+            80,
+            30,
+        ),
+        (
+            "round6",
+            ("*.jsonl", "round2/*.jsonl", "round3/*.jsonl", "round4/*.jsonl", "round5/*.jsonl", "probes/*.jsonl"),
+            "literature-g",
             80,
             30,
         ),

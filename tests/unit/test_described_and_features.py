@@ -1,0 +1,185 @@
+"""Model-free tests of this stop's rules: a publication described by its details (not named), names typed in
+lower case, reference lines, claims checked by "do the sources agree?", advice for and against giving a drug
+again, and whether a feature is required (sources calling it central against cases without it)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from assistant.candidates import LexicalStats, is_statement
+from assistant.lexicon import NECESSITY_QUESTION, PUBLICATION_REFERENCE
+from assistant.query import _ask_with_its_subject, split_case
+from assistant.records import Stance
+from assistant.stance import Role, RuleStanceDetector, feature_absent, feature_required
+from index.lexical import LexicalIndex
+
+DOCS = {
+    "korzets-case.txt": [
+        "Acute renal failure in a woman with the neuroleptic malignant syndrome. Korzets A, Israel.",
+        "An 83-year-old woman with organic brain syndrome was given haloperidol after cholangitis.",
+        "Renal failure in this syndrome carries a worse prognosis.",
+    ],
+    "finnish-cohort.txt": [
+        "Incidence of NMS in schizophrenia: a nationwide cohort. Helsinki University Hospital.",
+        "Using registers of Finland we found an incidence of 1.99 per 10 000 person-years.",
+    ],
+    "review.txt": [
+        "A review of the neuroleptic malignant syndrome for clinicians.",
+        "Haloperidol is the drug most often implicated; renal failure is a known complication.",
+        "Dantrolene and bromocriptine are used; supportive care is the mainstay.",
+    ],
+    "series.txt": [
+        "An ICU series of NMS cases from one hospital.",
+        "Most patients received supportive care; haloperidol was the usual cause.",
+    ],
+}
+
+
+def _stats() -> LexicalStats:
+    passages = [
+        SimpleNamespace(doc_id=doc, start=i * 1000, text=text)
+        for doc, texts in DOCS.items()
+        for i, text in enumerate(texts)
+    ]
+    snapshot = SimpleNamespace(passages=passages, documents={}, lexical=LexicalIndex.build([p.text for p in passages]))
+    return LexicalStats(snapshot)  # type: ignore[arg-type]
+
+
+STATS = _stats()
+
+
+def test_a_publication_described_by_its_details_is_found():
+    question = (
+        "83F with organic brain syndrome, on haloperidol after cholangitis, now T 41.5. "
+        "In the published case, what complication followed?"
+    )
+    assert PUBLICATION_REFERENCE.search(question)
+    assert STATS.described_document(question, 1.3) == "korzets-case.txt"
+
+
+def test_no_document_is_described_when_none_leads():
+    # the details are shared by several documents: none stands out, none is chosen
+    assert STATS.described_document("In the published report, did haloperidol do it?", 1.3) is None
+    assert STATS.described_document("what about it?", 1.3) is None
+
+
+@pytest.mark.parametrize(
+    "text,refers",
+    [
+        ("In the published case like this, what was she given?", True),
+        ("What did the ICU series report?", True),
+        ("what did the authors find", True),
+        ("In a case like this, what should we do first?", False),  # a case like the patient's, no publication
+        ("68F on haloperidol, T 39.8, rigid. Start dantrolene?", False),
+    ],
+)
+def test_a_reference_to_a_publication(text, refers):
+    assert bool(PUBLICATION_REFERENCE.search(text)) is refers
+
+
+def test_a_name_typed_in_lower_case_still_names_its_document():
+    assert "helsinki" in STATS.proper_names
+    assert STATS.named_documents("what did the helsinki cohort find") == ["finnish-cohort.txt"]
+    # an ordinary word written in lower case by the documents is no name
+    assert "renal" not in STATS.proper_names
+
+
+@pytest.mark.parametrize(
+    "line,quotable",
+    [
+        ("European Psychiatry, Volume 66, Supplement S1 (March 2023), p. S1043.", False),
+        ("Journal of the Oklahoma State Medical Association, 2006, volume 99, issue 7, pages 435-438.", False),
+        ("Eur Psychiatry 2023;66:S1043. doi: 10.1192/j.eurpsy.2023.2211", False),
+        ("Dantrolene was given at 2.5 mg/kg (see page 4 of the label).", True),
+    ],
+)
+def test_a_reference_line_is_not_a_statement(line, quotable):
+    assert is_statement(line) is quotable
+
+
+@pytest.mark.parametrize(
+    "question,ask",
+    [
+        (
+            "52M on aripiprazole, rigid, CK 2,900, Tmax 37.4. The team says it can't be NMS without a fever. "
+            "Do the sources agree?",
+            "The team says it can't be NMS without a fever. Do the sources agree?",
+        ),
+        (
+            "45M on fluphenazine, T 39.6. The registrar says dantrolene must be started now. Is that right?",
+            "The registrar says dantrolene must be started now. Is that right?",
+        ),
+    ],
+)
+def test_an_ask_that_checks_a_claim_takes_the_claim(question, ask):
+    assert _ask_with_its_subject(*split_case(question))[1] == ask
+
+
+FEVER = ("fever", "hyperthermia", "pyrexia", "febrile", "hyperpyrexia")
+
+
+@pytest.mark.parametrize(
+    "sentence,absent,required",
+    [
+        ("The authors describe an unusual case of NMS without fever.", True, False),
+        ("He met the DSM-5 criteria with the exception of fever.", True, False),
+        ("First, no hyperthermia was observed during this episode.", True, False),
+        ("He remained afebrile throughout the admission.", True, False),
+        ("Fever was absent in three of the patients.", True, False),
+        ("NMS is characterized by fever, muscular rigidity and dysautonomia.", False, True),
+        (
+            "NMS is marked by the classic tetrad of altered mental status, rigidity, pyrexia and dysautonomia.",
+            False,
+            True,
+        ),
+        # a cue about something else in the sentence is not about the feature
+        ("Its signs are hyperpyrexia and severe rigidity, with or without a raised CPK.", False, False),
+        (
+            "Treatment of fever with external cooling measures. It is essential to note that care is supportive.",
+            False,
+            False,
+        ),
+        ("Symptoms include high fever, confusion and sweating.", False, False),
+    ],
+)
+def test_a_feature_reported_absent_or_called_central(sentence, absent, required):
+    assert feature_absent(sentence, FEVER) is absent
+    assert feature_required(sentence, FEVER) is required
+
+
+def test_the_stance_on_a_feature_uses_its_synonyms():
+    detector = RuleStanceDetector(names=lambda topic: FEVER if topic == "fever" else (topic,))
+    sides = detector.stance_batch(
+        ["No hyperthermia was observed.", "It is characterised by hyperpyrexia and rigidity.", "He was tired."],
+        "fever",
+        Role.FEATURE,
+    )
+    assert sides == [Stance.DISPUTES, Stance.SUPPORTS, None]
+
+
+@pytest.mark.parametrize(
+    "question,asks",
+    [
+        ("Does NMS always come with a high fever?", True),
+        ("Can it be NMS without rigidity?", True),
+        ("Is fever required for the diagnosis?", True),
+        ("What are the symptoms of NMS?", False),
+    ],
+)
+def test_a_question_about_whether_a_feature_is_needed(question, asks):
+    assert bool(NECESSITY_QUESTION.search(question)) is asks
+
+
+@pytest.mark.parametrize(
+    "sentence,side",
+    [
+        ("Physicians should avoid restarting the causative neuroleptic.", Stance.DISPUTES),
+        ("Many people can eventually be restarted on a lower dose of antipsychotic.", Stance.SUPPORTS),
+        ("Cautious reintroduction may be necessary for the underlying illness.", Stance.SUPPORTS),
+        ("It is contraindicated in severe liver disease.", Stance.DISPUTES),
+    ],
+)
+def test_advice_for_or_against_giving_a_drug_again(sentence, side):
+    assert RuleStanceDetector().stance(sentence, "rechallenge") == side
