@@ -30,6 +30,8 @@ _SLOT = re.compile(
     r"\b(?:for|in|with|after|during|following|to (?:treat|stop|prevent|manage|suppress))\s+" + _SLOT_WORDS,
     re.IGNORECASE,
 )
+# ... or, in a terse query with no such word, the words after "<drug> dose" ("quetiapine dose <a use>")
+_TERSE_SLOT = re.compile(r"^\s*[A-Za-z][\w\-]*\s+(?:dose|dosing|dosage)\s+" + _SLOT_WORDS + r"\s*$", re.IGNORECASE)
 # ... and, for a word the index has never seen, also "the odds of <an unseen condition>"
 _OF_SLOT = re.compile(r"\bof\s+" + _SLOT_WORDS, re.IGNORECASE)
 
@@ -145,7 +147,8 @@ def covered(stem: str, word: str, texts_stems: set[str], texts: str, reader: Rea
 
 def slot_words(ask: str) -> set[str]:
     """Lower-cased words of the phrases a question is asked *for* (see ``_SLOT``)."""
-    return {w.lower() for m in _SLOT.finditer(ask) for w in m.group(1).split()}
+    matches = list(_SLOT.finditer(ask)) or list(_TERSE_SLOT.finditer(ask))
+    return {w.lower() for m in matches for w in m.group(1).split()}
 
 
 def anchored(read: Query, reader: Reader) -> bool:
@@ -200,13 +203,13 @@ FIELD_SHARE = 0.1  # a word in at least 10% of passages is the field's own (rigi
 def unrelated_use(
     read: Query, reader: Reader, selected: list[Candidate], df: dict[str, int], n_passages: int
 ) -> list[str]:
-    """A question of its own (not a follow-up or a case) that does not name the field's subject and asks
+    """A question (a follow-up by its own words, not a case) that does not name the field's subject and asks
     about an intervention *for* something ("<drug> for <another use>", see ``_SLOT``) that is not one of
     the field's common words, when no selected statement read in its passage (the passage names the
     intervention) mentions that purpose: the evidence is about the intervention in the field, the
     question about another use. Returns the purpose's words; empty when the evidence relates them."""
-    if read.follow_up or anchored(read, reader) or read.case_terms or not read.entities:
-        return []  # a follow-up's conversation, a case's description carry the subject
+    if anchored(read, reader) or read.case_terms or not read.entities:
+        return []  # a case's description carries the subject; a follow-up is judged by its own ask
     slot = slot_words(read.ask)
     # what is asked about the intervention (its mechanism of action, its mortality) is no other use
     asked = {s for p in FACETS.values() for m in p.finditer(read.ask) for s in content_stems(m.group(0))}

@@ -89,6 +89,9 @@ def test_a_named_document_sentence_gains_the_bonus():
         ("dantrolene for rigidity?", ["Dantrolene is a muscle relaxant."], False),
         # no purpose asked
         ("What dose of dantrolene?", ["Dantrolene is a muscle relaxant."], False),
+        # a terse query names the use after "<drug> dose", without "for"
+        ("clozapine dose parkinson psychosis", ["Clozapine was stopped for good."], True),
+        ("dantrolene dose", ["Dantrolene is a muscle relaxant."], False),
         # anchored in the field
         ("clozapine for psychosis after NMS?", ["Clozapine was stopped for good."], False),
     ],
@@ -99,8 +102,13 @@ def test_a_drug_asked_about_for_another_use(question, evidence, refused):
     assert bool(found) is refused
 
 
-def test_a_follow_up_or_a_case_is_not_judged_for_another_use():
+def test_a_follow_up_is_judged_by_its_own_words_and_a_case_is_not_judged():
     history = ("Is clozapine a cause of NMS?",)
-    assert unrelated_use(read("and for psychosis in Parkinson's?", history), READER, [], {}, 100) == []
+    # a follow-up that moves the drug to another use, which no statement relates: another use
+    follow_up = read("and what dose for psychosis in Parkinson's?", history)
+    assert unrelated_use(follow_up, READER, [cand("Clozapine was stopped for good.")], {}, 100)
+    # ... but not when the evidence speaks of that use
+    related = [cand("Clozapine is used for psychosis in Parkinson's disease at low doses.")]
+    assert unrelated_use(follow_up, READER, related, {}, 100) == []
     case = read("70M on clozapine for psychosis in Parkinson's, T 39, rigid, CK 5000. what now?")
     assert unrelated_use(case, READER, [cand("Clozapine was stopped.")], {}, 100) == []
