@@ -15,6 +15,8 @@ _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9•])"
 # Typed chat often starts a sentence in lower case ("HR 130. now what?").
 _CHAT_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Za-z0-9•])")
 # In chat, units and routes are written without a dot ("10 mg IM"), so a dot after one ends a sentence.
+# ... and a single letter after a number is a unit ("over 48 h. Then ..."), not an initial.
+_AFTER_NUMBER = re.compile(r"\d\s?[A-Za-z]$")
 _CHAT_ABBREVIATIONS = ABBREVIATIONS - frozenset("resp max min mg kg ml dl mmol iv im po sc".split())
 
 
@@ -29,7 +31,8 @@ def split_sentences(text: str, offset: int = 0, *, chat: bool = False) -> list[t
         end = match.end()
         word = _word_before(text, start, match.start() + 1)
         bare = word.rstrip(".!?").lstrip("([\"'").lower()
-        if match.group(0).startswith(".") and (bare in abbreviations or (len(bare) == 1 and bare.isalpha())):
+        initial = len(bare) == 1 and bare.isalpha() and not (chat and _AFTER_NUMBER.search(text, 0, match.start()))
+        if match.group(0).startswith(".") and (bare in abbreviations or initial):
             continue
         _add(text, start, end, offset, spans)
         start = end

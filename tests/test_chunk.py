@@ -124,3 +124,11 @@ def test_chat_text_splits_on_lower_case_starts_and_documents_do_not():
     chat = [text[a:b] for a, b in split_sentences(text, chat=True)]
     assert chat == ["Given 10 mg IM.", "now febrile.", "e.g. the dose."]
     assert [text[a:b] for a, b in split_sentences(text)] == [text]
+
+
+def test_in_chat_a_letter_after_a_number_is_a_unit_not_an_initial():
+    text = "Tmax 37.3 over 48 h. Our registrar says it cannot be NMS. Seen by J. Smith today."
+    chat = [text[a:b] for a, b in split_sentences(text, chat=True)]
+    assert chat == ["Tmax 37.3 over 48 h.", "Our registrar says it cannot be NMS.", "Seen by J. Smith today."]
+    # documents keep the print rule: "6 h. Then" may be an abbreviation mid-sentence in a table or legend
+    assert len(split_sentences("Measured at 6 h. Then repeated.")) == 1
