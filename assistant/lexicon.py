@@ -1034,7 +1034,7 @@ METHOD_SECTION = re.compile(
     r"\bmethods?\b|materials|study design|data sources?|search strategy|patients and methods", re.I
 )
 
-# An ask that only checks the claim of the sentence before it ("Do the sources agree?", "Is that right?").
+# An ask that only checks the claim of the sentence before it ("Does the literature back that up?", "Is he right?").
 CLAIM_CHECK = re.compile(
     r"(?:do|does|would) (?:the )?(?:sources?|literature|evidence|documents?|studies|papers?) (?:agree|support (?:this|that|it))"
     r"|is (?:that|this|he|she|it|they) (?:right|true|correct|so)"
@@ -1045,7 +1045,7 @@ CLAIM_CHECK = re.compile(
 )
 
 # --- A question that points at one publication without naming it ("the published case", "that ICU series",
-# "what did the authors find"): the document it describes is found by the details it gives.
+# "which drug did those authors use"): the document it describes is found by the details it gives.
 PUBLICATION_REFERENCE = re.compile(
     r"\b(?:the|that|this|a|an|one|which|what)\s+(?:[\w-]+\s+){0,3}?(?:case reports?|reports?|series|stud(?:y|ies)|"
     r"trial|cohort|paper|article|review|letter|label|authors?|survey|audit|analysis)\b|"

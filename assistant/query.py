@@ -174,7 +174,7 @@ def split_case(text: str) -> tuple[str, str]:
 def _ask_with_its_subject(case: str, ask: str) -> tuple[str, str]:
     """An ask with no words of its own ("So what do I say to him?") asks about the sentence before it
     ("A friend told him most people with this recover."), which joins the ask, as does an ask that only checks
-    a claim ("Do the sources agree?" after "The registrar says it needs a fever."); an ask that says what it
+    a claim ("Is he right?" after "A colleague says it needs a fever."); an ask that says what it
     wants ("what now?", "diagnosis?") stays as it is."""
     checks_claim = bool(CLAIM_CHECK.fullmatch(ask.strip(" ?!.")))
     if not checks_claim and (content_stems(ask) or any(pattern.search(ask) for pattern, _ in ASK_INTENTS)):
