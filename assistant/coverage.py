@@ -253,10 +253,13 @@ _NAME_START = r"(?<![\w-])"  # how a synonym's pattern opens (index.synonyms.Voc
 
 def feature_topics(read: Query, reader: Reader) -> list[tuple[str, list[re.Pattern[str]]]]:
     """The features a question asks whether the diagnosis needs ("always with fever?", "NMS without
-    rigidity?"), as (label, patterns): the synonym groups of its concepts (data, in the synonyms file)."""
+    rigidity?"), as (label, patterns): the ``[[feature]]`` groups of its concepts (data, in the synonyms file)."""
     from assistant.lexicon import NECESSITY_QUESTION
 
-    topics = asked_topics(read, reader, NECESSITY_QUESTION)
+    features = reader.vocabulary.features
+    topics = [
+        (label, patterns) for label, patterns in asked_topics(read, reader, NECESSITY_QUESTION) if label in features
+    ]
     # a sentence saying the feature is absent by a negated form of its name ("afebrile", "non-febrile")
     # is about it too
     return [

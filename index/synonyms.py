@@ -24,6 +24,9 @@ class Vocabulary:
     # words and phrases of other languages a question may use, with the English the sources use
     # ("sindrome neuroleptico maligno" -> "neuroleptic malignant syndrome"); keys without accents
     translations: tuple[tuple[str, str], ...] = ()
+    # the canonical names of the groups that are clinical features ("fever"): whether a diagnosis needs one
+    # is a topic sources may disagree on
+    features: frozenset[str] = frozenset()
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def pattern(self, term: str) -> re.Pattern[str]:
@@ -101,7 +104,9 @@ def load_vocabulary(path: Path) -> Vocabulary:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise NMSAssistantError(f"{path}: the synonyms file is not valid TOML ({exc})") from None
-    groups = tuple(tuple(g["terms"]) for g in data.get("group", []) if g.get("terms"))
+    # [[feature]] groups are synonym groups too, and name a clinical feature a diagnosis may or may not need
+    features = tuple(tuple(g["terms"]) for g in data.get("feature", []) if g.get("terms"))
+    groups = tuple(tuple(g["terms"]) for g in data.get("group", []) if g.get("terms")) + features
     entities = tuple(tuple(g["terms"]) for g in data.get("entity", []) if g.get("terms"))
     classes = {
         g["terms"][0]: tuple(g["classes"]) for g in data.get("entity", []) if g.get("terms") and g.get("classes")
@@ -116,4 +121,10 @@ def load_vocabulary(path: Path) -> Vocabulary:
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise NMSAssistantError(f"{path}: [translate] maps words to their English, as strings")
     translations = tuple(sorted(((k.lower(), v) for k, v in table.items()), key=lambda kv: -len(kv[0])))
-    return Vocabulary(groups=groups, entities=entities, classes=classes, translations=translations)
+    return Vocabulary(
+        groups=groups,
+        entities=entities,
+        classes=classes,
+        translations=translations,
+        features=frozenset(f[0] for f in features),
+    )

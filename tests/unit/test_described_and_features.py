@@ -183,3 +183,15 @@ def test_a_question_about_whether_a_feature_is_needed(question, asks):
 )
 def test_advice_for_or_against_giving_a_drug_again(sentence, side):
     assert RuleStanceDetector().stance(sentence, "rechallenge") == side
+
+
+def test_only_a_feature_group_becomes_a_required_feature_topic():
+    from assistant.coverage import feature_topics
+    from tests.unit.test_reading import READER, read
+
+    labels = [label for label, _ in feature_topics(read("Does NMS always come with a high fever?"), READER)]
+    assert labels == ["fever"]
+    patterns = dict(feature_topics(read("Can it be NMS without fever?"), READER))["fever"]
+    assert any(p.search("He stayed afebrile.") for p in patterns)  # a negated form is a mention too
+    # "without" a group that is no clinical feature (intensive care) asks nothing about the diagnosis
+    assert feature_topics(read("Can NMS be managed without ICU admission?"), READER) == []

@@ -140,3 +140,13 @@ def test_a_translation_table_of_the_wrong_shape_is_a_clear_error(tmp_path):
     path.write_text("[translate]\nmueren = 3\n")
     with pytest.raises(NMSAssistantError, match="translate"):
         load_vocabulary(path)
+
+
+def test_a_feature_group_is_a_synonym_group_and_named_as_a_feature(tmp_path):
+    path = tmp_path / "synonyms.toml"
+    path.write_text('[[group]]\nterms = ["ICU", "intensive care"]\n[[feature]]\nterms = ["fever", "pyrexia"]\n')
+    vocabulary = load_vocabulary(path)
+    assert vocabulary.groups == (("ICU", "intensive care"), ("fever", "pyrexia"))
+    assert vocabulary.features == frozenset({"fever"})
+    assert vocabulary.synonyms_of("pyrexia") == ("fever", "pyrexia")
+    assert vocabulary.synonyms_of("coma") == ("coma",)
