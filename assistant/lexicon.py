@@ -501,6 +501,7 @@ NECESSITY_QUESTION = _any(
         r"mandatory",
         r"must (?:have|be present|include)",
         r"need(?:s)? to (?:have|be present)",
+        r"no (?:\w+ )?(?:means|rules? (?:it )?out|excludes?)",  # "no fever means it isn't NMS"
     ]
 )
 # A sentence that calls a feature required, or defines the syndrome by it (the cue within this many words

@@ -37,6 +37,19 @@ STANCE_LABELS = {
     "uncertain": "Calls the evidence weak, unclear or controversial",
     "figure": "Gives a figure",
 }
+# The sides of a topic that is not a treatment, by how its name ends (assistant.contested names them).
+_SIDES_BY_TOPIC = {
+    " as a risk factor": {"supports": "Reports a link", "disputes": "Finds no link"},
+    " as a required feature": {"supports": "Calls it required or central", "disputes": "Reports cases without it"},
+}
+
+
+def stance_label(topic: str, stance: str) -> str:
+    """The heading of one side of a contested topic: a treatment's benefit, a risk factor's link, a feature's need."""
+    for ending, labels in _SIDES_BY_TOPIC.items():
+        if topic.endswith(ending) and stance in labels:
+            return labels[stance]
+    return STANCE_LABELS[stance]
 # A statement (outside the contested box) whose own source hedges it (Stance.UNCERTAIN).
 UNCERTAIN_TAG = "the source calls this uncertain"
 BACKGROUND_TAG = "background"
@@ -224,7 +237,7 @@ def to_markdown(answer: Answer, quote_passages: bool = True) -> str:
             for stance in ("supports", "disputes", "uncertain", "figure"):
                 side = [p for p in claim.positions if p.stance == stance]
                 if side:
-                    out.append(f"**{STANCE_LABELS[stance]}:**")
+                    out.append(f"**{stance_label(claim.topic, stance)}:**")
                     out += [f"- {_markdown_context(p)}{escape_markdown(p.text)} {_marks(p)}" for p in side]
                     out.append("")
     out += ["## Sources", ""]
@@ -294,7 +307,7 @@ def to_text(answer: Answer, width: int = 100) -> str:
             for stance in ("supports", "disputes", "uncertain", "figure"):
                 side = [p for p in claim.positions if p.stance == stance]
                 if side:
-                    out.append(f"    {STANCE_LABELS[stance]}:")
+                    out.append(f"    {stance_label(claim.topic, stance)}:")
                     out += [wrap(f"- {_text_context(p)}{p.text} {_marks(p)}", "      ") for p in side]
     out += ["", "Sources:"]
     out += [wrap(f"[{c.id}] {source_line(c)}") for c in answer.citations]

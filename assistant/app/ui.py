@@ -17,7 +17,6 @@ from assistant.records import Answer, Citation, ContestedClaim, Statement, Synth
 from assistant.render import (
     CONTEXT_LABEL,
     OCR_NOTE,
-    STANCE_LABELS,
     SYNTHESIS_NOTE,
     SYNTHESIS_TITLE,
     UNCERTAIN_TAG,
@@ -26,6 +25,7 @@ from assistant.render import (
     escape_markdown,
     format_authors,
     is_uncertain,
+    stance_label,
     synthesis_note,
 )
 from index.history import local_actor
@@ -149,7 +149,7 @@ def contested_block(claim: ContestedClaim, answer: Cites, key: str) -> None:
     columns = st.columns(len(sides)) if sides else []
     for column, side in zip(columns, sides):
         with column:
-            st.markdown(f"*{STANCE_LABELS[side]}*")
+            st.markdown(f"*{stance_label(claim.topic, side)}*")
             for i, position in enumerate(p for p in claim.positions if p.stance == side):
                 # a position's stance is its side (the column says it), not a hedge of its source
                 statement_row(position, answer, f"{key}-{side}-{i}", compact=len(sides) > 1, tags=False)

@@ -195,3 +195,12 @@ def test_only_a_feature_group_becomes_a_required_feature_topic():
     assert any(p.search("He stayed afebrile.") for p in patterns)  # a negated form is a mention too
     # "without" a group that is no clinical feature (intensive care) asks nothing about the diagnosis
     assert feature_topics(read("Can NMS be managed without ICU admission?"), READER) == []
+
+
+def test_the_sides_of_a_contested_topic_are_named_by_its_kind():
+    from assistant.render import stance_label
+
+    assert stance_label("dantrolene efficacy", "supports") == "Reports benefit or use"
+    assert stance_label("fever as a required feature", "disputes") == "Reports cases without it"
+    assert stance_label("lithium as a risk factor", "supports") == "Reports a link"
+    assert stance_label("fever as a required feature", "uncertain").startswith("Calls the evidence")
