@@ -356,7 +356,9 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
     searches = [" ".join(vocabulary.names_with_classes(e)) for e in entities]
     searches += [label for label, _ in exposures + features]
     # and, for a feature, the passages reporting it absent ("without fever", "afebrile")
-    searches += [f"{FEATURE_ABSENT_SEARCH} {' '.join(vocabulary.synonyms_of(label))} a{label}" for label, _ in features]
+    for label, _ in features:
+        names = vocabulary.synonyms_of(label)
+        searches.append(" ".join([FEATURE_ABSENT_SEARCH, *names, *(f"a{n}" for n in names)]))  # "afebrile" too
     for text in searches:
         extra_rows += [
             row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(text), settings.selection.entity_rows, mask)
