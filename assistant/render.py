@@ -50,6 +50,8 @@ def stance_label(topic: str, stance: str) -> str:
         if topic.endswith(ending) and stance in labels:
             return labels[stance]
     return STANCE_LABELS[stance]
+
+
 # A statement (outside the contested box) whose own source hedges it (Stance.UNCERTAIN).
 UNCERTAIN_TAG = "the source calls this uncertain"
 BACKGROUND_TAG = "background"
