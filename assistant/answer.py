@@ -41,6 +41,7 @@ from assistant.lexicon import (
     PUBLICATION_REFERENCE,
     QUANTITY_QUESTION,
     Aspect,
+    negated_names,
 )
 from assistant.query import Query, part_query, strip_instructions, understand
 from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
@@ -343,7 +344,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
     if "treatment" in facets and not entities:  # "which drugs reverse NMS?": the answer's drugs
         for cand in selected:
             entities += [e for e in vocabulary.canonical_entities(cand.text) if e not in entities]
-    exposures = exposure_topics(ctx.read, engine.reader(ctx.snapshot), ctx.stats.df, ctx.stats.n)
+    exposures = exposure_topics(ctx.read, engine.reader(ctx.snapshot))
     if CAUSE_QUESTION.search(ctx.read.ask):  # whether its drugs cause the condition: exposures, not treatments
         labels = {label for label, _ in exposures}
         exposures += [
@@ -358,7 +359,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
     # and, for a feature, the passages reporting it absent ("without fever", "afebrile")
     for label, _ in features:
         names = vocabulary.synonyms_of(label)
-        searches.append(" ".join([FEATURE_ABSENT_SEARCH, *names, *(f"a{n}" for n in names)]))  # "afebrile" too
+        searches.append(" ".join([FEATURE_ABSENT_SEARCH, *names, *negated_names(names)]))  # "afebrile" too
     for text in searches:
         extra_rows += [
             row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(text), settings.selection.entity_rows, mask)

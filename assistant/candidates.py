@@ -81,6 +81,7 @@ class LexicalStats:
         self._lexical = snapshot.lexical
         self._doc_of_row = [p.doc_id for p in snapshot.passages]
         self.rows_of: dict[str, list[int]] = {}
+        self._docs_with: dict[str, frozenset[str]] = {}
         first: dict[str, tuple[int, str]] = {}
         for row, p in enumerate(snapshot.passages):
             self.rows_of.setdefault(p.doc_id, []).append(row)
@@ -117,8 +118,7 @@ class LexicalStats:
             t
             for tokens in (tokenize(names) if names else [])
             for t in tokens
-            if 0 < self.header_df.get(t, 0) <= NAMED_MAX
-            and len({self._doc_of_row[r] for r in self._lexical.rows_with(t)}) <= NAMED_MAX_DOCUMENTS
+            if 0 < self.header_df.get(t, 0) <= NAMED_MAX and len(self._documents_with(t)) <= NAMED_MAX_DOCUMENTS
         }
         return [d for d, tokens in self.header.items() if tokens & words]
 
@@ -129,7 +129,7 @@ class LexicalStats:
         n_docs = len(self.rows_of)
         scores: dict[str, float] = {}
         for token in set(tokenize([text])[0]) - self.ubiquitous:
-            docs = {self._doc_of_row[r] for r in self._lexical.rows_with(token)}
+            docs = self._documents_with(token)
             if not docs or len(docs) > n_docs / 2:  # a word half the documents use describes none of them
                 continue
             weight = math.log(n_docs / len(docs))
@@ -141,6 +141,16 @@ class LexicalStats:
         if len(ranked) > 1 and ranked[0][1] < lead * ranked[1][1]:
             return None
         return ranked[0][0]
+
+    def _documents_with(self, token: str) -> frozenset[str]:
+        """The documents whose passages use ``token``. Remembered for the index's own words (their passages do not
+        change within a snapshot); a word it never saw costs nothing to look up and is not kept."""
+        docs = self._docs_with.get(token)
+        if docs is None:
+            docs = frozenset(self._doc_of_row[r] for r in self._lexical.rows_with(token))
+            if docs:
+                self._docs_with[token] = docs
+        return docs
 
     def focus(self, question: str) -> str:
         """The question without its ubiquitous words, or the question itself if little would be left."""

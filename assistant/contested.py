@@ -32,7 +32,7 @@ from assistant.lexicon import (
     TREATMENT_QUESTION,
 )
 from assistant.records import ContestReason, Stance
-from assistant.stance import Role, RuleStanceDetector, StanceDetector
+from assistant.stance import SIDE_LABELS, TOPIC_ENDINGS, Role, RuleStanceDetector, StanceDetector, topic_name
 from index.synonyms import Vocabulary
 from nmsa.settings import AnswerSettings, SelectionSettings
 
@@ -117,40 +117,6 @@ def figures_by_facet(text: str) -> dict[str, list[str]]:
     return out
 
 
-SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
-    Role.INTERVENTION: {
-        Stance.SUPPORTS: ("reports benefit or use", "report benefit or use"),
-        Stance.DISPUTES: ("reports no benefit, harm or doubt", "report no benefit, harm or doubt"),
-        Stance.UNCERTAIN: (
-            "calls the evidence weak, unclear or controversial",
-            "call the evidence weak, unclear or controversial",
-        ),
-        Stance.FIGURE: ("gives a figure", "give different figures"),
-    },
-    Role.FACET: {
-        Stance.SUPPORTS: ("proposes or states an account", "propose or state accounts"),
-        Stance.DISPUTES: ("disputes it", "dispute it"),
-        Stance.UNCERTAIN: (
-            "calls the evidence weak, unclear or controversial",
-            "call the evidence weak, unclear or controversial",
-        ),
-        Stance.FIGURE: ("gives a figure", "give different figures"),
-    },
-    Role.FEATURE: {
-        Stance.SUPPORTS: ("calls it required or central", "call it required or central"),
-        Stance.DISPUTES: ("reports cases without it", "report cases without it"),
-        Stance.UNCERTAIN: ("calls the evidence weak or unclear", "call the evidence weak or unclear"),
-        Stance.FIGURE: ("gives a figure", "give different figures"),
-    },
-    Role.EXPOSURE: {
-        Stance.SUPPORTS: ("reports a link", "report a link"),
-        Stance.DISPUTES: ("finds no link", "find no link"),
-        Stance.UNCERTAIN: ("calls the evidence weak or unclear", "call the evidence weak or unclear"),
-        Stance.FIGURE: ("gives a figure", "give different figures"),
-    },
-}
-
-
 def disagreement(positions: list[Position]) -> list[ContestReason]:
     """Why positions amount to sources disagreeing: opposite stances held by different sources, or doubt in
     one source about what another reports (two sources at least). One source alone never disagrees."""
@@ -220,7 +186,7 @@ def find_contested(
         flags += topic_flags(label, patterns, pool, config, detector, Role.EXPOSURE)
     for label, patterns in features or []:
         flags += topic_flags(label, patterns, pool, config, detector, Role.FEATURE)
-    used = {f.topic.removesuffix(" efficacy") for f in flags}
+    used = {f.topic.removesuffix(TOPIC_ENDINGS[Role.INTERVENTION]) for f in flags}
     return flags + facet_flags(facets, entities, used, pool, vocabulary, config)
 
 
@@ -240,10 +206,7 @@ def topic_flags(
     if not reasons:
         return []
     chosen = _diverse(positions, config.max_positions)
-    topic = {
-        Role.INTERVENTION: f"{label} efficacy",
-        Role.FEATURE: f"{label} as a required feature",
-    }.get(role, f"{label} as a risk factor")
+    topic = topic_name(label, role)
     return [
         Flag(
             topic=topic,

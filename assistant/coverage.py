@@ -237,9 +237,7 @@ def uncovered_concepts(read: Query, reader: Reader, selected: list[Candidate]) -
     return [word for word, stem in concepts(read, reader) if not covered(stem, word, stems, texts, reader)]
 
 
-def exposure_topics(
-    read: Query, reader: Reader, df: dict[str, int], n_passages: int
-) -> list[tuple[str, list[re.Pattern[str]]]]:
+def exposure_topics(read: Query, reader: Reader) -> list[tuple[str, list[re.Pattern[str]]]]:
     """What a risk question asks about, as (label, patterns): the synonym groups its concepts belong to (sex,
     age, a drug class: exposures are data, in the synonyms file). Empty for questions that ask no risk. A
     question's other words are not made into exposures: "the Indian hospital series" is not a risk factor."""
@@ -248,27 +246,17 @@ def exposure_topics(
     return asked_topics(read, reader, RISK_QUESTION)
 
 
-_NAME_START = r"(?<![\w-])"  # how a synonym's pattern opens (index.synonyms.Vocabulary.pattern)
-
-
 def feature_topics(read: Query, reader: Reader) -> list[tuple[str, list[re.Pattern[str]]]]:
     """The features a question asks whether the diagnosis needs ("always with fever?", "NMS without
     rigidity?"), as (label, patterns): the ``[[feature]]`` groups of its concepts (data, in the synonyms file)."""
-    from assistant.lexicon import NECESSITY_QUESTION
+    from assistant.lexicon import NECESSITY_QUESTION, negated_names
 
-    features = reader.vocabulary.features
-    topics = [
-        (label, patterns) for label, patterns in asked_topics(read, reader, NECESSITY_QUESTION) if label in features
-    ]
-    # a sentence saying the feature is absent by a negated form of its name ("afebrile", "non-febrile")
-    # is about it too
+    vocabulary = reader.vocabulary
+    # a sentence saying the feature is absent by a negated form of its name ("afebrile") is about it too
     return [
-        (
-            label,
-            patterns
-            + [re.compile(p.pattern.replace(_NAME_START, _NAME_START + "(?:a|non-?)", 1), p.flags) for p in patterns],
-        )
-        for label, patterns in topics
+        (label, patterns + [vocabulary.pattern(n) for n in negated_names(vocabulary.synonyms_of(label))])
+        for label, patterns in asked_topics(read, reader, NECESSITY_QUESTION)
+        if label in vocabulary.features
     ]
 
 

@@ -11,6 +11,7 @@ of PubMed publication types.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -544,6 +545,14 @@ ABSENCE_BEFORE = _any(
     ]
 )
 FEATURE_ABSENT_SEARCH = "without absence absent exception"  # searched with a feature's names, to find such reports
+NEGATING_PREFIXES = ("a", "non-", "non")  # a feature's name negated: "afebrile", "non-febrile"
+
+
+def negated_names(names: Sequence[str]) -> list[str]:
+    """Each name with each negating prefix ("febrile" -> "afebrile", "non-febrile", "nonfebrile")."""
+    return [prefix + name for name in names for prefix in NEGATING_PREFIXES]
+
+
 ABSENCE_AFTER = re.compile(
     r"(?:was|were|is|are|may be|can be) (?:absent|not (?:observed|present|seen|noted|recorded)|lacking|missing)\b"
     r"|(?:was|were|is|are) not always\b|(?:is|are) not (?:required|necessary|essential|mandatory)\b",

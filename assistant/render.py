@@ -7,7 +7,8 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from assistant.records import Answer, Citation, Statement, Synthesis
+from assistant.records import Answer, Citation, Stance, Statement, Synthesis
+from assistant.stance import SIDE_LABELS, Role, topic_role
 
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # CommonMark lets a backslash escape each of these
 WORD_JOINER = "\u2060"  # invisible; breaks a pattern without changing what the reader sees
@@ -37,18 +38,15 @@ STANCE_LABELS = {
     "uncertain": "Calls the evidence weak, unclear or controversial",
     "figure": "Gives a figure",
 }
-# The sides of a topic that is not a treatment, by how its name ends (assistant.contested names them).
-_SIDES_BY_TOPIC = {
-    " as a risk factor": {"supports": "Reports a link", "disputes": "Finds no link"},
-    " as a required feature": {"supports": "Calls it required or central", "disputes": "Reports cases without it"},
-}
 
 
 def stance_label(topic: str, stance: str) -> str:
-    """The heading of one side of a contested topic: a treatment's benefit, a risk factor's link, a feature's need."""
-    for ending, labels in _SIDES_BY_TOPIC.items():
-        if topic.endswith(ending) and stance in labels:
-            return labels[stance]
+    """The heading of one side of a contested topic: a treatment's benefit, a risk factor's link, a feature's
+    need (the sides of a risk factor or a feature as ``assistant.stance.SIDE_LABELS`` words them)."""
+    role = topic_role(topic)
+    if role in (Role.EXPOSURE, Role.FEATURE) and stance in (Stance.SUPPORTS, Stance.DISPUTES):
+        label = SIDE_LABELS[role][Stance(stance)][0]
+        return label[0].upper() + label[1:]
     return STANCE_LABELS[stance]
 
 

@@ -45,6 +45,7 @@ from assistant.lexicon import (
     SOONER,
     TIME_OUTCOMES,
     UP,
+    negated_names,
 )
 from assistant.records import Stance
 
@@ -54,6 +55,58 @@ class Role(StrEnum):
     EXPOSURE = "exposure"  # a risk factor: associated with the outcome or not
     FACET = "facet"  # a quantity or an account (incidence, mechanism): stated or doubted
     FEATURE = "feature"  # a clinical feature: required for the diagnosis, or seen absent
+
+
+# How a contested topic is named, by its role ("dantrolene efficacy", "lithium as a risk factor").
+TOPIC_ENDINGS = {
+    Role.INTERVENTION: " efficacy",
+    Role.EXPOSURE: " as a risk factor",
+    Role.FEATURE: " as a required feature",
+}
+
+
+def topic_name(label: str, role: Role) -> str:
+    return label + TOPIC_ENDINGS.get(role, TOPIC_ENDINGS[Role.EXPOSURE])
+
+
+def topic_role(topic: str) -> Role | None:
+    """The role of a topic named by ``topic_name``; None for other topics (a quantity: "NMS mortality")."""
+    return next((role for role, ending in TOPIC_ENDINGS.items() if topic.endswith(ending)), None)
+
+
+# What each side of a contested topic says, by role (singular, plural): "1 source reports a link".
+SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
+    Role.INTERVENTION: {
+        Stance.SUPPORTS: ("reports benefit or use", "report benefit or use"),
+        Stance.DISPUTES: ("reports no benefit, harm or doubt", "report no benefit, harm or doubt"),
+        Stance.UNCERTAIN: (
+            "calls the evidence weak, unclear or controversial",
+            "call the evidence weak, unclear or controversial",
+        ),
+        Stance.FIGURE: ("gives a figure", "give different figures"),
+    },
+    Role.FACET: {
+        Stance.SUPPORTS: ("proposes or states an account", "propose or state accounts"),
+        Stance.DISPUTES: ("disputes it", "dispute it"),
+        Stance.UNCERTAIN: (
+            "calls the evidence weak, unclear or controversial",
+            "call the evidence weak, unclear or controversial",
+        ),
+        Stance.FIGURE: ("gives a figure", "give different figures"),
+    },
+    Role.FEATURE: {
+        Stance.SUPPORTS: ("calls it required or central", "call it required or central"),
+        Stance.DISPUTES: ("reports cases without it", "report cases without it"),
+        Stance.UNCERTAIN: ("calls the evidence weak or unclear", "call the evidence weak or unclear"),
+        Stance.FIGURE: ("gives a figure", "give different figures"),
+    },
+    Role.EXPOSURE: {
+        Stance.SUPPORTS: ("reports a link", "report a link"),
+        Stance.DISPUTES: ("finds no link", "find no link"),
+        Stance.UNCERTAIN: ("calls the evidence weak or unclear", "call the evidence weak or unclear"),
+        Stance.FIGURE: ("gives a figure", "give different figures"),
+    },
+}
 
 
 class Effect(StrEnum):
@@ -123,11 +176,11 @@ def effect(sentence: str) -> Effect | None:
 
 
 def _mentions(sentence: str, names: Sequence[str]) -> list[re.Match[str]]:
-    """A feature's mentions by any of its names, or by a negated form of one ("afebrile": group 1 is "a")."""
+    """Mentions of any of ``names``, as whole words ("febrile" is not found in "afebrile")."""
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)
     if not alternatives:
         return []
-    return list(re.finditer(rf"(?<![\w-])(a|non-?)?(?:{alternatives})(?![\w-])", sentence, re.IGNORECASE))
+    return list(re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", sentence, re.IGNORECASE))
 
 
 def _around(sentence: str, match: re.Match[str], before: int, after: int) -> tuple[str, str]:
@@ -141,9 +194,9 @@ def feature_absent(sentence: str, names: Sequence[str]) -> bool:
     """Whether ``sentence`` reports the feature (by any of its ``names``) absent: a negated form of a name
     ("afebrile", "non-febrile"), or an absence cue just before a mention ("without fever", "with the exception
     of fever", "no hyperthermia was observed") or just after it ("fever was absent")."""
+    if _mentions(sentence, negated_names(names)):
+        return True
     for match in _mentions(sentence, names):
-        if match.group(1):
-            return True
         before, after = _around(sentence, match, ABSENCE_WINDOW, ABSENCE_WINDOW)
         if ABSENCE_BEFORE.search(before) or ABSENCE_AFTER.match(after):
             return True
@@ -155,8 +208,6 @@ def feature_required(sentence: str, names: Sequence[str]) -> bool:
     before a mention ("characterised by hyperpyrexia, ...", "the classic tetrad of ..., pyrexia") or just after
     it ("fever is required")."""
     for match in _mentions(sentence, names):
-        if match.group(1):
-            continue
         before, after = _around(sentence, match, NECESSITY_WINDOW, ABSENCE_WINDOW)
         if NECESSITY.search(before) or NECESSITY.search(after):
             return True

@@ -181,7 +181,7 @@ def test_slot_words():
     ],
 )
 def test_exposure_topics(question, labels):
-    assert [label for label, _ in exposure_topics(read(question), READER, {}, 200)] == labels
+    assert [label for label, _ in exposure_topics(read(question), READER)] == labels
 
 
 def test_a_title_alone_does_not_make_a_figure_about_the_subject():
