@@ -26,7 +26,10 @@ INDEX_FOLDERS = {
     "extended4": ("literature", "literature-c", "literature-d", "literature-e"),
     "extended5": ("literature", "literature-c", "literature-d", "literature-e", "literature-f"),
     "extended6": ("literature", "literature-c", "literature-d", "literature-e", "literature-f", "literature-g"),
-}
+    "extended7": (
+        "literature", "literature-c", "literature-d", "literature-e", "literature-f", "literature-g", "literature-h",
+    ),
+}  # fmt: skip
 
 
 def documents(index: str) -> set[str]:
@@ -82,6 +85,13 @@ def test_round_two_asks_new_questions():
             "round6",
             ("*.jsonl", "round2/*.jsonl", "round3/*.jsonl", "round4/*.jsonl", "round5/*.jsonl", "probes/*.jsonl"),
             "literature-g",
+            80,
+            30,
+        ),
+        (
+            "round7",
+            ("*.jsonl", "round[2-6]/*.jsonl", "probes/*.jsonl"),
+            "literature-h",
             80,
             30,
         ),
