@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
@@ -140,8 +140,11 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
                 read.add(row)
                 ctx.extra_rows.append(row)
     # and the passages of a document the question names ("what does the Smith review recommend?")
-    ctx.named = tuple(ctx.stats.named_documents(ctx.read.text))
     described_by = f"{ctx.read.typed} {ctx.read.text}"  # the case's details too, and the conversation's subject
+    named = ctx.stats.named_documents(ctx.read.text) + ctx.stats.named_documents(
+        ctx.read.typed
+    )  # each its own first word
+    ctx.named = tuple(dict.fromkeys(named))
     if not ctx.named and sel.described_document_lead and PUBLICATION_REFERENCE.search(described_by):
         described = ctx.stats.described_document(described_by, sel.described_document_lead)
         ctx.named = (described,) if described else ()
@@ -213,13 +216,19 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
 
 
 def select_statements(
-    candidates: list[Candidate], max_n: int, cutoff: float, lam: float, sel: SelectionSettings | None = None
+    candidates: list[Candidate],
+    max_n: int,
+    cutoff: float,
+    lam: float,
+    sel: SelectionSettings | None = None,
+    first: Sequence[Candidate] = (),
 ) -> list[Candidate]:
-    """Maximal marginal relevance over sentences, with a small penalty for repeating a source."""
+    """Maximal marginal relevance over sentences, with a small penalty for repeating a source; ``first`` are
+    taken before any other."""
     sel = sel or SelectionSettings()
     pool = sorted(candidates, key=lambda c: -c.score)[: sel.pool_size]
-    selected: list[Candidate] = []
-    per_doc: Counter[str] = Counter()
+    selected: list[Candidate] = list(first)[:max_n]
+    per_doc: Counter[str] = Counter(c.doc_id for c in selected)
     while len(selected) < max_n:
         best, best_value = None, -1e9
         for cand in pool:
@@ -239,9 +248,16 @@ def select_statements(
 
 
 def _select(ctx: _Context, engine: Engine) -> list[Candidate]:
-    cfg = engine.settings.answer
+    """The statements: the best of the document the question names, if it names one ("what did the Smith
+    review find?": that document's own words come first, whatever other sources say more fluently), then
+    the best of all by relevance and variety."""
+    cfg, sel = engine.settings.answer, engine.settings.selection
     cutoff = cfg.relative_cutoff * max(c.score for c in ctx.candidates)
-    return select_statements(ctx.candidates, cfg.max_statements, cutoff, cfg.mmr_lambda, engine.settings.selection)
+    first: list[Candidate] = []
+    if ctx.named and sel.named_document_statements:
+        own = [c for c in ctx.candidates if c.doc_id in ctx.named]
+        first = select_statements(own, sel.named_document_statements, -1e9, cfg.mmr_lambda, sel)
+    return select_statements(ctx.candidates, cfg.max_statements, cutoff, cfg.mmr_lambda, sel, first)
 
 
 PART_STATEMENTS = 3  # statements each part of a question that asks several things is sure to get

@@ -22,20 +22,25 @@ from nmsa.settings import ScoringSettings
 _LABEL = re.compile(r"^(?:figure|fig\.|table|box|panel) \d+\s*[:.]", re.IGNORECASE)
 # An abbreviation legend under a figure or table ("ACTH = adrenocorticotropic hormone, CPK = ...").
 _LEGEND = re.compile(r"(?:\b[A-Za-z][\w-]{0,9}\s?=\s?[^=,;]{2,60}[,;.]\s*){3,}")
-# An index-term list: "Keywords: ...", "MeSH terms include: Age Factors; Antiparkinson Agents / ...".
-_TERM_LIST = re.compile(r"^\W*(?:mesh(?: terms)?|keywords?|key words|index terms|subject headings)\b", re.IGNORECASE)
+# An index-term list: "Keywords: ...", "MeSH terms include: Age Factors; Antiparkinson Agents / ...",
+# "Publication types: Case Reports; ...".
+_TERM_LIST = re.compile(
+    r"^\W*(?:mesh(?: terms)?|keywords?|key words|index terms|subject headings|publication types?)\b", re.IGNORECASE
+)
 _WORD = re.compile(r"[A-Za-z][\w\-]+")
 # A reference line ("Journal X, 2006, volume 99, issue 7, pages 435-438", "Eur Psychiatry 2023;66:S1043"): where
 # a document was published, not what it says. Two of these marks make one.
 _BIBLIOGRAPHIC = re.compile(
     r"\b(?:volume|vol\.)\s*\d+|\bissue\s*\d+|\bpages?\s*S?\d+|\bpp?\.\s*S?\d+|\bdoi:?\s*10\.\d+|"
-    r"\b(?:19|20)\d\d\s*;\s*\d+|\bsupplement\b|\bsuppl\.",
+    r"\b(?:19|20)\d\d\s*;\s*\d+|\bsupplement\b|\bsuppl\.|\b\d+\s*\(\d+\)\s*:\s*[SE]?\d+",
     re.IGNORECASE,
 )
 MIN_STATEMENT_WORDS = 4  # shorter "sentences" are headings, labels and list stubs, not statements
 NOT_RANKED = 99  # passage rank of a sentence whose passage came from a deeper search, not the top k
 HEADER_CHARS = 400  # the opening of a document's first passage: title block, authors, journal, site
 NAMED_MAX = 2  # a word in the headers of more documents than this does not name one ("study", "review")
+ABBREVIATION_MATCHES = 3  # names and years of a question that must begin words of one header to cite it in short
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's name): a name is rare
 
 
@@ -99,7 +104,7 @@ class LexicalStats:
         for doc_id, (_, opening) in first.items():
             info = snapshot.documents.get(doc_id)
             names = [opening, doc_id] + ([info.title, info.journal or "", *info.authors] if info else [])
-            self.header[doc_id] = frozenset(t for t in tokenize([" ".join(names)])[0] if len(t) >= 4)
+            self.header[doc_id] = frozenset(t for t in tokenize([" ".join(names)])[0] if len(t) >= 3)
         self.header_df: dict[str, int] = {}
         for tokens in self.header.values():
             for t in tokens:
@@ -112,7 +117,8 @@ class LexicalStats:
         names = [
             w
             for i, w in enumerate(re.findall(r"[A-Za-z][\w\-]+", question))
-            if (w[0].isupper() and (i or w.isupper())) or w.lower() in self.proper_names
+            if ((w[0].isupper() and (i or w.isupper())) or w.lower() in self.proper_names)
+            and (len(w) >= 4 or (len(w) == 3 and w.isupper()))  # a short name only as an acronym ("the SHM abstract")
         ]
         words = {
             t
@@ -120,7 +126,30 @@ class LexicalStats:
             for t in tokens
             if 0 < self.header_df.get(t, 0) <= NAMED_MAX and len(self._documents_with(t)) <= NAMED_MAX_DOCUMENTS
         }
-        return [d for d, tokens in self.header.items() if tokens & words]
+        exact = [d for d, tokens in self.header.items() if tokens & words]
+        capitalised = [w for w in _WORD.findall(question) if w[0].isupper()]  # the first word too ("Peds NMS ...")
+        cited = self._cited_in_short(question, capitalised)
+        if cited and all(cited[1] > self._header_matches(d, question, capitalised) for d in exact):
+            return [cited[0]]
+        return exact
+
+    def _short_names(self, question: str, names: list[str]) -> set[str]:
+        short = {t for tokens in (tokenize(names) if names else []) for t in tokens if len(t) >= 3}
+        return (short | set(YEAR.findall(question))) - self.ubiquitous
+
+    def _header_matches(self, doc_id: str, question: str, names: list[str]) -> int:
+        tokens = self.header[doc_id]
+        return sum(1 for w in self._short_names(question, names) if any(t.startswith(w) for t in tokens))
+
+    def _cited_in_short(self, question: str, names: list[str]) -> tuple[str, int] | None:
+        """The one document whose title block the question cites in short ("J Clin Psych 2008 rvw", "Peds"):
+        at least ABBREVIATION_MATCHES of the question's names or years begin words of that header ("clinical",
+        "psychiatry", "pediatric") and no other header has as many; with how many."""
+        counts = {d: self._header_matches(d, question, names) for d in self.header}
+        ranked = sorted(counts.items(), key=lambda item: -item[1])
+        if not ranked or ranked[0][1] < ABBREVIATION_MATCHES or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return ranked[0]
 
     def described_document(self, text: str, lead: float) -> str | None:
         """The one document a question describes by its details without naming it ("the published case of a
@@ -185,6 +214,22 @@ def context_of(cand: Candidate) -> str | None:
     return cand.passage.text[a:b]
 
 
+# An author line ("Hideo Yasunaga, MD, PhD; Hiroaki Miyata, PhD") or a publication note ("First published online
+# November 1, 2011", "Received 3 May 2019; accepted ...").
+_DEGREE = re.compile(r"\b(?:MD|PhD|MBBS|MBChB|MRCPsych|FRCPC?|MSc|BSc|MPH|PharmD|DNP|RN|MA|BA|DM|MS)\b")
+_PUBLICATION_NOTE = re.compile(
+    r"^\W*(?:first )?(?:published|received|accepted|revised|epub)\b.{0,40}\b(?:19|20)\d\d\b", re.IGNORECASE
+)
+NAME_LINE_WORDS = 12  # a line this short whose every longer word is capitalised is a name or a title
+
+
+def _is_name_line(text: str) -> bool:
+    """A journal's, a unit's or a paper's name standing as a sentence ("American Journal of Psychiatry.")."""
+    words = text.split()
+    long = [w for w in _WORD.findall(text) if len(w) >= 4]
+    return len(words) <= NAME_LINE_WORDS and len(long) >= 2 and all(w[0].isupper() for w in long)
+
+
 def is_statement(text: str) -> bool:
     """Whether a sentence may be quoted: not a label, a heading, a list's lead-in, a question or an instruction."""
     return not (
@@ -194,6 +239,9 @@ def is_statement(text: str) -> bool:
         or _LEGEND.search(text)
         or _TERM_LIST.match(text)
         or len(_BIBLIOGRAPHIC.findall(text)) >= 2
+        or _is_name_line(text)
+        or len(_DEGREE.findall(text)) >= 2
+        or _PUBLICATION_NOTE.match(text)
         or is_instruction(text)
     )
 

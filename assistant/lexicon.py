@@ -799,6 +799,22 @@ ASPECTS: tuple[Aspect, ...] = (
         search="duration days weeks continued",
     ),
     Aspect(
+        # what a study's authors concluded: their own concluding sentence, not the figures before it
+        "conclusion",
+        _any([r"conclu(?:de|ded|des|sion|sions)", r"take[- ]home(?: message)?", r"bottom line", r"main message"]),
+        _any(
+            [
+                r"conclu\w*",
+                r"in summary",
+                r"to summari[sz]e",
+                r"(?:these|our) (?:findings|results|data) (?:suggest|indicate|show)",
+                r"we (?:suggest|propose)",
+            ]
+        ),
+        "No indexed source states a conclusion on this.",
+        search="conclusion conclude",
+    ),
+    Aspect(
         "timing",
         _any(
             [
@@ -1067,6 +1083,14 @@ PUBLICATION_REFERENCE = re.compile(
 FOLLOW_UP_START = re.compile(
     r"^(?:and|but|so|also|then|ok(?:ay)?|what about|how about|what of|same for|what if|and if|is that|is it|"
     r"are they|are those|does it|do they|does that|would it|would that|could it|can it|any|how about)\b",
+    re.IGNORECASE,
+)
+# A pronoun that points back to an earlier turn ("how many patients was it tested on?"), unless "it" is
+# only the grammatical subject of a judgment ("is it safe to ...", "it is unclear whether ...").
+REFERRING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
+EXPLETIVE_IT = re.compile(
+    r"\b(?:is|was|would|will|does|do|could|can)\s+it\s+(?:\w+\s+){0,2}?(?:to|that|whether|if)\b|"
+    r"\bit(?:'s|\s+is|\s+was|\s+would\s+be|\s+seems)\s+(?:\w+\s+){0,2}?(?:to|that|whether|if)\b",
     re.IGNORECASE,
 )
 CONTINUATION_WORDS = frozenset("and but so also then ok okay what about how of same for if any".split())

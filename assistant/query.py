@@ -24,10 +24,12 @@ from assistant.lexicon import (
     ASPECTS,
     CASE_CUES,
     CLAIM_CHECK,
+    EXPLETIVE_IT,
     FACET_WORDS,
     FACETS,
     FOLLOW_UP_START,
     FUNCTION_WORDS,
+    REFERRING_PRONOUN,
     Aspect,
 )
 from index.lexical import tokenize
@@ -295,11 +297,11 @@ def _single(text: str, reader: Reader) -> Query:
 
 
 def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
-    """Whether a turn of a conversation leans on the turns before it: it starts with a continuation, or it
-    does not name the field's own subject ("is humidity relevant?" in a chat about NMS). Whether
+    """Whether a turn of a conversation leans on the turns before it: it starts with a continuation, it
+    points back with a pronoun ("was it tested on children?"), or it does not name the field's own subject ("is humidity relevant?" in a chat about NMS). Whether
     such a turn is about something else altogether is the gate's judgment, by its own words."""
     ask = query.ask
-    if FOLLOW_UP_START.match(ask):
+    if FOLLOW_UP_START.match(ask) or REFERRING_PRONOUN.search(EXPLETIVE_IT.sub(" ", ask)):
         return True
     return not set(content_stems(ask)) & anchor
 

@@ -35,9 +35,7 @@ from nmsa.settings import Settings
 # (stage, done, total) -> None; stages: "parse", "embed", "write"
 Progress = Callable[[str, int, int], None]
 
-CHUNKER_VERSION = (
-    11  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (11: bytes' sha256, body fallback)
-)
+CHUNKER_VERSION = 12  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (12: prose lines without blank lines between are paragraphs, not a table)
 EMBED_GROUP = 2048  # texts per embedding call: large groups let the encoder sort by length (less padding)
 
 

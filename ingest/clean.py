@@ -292,6 +292,19 @@ def _parse_wrapped(lines: list[Line], plain: set[str], hyph: set[str]) -> list[_
     return blocks
 
 
+PROSE_LINE_WORDS = 15  # a line this long that ends a sentence is a paragraph, not a table row
+PROSE_HEADING_WORDS = 4  # ... and a line this short above such paragraphs is their heading
+
+
+def _is_prose_run(texts: list[str]) -> bool:
+    """Whether lines that follow each other without a blank line are paragraphs rather than a table's rows: each
+    is long and ends a sentence (a structured abstract's "Methods: ..." / "Results: ..." lines), after at most a
+    short heading ("Abstract"). A table whose cells are sentences still has a header row of labels."""
+    if _word_count(texts[0]) <= PROSE_HEADING_WORDS and not _ends_sentence(texts[0].strip()):
+        texts = texts[1:]
+    return all(_word_count(t) >= PROSE_LINE_WORDS and _ends_sentence(t.strip()) for t in texts)
+
+
 def _parse_unwrapped(lines: list[Line]) -> list[_Block]:
     blocks: list[_Block] = []
     i = 0
@@ -303,7 +316,7 @@ def _parse_unwrapped(lines: list[Line]) -> list[_Block]:
         run_end = i
         while run_end < len(lines) and lines[run_end][0].strip() and not BULLET_RE.match(lines[run_end][0]):
             run_end += 1
-        if run_end - i >= 3:
+        if run_end - i >= 3 and not _is_prose_run([t for t, _ in lines[i:run_end]]):
             blocks.append(_Block(kind="table", pieces=[(t.strip(), p) for t, p in lines[i:run_end]]))
             i = run_end
             continue

@@ -253,6 +253,14 @@ class SelectionSettings(Section):
         description="Passages read from a document the question names by a word of its title, authors, journal "
         "or opening ('the Smith review'); 0 turns this off.",
     )
+    named_document_statements: int = Field(
+        3,
+        ge=0,
+        le=20,
+        description="Statements taken first from the document a question names or describes, before the best of "
+        "all sources: what was asked is what that document says. 0 turns this off. Calibrated on the calibration "
+        "sets of eval/.",
+    )
     described_document_lead: float = Field(
         1.3,
         ge=0,

@@ -1,0 +1,166 @@
+"""Model-free tests of this stop's rules: a structured abstract written one paragraph per line is prose, not a
+table; reference, author, journal and publication-note lines are not statements; a document cited in short
+("J Clin Psych 2008") or by an acronym is named; a follow-up that points back with "it" is read with the
+conversation; "what did the authors conclude?" asks for a conclusion."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from assistant.candidates import LexicalStats, is_statement
+from assistant.coverage import gives
+from assistant.lexicon import ASPECTS, EXPLETIVE_IT, REFERRING_PRONOUN
+from assistant.query import Query, is_follow_up
+from index.lexical import LexicalIndex
+from ingest.clean import clean_text
+
+ABSTRACT = """A review of the syndrome
+
+Psychiatric Services 1998; 49(9): 1163-1172. Review article.
+
+Abstract
+Objective: The syndrome is an uncommon side effect of antipsychotic medications, marked by rigidity and fever.
+Methods: MEDLINE was searched from 1966 to 1997 for key reviews, case series and individual case reports.
+Results and conclusions: Most patients recover within two to 14 days with no cognitive impairment at all.
+"""
+
+TABLE = """Comparison of agents
+
+Feature Drug A (agonist) Drug B (relaxant) Drug C
+Mechanism Activates dopamine receptors to reverse a deficiency. Inhibits calcium release from muscle. Enhances GABA.
+Onset Slower, over days compared to the others. Faster, within hours for severe hyperthermia. Fast acting.
+Limitation May worsen psychosis and lower blood pressure. Does not treat the cause of the syndrome. Sedation.
+"""
+
+
+def test_a_structured_abstract_one_paragraph_per_line_is_prose():
+    doc = clean_text(ABSTRACT)
+    assert all(s.kind != "table" for s in doc.sections)
+    assert "within two to 14 days" in doc.text
+
+
+def test_a_table_whose_cells_are_sentences_stays_a_table():
+    doc = clean_text(TABLE)
+    assert [s.kind for s in doc.sections if "Activates" in doc.text[s.start : s.end]] == ["table"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Psychiatric Services 1998; 49(9): 1163-1172.",
+        "American Journal of Psychiatry.",
+        "Publication types: Case Reports; Research Support, U.S.",
+        "Mitsuhiro Nakamura, MD; Hideo Yasunaga, MD, PhD; Hiroaki Miyata, PhD",
+        "First published online November 1, 2011.",
+        "Received 3 May 2019; accepted 9 June 2019.",
+    ],
+)
+def test_reference_author_and_journal_lines_are_not_statements(text):
+    assert not is_statement(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The authors conclude that the syndrome may be more common than has been thought.",
+        "Most patients recover within two to 14 days with no cognitive impairment.",
+        "NMS was diagnosed in 1998 and treated with Dantrolene Sodium Injection.",  # capitals, but a sentence
+        "Seven of the 500 patients (1.4%) had definite or probable NMS.",
+    ],
+)
+def test_findings_remain_statements(text):
+    assert is_statement(text)
+
+
+DOCS = {
+    "croarkin-review.txt": [
+        "NMS associated with atypical antipsychotics in pediatric patients: a review of published cases. "
+        "Journal of Clinical Psychiatry.",
+        "Twenty case reports were found; sixteen met the research criteria.",
+    ],
+    "nakamura-cohort.txt": [
+        "Mortality of NMS induced by typical and atypical antipsychotics. J Clin Psychiatry.",
+        "Mortality was 1.4% with atypical agents.",
+    ],
+    "shm-case.txt": [
+        "Myoclonus without rhabdomyolysis. SHM abstract archive.",
+        "A man on haloperidol had a CPK of 370 and was given lorazepam.",
+    ],
+    "adult-case.txt": [
+        "A case of NMS in a man given haloperidol, from a general hospital.",
+        "He recovered with supportive care.",
+    ],
+}
+
+
+def _stats() -> LexicalStats:
+    passages = [
+        SimpleNamespace(doc_id=doc, start=i * 1000, text=text)
+        for doc, texts in DOCS.items()
+        for i, text in enumerate(texts)
+    ]
+    snapshot = SimpleNamespace(passages=passages, documents={}, lexical=LexicalIndex.build([p.text for p in passages]))
+    return LexicalStats(snapshot)  # type: ignore[arg-type]
+
+
+STATS = _stats()
+
+
+def test_a_document_cited_in_short_is_named():
+    # "Clin" is a word of one header only, but "Peds", "Clin" and "Psych" begin three words of the other
+    question = "Peds NMS w/ atypical APs (J Clin Psych rvw): # case reports, # meeting dx crit?"
+    assert STATS.named_documents(question) == ["croarkin-review.txt"]
+
+
+def test_an_acronym_names_its_document_but_a_short_word_does_not():
+    assert STATS.named_documents("SHM abstract: CPK and what tx worked?") == ["shm-case.txt"]
+    assert STATS.named_documents("What did the Shm abstract say?") == []  # three letters, not in capitals
+
+
+def test_nothing_is_named_when_no_header_stands_out():
+    assert STATS.named_documents("Which Psych features matter?") == []  # begins words of two headers, one each
+
+
+def _query(ask: str) -> Query:
+    return Query(typed=ask, text=ask, retrieval=ask, ask=ask)
+
+
+ANCHOR = frozenset({"nms", "neurolept", "malign"})
+
+
+@pytest.mark.parametrize(
+    "ask,follows",
+    [
+        ("how many patients was it tested on, and can it be used for anything besides NMS?", True),
+        ("were they all given bromocriptine for NMS?", True),
+        ("Why is it important to stop the antipsychotic in NMS?", False),
+        ("It is unclear whether NMS recurs; how often does NMS recur?", False),
+        ("What is the mortality of NMS?", False),
+    ],
+)
+def test_a_pronoun_points_back_to_the_conversation(ask, follows):
+    assert is_follow_up(_query(ask), ANCHOR) is follows
+
+
+def test_an_expletive_it_is_not_a_reference():
+    assert not REFERRING_PRONOUN.search(EXPLETIVE_IT.sub(" ", "would it be wise to wait?"))
+    assert REFERRING_PRONOUN.search(EXPLETIVE_IT.sub(" ", "would it help?"))
+
+
+CONCLUSION = next(a for a in ASPECTS if a.name == "conclusion")
+
+
+@pytest.mark.parametrize(
+    "sentence,gives_it",
+    [
+        ("The authors conclude that the syndrome may be underdiagnosed.", True),
+        ("These findings suggest that NMS is more common than thought.", True),
+        ("Seven of them (1.4%) had NMS.", False),
+    ],
+)
+def test_a_conclusion_is_asked_and_given(sentence, gives_it):
+    assert CONCLUSION.asked.search("what did the authors conclude?")
+    assert not CONCLUSION.asked.search("what proportion had NMS?")
+    assert gives(CONCLUSION, sentence, []) is gives_it
