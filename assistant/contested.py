@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from assistant.candidates import Candidate
 from assistant.lexicon import (
     CONTROVERSY_CUES,
+    FACET_ANCHORS,
+    FACET_FIGURES,
     FACETS,
     FIGURE_RE,
     PROPOSAL,
@@ -102,18 +104,19 @@ def normalise_figure(value: str) -> str:
 
 def figures_by_facet(text: str) -> dict[str, list[str]]:
     """Figures in a sentence, each assigned to the nearest quantity word of the sentence."""
-    anchors: list[tuple[int, str]] = []
-    for facet in QUANTITY_FACETS:
-        anchors.extend((m.start(), facet) for m in FACETS[facet].finditer(text))
-    if not anchors:
-        return {}
     out: dict[str, list[str]] = defaultdict(list)
-    for match in FIGURE_RE.finditer(text):
-        value = match.group(0)
-        is_year = bool(re.fullmatch(r"1[89]\d\d|20\d\d", value))
-        options = [(abs(pos - match.start()), f) for pos, f in anchors if (f == "history") == is_year]
-        if options:
-            out[min(options)[1]].append(normalise_figure(value))
+    for figures in {FACET_FIGURES.get(f, FIGURE_RE) for f in QUANTITY_FACETS}:
+        # the quantities counted in this kind of figure (a percentage or a year; a time span)
+        facets = [f for f in QUANTITY_FACETS if FACET_FIGURES.get(f, FIGURE_RE) is figures]
+        anchors = [(m.start(), f) for f in facets for m in FACET_ANCHORS.get(f, FACETS[f]).finditer(text)]
+        if not anchors:
+            continue
+        for match in figures.finditer(text):
+            value = match.group(0)
+            is_year = bool(re.fullmatch(r"1[89]\d\d|20\d\d", value))
+            options = [(abs(pos - match.start()), f) for pos, f in anchors if (f == "history") == is_year]
+            if options:
+                out[min(options)[1]].append(normalise_figure(value))
     return out
 
 
@@ -244,7 +247,7 @@ def facet_flags(
     or call the evidence on it weak, unclear or controversial."""
     flags: list[Flag] = []
     for facet in facets:
-        pattern = FACETS[facet]
+        pattern = FACET_ANCHORS.get(facet, FACETS[facet])
         floor = config.min_relevance * config.position_similarity_factor
         figure_floor = config.min_relevance * config.figure_similarity_factor
         relevant = [c for c in pool if pattern.search(c.text) and c.similarity >= floor]
@@ -256,15 +259,17 @@ def facet_flags(
             explicit = [(c, s) for c, s in explicit if not any(_mentions(vocabulary, e, c.text) for e in used_entities)]
         figure_positions: list[Position] = []
         values: dict[str, set[str]] = defaultdict(set)
+        stated: set[frozenset[str]] = set()  # what each sentence states: one range ("24 h to 1 week") is one position
         if facet in QUANTITY_FACETS:
             for cand in (c for c in pool if pattern.search(c.text) and c.similarity >= figure_floor):
                 found = figures_by_facet(cand.text).get(facet)
                 if found:
                     figure_positions.append((cand, Stance.FIGURE))
                     values[cand.doc_id].update(found)
+                    stated.add(frozenset(found))
         distinct = {v for vs in values.values() for v in vs}
         reasons = []
-        if len(distinct) >= 2:  # two figures for one quantity: two positions, also within one source
+        if len(distinct) >= 2 and len(stated) >= 2:  # two figures in two sentences: two positions, also in one source
             reasons.append(ContestReason.FIGURES)
         hedging = {c.doc_id for c, _ in explicit}
         accounts: list[Position] = []

@@ -254,6 +254,25 @@ POSITIVE_STANCE = _any(
         r"supports? the use",
     ]
 )
+# (b1) What followed giving a drug (again): the syndrome came back (harm) or did not (it was tolerated). Not
+# when the drug was stopped: "symptoms recurred when X was withdrawn" speaks for X, not against it.
+RECURRED = _any(
+    [
+        r"recurred",
+        r"recurs",
+        r"came back",
+        r"comes? back",
+        r"reappeared",
+        r"relapsed",
+        r"(?:trigger(?:s|ed)?|cause[sd]?|led to|provoked?|developed) (?:a |an )?(?:\w+ )?(?:recurrence|relapse|second episode)",
+    ]
+)
+NOT_RECURRED = re.compile(
+    r"\b(?:no|without|not|never|nor|neither)\b(?:\s+[\w-]+){0,3}?\s+"
+    r"(?:recur\w*|relapse\w*|come back|came back|reappear\w*)|\brecurrence-free\b|\bfree (?:of|from) (?:recurrence|relapse)",
+    re.IGNORECASE,
+)
+WITHDRAWN = _any([r"stopped", r"withdrawn", r"withdrawal", r"discontinu\w+", r"tapered", r"ceased", r"held"])
 # (b2) Findings as they are stated in results sections: an outcome, a direction, and whether more of the
 # outcome is good or bad (CONSORT/STROBE reporting: "X shortened the time to recovery", "mortality was
 # higher with X", "no difference between X and supportive care"). Polarity -1: more is worse.
@@ -469,8 +488,8 @@ PROPOSAL = _any(
 )
 # A question whether something causes the condition ("is droperidol a known cause of NMS?", "can
 # metoclopramide trigger it?"): the drugs it names are exposures (associated or not), not treatments.
-CAUSE_QUESTION = re.compile(
-    r"\b(?:caus\w*|trigger\w*|induc\w*|precipitat\w*|responsible for|leads? to|associated with|linked (?:to|with))"
+CAUSE_QUESTION = re.compile(  # not in a relative clause naming the drug ("restart the drug that caused it")
+    r"(?<!that )(?<!which )(?<!who )\b(?:caus\w*|trigger\w*|induc\w*|precipitat\w*|responsible for|leads? to|associated with|linked (?:to|with))"
     r"(?:\W+\w+){0,4}?\W+(?:nms|neuroleptic malignant|the syndrome|this|it)\b",
     re.IGNORECASE,
 )
@@ -598,6 +617,7 @@ FACETS: dict[str, re.Pattern[str]] = {
             r"died",
             r"dying",
             r"lethal(?:ity)?",
+            r"kill(?:s|ed|ing)?",
             r"case[- ]fatality",
             r"survival",
             r"survived",
@@ -624,6 +644,16 @@ FACETS: dict[str, re.Pattern[str]] = {
         [r"recur(?:s|red|rence)?", r"rechallenge", r"re-?introduc(?:tion|ed|e)", r"restart(?:ed|ing)?", r"re-?exposure"]
     ),
     "history": _any([r"first described", r"described in", r"discovered", r"first reported", r"known about"]),
+    # how long after the drug is started the syndrome begins
+    "onset": _any(
+        [
+            r"onset",
+            r"how soon",
+            r"how (?:long|quickly|fast) after (?:starting|taking|the first|beginning|a dose)",
+            r"(?:begins?|began|starts?|started|appears?|appeared|develops?|developed|emerges?|occur(?:s|red)?) "
+            r"(?:\w+ ){0,4}?(?:within|during|after starting|after the (?:start|initiation)|in the first)",
+        ]
+    ),
     "treatment": _any(
         [
             r"treatments?",
@@ -635,7 +665,7 @@ FACETS: dict[str, re.Pattern[str]] = {
         ]
     ),
 }
-QUANTITY_FACETS = ("incidence", "mortality", "history", "recurrence")
+QUANTITY_FACETS = ("incidence", "mortality", "history", "recurrence", "onset")
 # The word the sources use for a quantity asked in other words ("how many die" -> mortality), added to the
 # search. Not incidence: its cues ("frequent", "common", "develop NMS") also ask which features are common or
 # what raises the risk, where "incidence" would pull the search away.
@@ -660,6 +690,26 @@ TREATMENT_QUESTION = _any(
     ]
 )
 _PERCENT = r"(?:%|\s?per ?cent\b)"  # "8.6%" and "8.6 percent" are one figure
+# A time span ("24 h to 1 week", "1 to 3 days", "the first 2 weeks", "after 30 days"): the figures of an onset.
+_SPAN_UNIT = r"(?:h|hrs?|hours?|days?|weeks?|months?|years?)\b"
+DURATION_RE = re.compile(
+    r"\d+(?:\.\d+)?\s?(?:"
+    + _SPAN_UNIT
+    + r"\s?)?(?:to|–|-)\s?\d+(?:\.\d+)?\s?"
+    + _SPAN_UNIT
+    + r"|\d+(?:\.\d+)?\s?"
+    + _SPAN_UNIT
+    + r"|\b(?:one|two|three|four|five|six|seven|ten|a few|several) (?:to (?:\w+) )?"
+    + _SPAN_UNIT,
+    re.IGNORECASE,
+)
+FACET_FIGURES: dict[str, re.Pattern[str]] = {"onset": DURATION_RE}  # else FIGURE_RE
+# How a sentence states a quantity, where that differs from how a question asks for it: a source says NMS
+# "begins early, during the first week" or "appears 24 to 72 hours after"; a question's "start" is often
+# about starting a drug, so only these sentences' words, not the question's, are anchors.
+FACET_ANCHORS: dict[str, re.Pattern[str]] = {
+    "onset": _any([r"onset", r"begins?", r"began", r"appears?", r"appeared", r"emerges?", r"develops?", r"comes? on"])
+}
 FIGURE_RE = re.compile(
     r"(?:(?:about|around|approximately|up to|as high as|below|over|under|between|from)\s)?"
     r"\d+(?:[.,]\d+)?\s?" + _PERCENT + r"?(?:\s?(?:to|–|-|and)\s?\d+(?:\.\d+)?\s?" + _PERCENT + r")"
@@ -674,6 +724,7 @@ TOPIC_LABELS = {
     "mechanism": "NMS mechanism (pathophysiology)",
     "recurrence": "recurrence on re-exposure",
     "history": "when NMS was first described",
+    "onset": "NMS onset (time from the drug's start)",
     "treatment": "pharmacological treatment",
 }
 

@@ -40,11 +40,14 @@ from assistant.lexicon import (
     NEGATIVE_STANCE,
     NO_ASSOCIATION,
     NO_CHANGE,
+    NOT_RECURRED,
     OUTCOMES,
     POSITIVE_STANCE,
+    RECURRED,
     SOONER,
     TIME_OUTCOMES,
     UP,
+    WITHDRAWN,
     negated_names,
 )
 from assistant.records import Stance
@@ -175,6 +178,24 @@ def effect(sentence: str) -> Effect | None:
     return Effect.BENEFIT if better else Effect.HARM if worse else None
 
 
+def recurrence(sentence: str) -> Stance | None:
+    """What a sentence reports followed giving the drug (again): the syndrome did not come back (supports:
+    it was tolerated), came back (disputes, unless the sentence still advises giving it), or both (uncertain:
+    "may trigger a recurrence, although in most cases it does not"). None when it reports neither, or when
+    the drug was stopped rather than given."""
+    if WITHDRAWN.search(sentence):
+        return None
+    spared = bool(NOT_RECURRED.search(sentence))
+    came_back = bool(RECURRED.search(NOT_RECURRED.sub(" ", sentence)))
+    if spared and came_back:
+        return Stance.UNCERTAIN
+    if spared:
+        return Stance.SUPPORTS
+    if came_back:
+        return Stance.SUPPORTS if POSITIVE_STANCE.search(sentence) else Stance.DISPUTES
+    return None
+
+
 def _mentions(sentence: str, names: Sequence[str]) -> list[re.Match[str]]:
     """Mentions of any of ``names``, as whole words ("febrile" is not found in "afebrile")."""
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)
@@ -236,6 +257,9 @@ class RuleStanceDetector:
             return Stance.UNCERTAIN
         if found == Effect.BENEFIT:
             return Stance.SUPPORTS
+        after = recurrence(sentence)
+        if after is not None:
+            return after
         if AIM.search(sentence):
             return None  # an aim or a question, not a finding
         return Stance.SUPPORTS if POSITIVE_STANCE.search(sentence) else None

@@ -1,7 +1,8 @@
 """Model-free tests of this stop's rules: a structured abstract written one paragraph per line is prose, not a
 table; reference, author, journal and publication-note lines are not statements; a document cited in short
 ("J Clin Psych 2008") or by an acronym is named; a follow-up that points back with "it" is read with the
-conversation; "what did the authors conclude?" asks for a conclusion."""
+conversation; "what did the authors conclude?" asks for a conclusion; onset is a quantity whose figures are
+time spans; what followed giving a drug again is a stance on it; "the drug that caused it" asks no cause."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from types import SimpleNamespace
 import pytest
 
 from assistant.candidates import LexicalStats, is_statement
+from assistant.contested import figures_by_facet, question_facets
 from assistant.coverage import gives
-from assistant.lexicon import ASPECTS, EXPLETIVE_IT, REFERRING_PRONOUN
+from assistant.lexicon import ASPECTS, CAUSE_QUESTION, EXPLETIVE_IT, REFERRING_PRONOUN
 from assistant.query import Query, is_follow_up
+from assistant.records import Stance
+from assistant.stance import Role, RuleStanceDetector
 from index.lexical import LexicalIndex
 from ingest.clean import clean_text
 
@@ -164,3 +168,54 @@ def test_a_conclusion_is_asked_and_given(sentence, gives_it):
     assert CONCLUSION.asked.search("what did the authors conclude?")
     assert not CONCLUSION.asked.search("what proportion had NMS?")
     assert gives(CONCLUSION, sentence, []) is gives_it
+
+
+# --- contested topics: onset figures, what followed giving a drug again, "the drug that caused it" ---
+
+
+@pytest.mark.parametrize(
+    "sentence,figures",
+    [
+        (
+            "NMS usually begins early, during the first 24 h to 1 week, and rarely after 30 days.",
+            ["24h-1week", "30days"],
+        ),
+        ("Most cases begin within 2 weeks of starting the antipsychotic.", ["2weeks"]),
+        ("Symptoms usually appear 24 to 72 hours after the drug is given.", ["24-72hours"]),
+        ("The episode lasted 10 days.", None),  # how long it lasted, not when it began
+        ("Mortality was 10% within 30 days.", None),  # a death rate's window is not an onset
+    ],
+)
+def test_onset_figures_are_time_spans_next_to_a_beginning(sentence, figures):
+    assert figures_by_facet(sentence).get("onset") == figures
+
+
+def test_onset_and_killing_are_asked_quantities():
+    assert "onset" in question_facets("nms onset: hours, days or weeks after starting?")
+    assert "onset" in question_facets("How soon after starting an antipsychotic does NMS appear?")
+    assert "onset" not in question_facets("When should we start dantrolene?")  # starting a drug
+    assert "mortality" in question_facets("how likely is it to kill him?")
+
+
+RULES = RuleStanceDetector()
+
+
+@pytest.mark.parametrize(
+    "sentence,side",
+    [
+        ("Haloperidol was restarted at a lower dose 14 days later, and he did not relapse.", Stance.SUPPORTS),
+        ("At follow-up three years later, NMS had not come back.", Stance.SUPPORTS),
+        ("We present a patient whose NMS recurred when the antipsychotic was given again.", Stance.DISPUTES),
+        ("Reintroduction may trigger a recurrence.", Stance.DISPUTES),
+        ("Although recurrence can happen, cautious reintroduction may be necessary.", Stance.SUPPORTS),
+        ("Symptoms recurred when dantrolene was stopped too early.", None),  # the drug was withdrawn, not given
+        ("Rechallenge was reported in 15 patients.", None),
+    ],
+)
+def test_what_followed_giving_a_drug_again_is_a_stance(sentence, side):
+    assert RULES.stance(sentence, "rechallenge", Role.INTERVENTION) == side
+
+
+def test_the_drug_that_caused_it_is_not_a_cause_question():
+    assert CAUSE_QUESTION.search("Can quetiapine cause NMS?")
+    assert not CAUSE_QUESTION.search("if we restart the antipsychotic that caused the nms, will it come back?")
