@@ -131,6 +131,29 @@ def test_the_shipped_translations_leave_english_alone():
     english = "How common is NMS, what is the dose of dantrolene, and does it cause fever in patients?"
     assert vocabulary.translate(english) == english
     assert "neuroleptic malignant syndrome" in vocabulary.translate("syndrome malin des neuroleptiques")
+    longer = (
+        "Was the patient given the drug, and can a kind man with a fever come back per protocol? "
+        "What is the risk when the dose is high?"
+    )
+    assert vocabulary.translate(longer) == longer  # no Portuguese, Italian or German word is also English
+
+
+@pytest.mark.parametrize(
+    "question,english",
+    [
+        ("sollte man bei verdacht auf ein malignes neuroleptisches syndrom das neuroleptikum sofort absetzen",
+         ["suspected", "neuroleptic malignant syndrome", "immediately", "stop"]),
+        ("qual e a mortalidade da sindrome neuroleptica maligna em criancas?",
+         ["mortality", "neuroleptic malignant syndrome", "children"]),
+        ("il dantroleno e efficace nella sindrome maligna da neurolettici?",
+         ["dantrolene", "effective", "neuroleptic malignant syndrome"]),
+    ],
+)  # fmt: skip
+def test_the_shipped_translations_read_german_portuguese_and_italian(question, english):
+    from tests.conftest import CORPUS
+
+    translated = load_vocabulary(CORPUS / "synonyms.toml").translate(question)
+    assert all(term in translated for term in english), translated
 
 
 def test_a_translation_table_of_the_wrong_shape_is_a_clear_error(tmp_path):
