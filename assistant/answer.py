@@ -20,7 +20,7 @@ from itertools import zip_longest
 
 import numpy as np
 
-from assistant.candidates import Candidate, LexicalStats, collect, context_of, score
+from assistant.candidates import Candidate, LexicalStats, collect, context_of, score, sentence_tokens
 from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
 from assistant.coverage import (
@@ -40,10 +40,11 @@ from assistant.lexicon import (
     NO_EVIDENCE_MESSAGE,
     PUBLICATION_REFERENCE,
     QUANTITY_QUESTION,
+    QUESTION_STOPWORDS,
     Aspect,
     negated_names,
 )
-from assistant.query import Query, part_query, strip_instructions, understand
+from assistant.query import Query, content_stems, part_query, strip_instructions, understand
 from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
 from index.search import Filters, Hit, Searcher
 from index.store import Snapshot
@@ -180,6 +181,27 @@ def _score(ctx: _Context, engine: Engine) -> None:
     ctx.unknown = unknown_terms(ctx.read.ask, ctx.snapshot.lexical.vocab, vocabulary)
 
 
+NAMED_MATCH = 0.5  # a sentence of the document a question names with this share of the question's other words
+
+
+def _named_document_answers(ctx: _Context, engine: Engine) -> bool:
+    """Whether a document the question names has a sentence using at least NAMED_MATCH of the question's other
+    content words ("what does the CMAJ paper say about iron?": a CMAJ sentence about iron), the field's own
+    subject and the document's name left out."""
+    if not ctx.named:
+        return False
+    named_words = set().union(*(ctx.stats.header.get(d, frozenset()) for d in ctx.named))
+    wanted = set(content_stems(ctx.read.ask)) - engine.reader(ctx.snapshot).anchor - named_words
+    wanted -= {s for w in QUESTION_STOPWORDS for s in content_stems(w)}
+    if not wanted:
+        return False
+    return any(
+        len(wanted & sentence_tokens(c.text)) >= NAMED_MATCH * len(wanted)
+        for c in ctx.candidates
+        if c.doc_id in ctx.named
+    )
+
+
 def _gate(ctx: _Context, engine: Engine) -> str | None:
     """None when the evidence can answer; else the no-evidence message."""
     cfg = engine.settings.answer
@@ -205,7 +227,15 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
             f"No indexed source mentions {', '.join(repr(u) for u in unseen[:3])}; "
             "the closest passages are listed for browsing, nothing has been inferred from them."
         )
-    if ctx.candidates and ctx.best >= cfg.min_relevance and not topic_elsewhere:
+    # a question in the index's own words that names the field's subject ("is rigidity a core feature of NMS?")
+    # or an indexed document ("what does the CMAJ paper say about iron?") is about what the sources cover: a
+    # lower bar than a question that might be about something else
+    subject = bool(set(content_stems(ctx.read.ask)) & engine.reader(ctx.snapshot).anchor)
+    named_match = not ctx.unknown and _named_document_answers(ctx, engine)
+    anchored = not ctx.unknown and subject
+    floor = min(cfg.min_relevance, cfg.min_relevance_anchored) if anchored else cfg.min_relevance
+    floor = 0.0 if named_match else floor  # the named document itself uses the question's words
+    if ctx.candidates and ctx.best >= floor and not topic_elsewhere:
         return None
     if ctx.unknown and ctx.candidates and ctx.best >= cfg.min_relevance:
         return (

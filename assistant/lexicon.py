@@ -733,7 +733,9 @@ QUESTION_STOPWORDS = frozenset(
     "what which who whom whose when where why how is are was were be been do does did can could should would will "
     "may might the a an of in on for to and or with without about into by from at as it its this that these those "
     "there their they them i we you me my our your patient patients nms neuroleptic malignant syndrome tell "
-    "explain describe give list any some all much many more most very really".split()
+    "explain describe give list any some all much many more most very really "
+    # words that point at a publication, not at what it is about ("what does the CMAJ paper say about iron?")
+    "paper papers article articles authors publication say says".split()
 )
 NO_EVIDENCE_MESSAGE = (
     "No indexed source answers this question well enough. The closest passages are listed for browsing; "

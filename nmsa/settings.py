@@ -126,6 +126,13 @@ class AnswerSettings(Section):
         description="Best sentence similarity below which the answer is no_evidence "
         "(calibrated on the dev set and off-topic questions; see README).",
     )
+    min_relevance_anchored: float = Field(
+        0.45,
+        ge=0,
+        le=1,
+        description="The bar instead of min_relevance for a question that names the field's own subject (NMS) and "
+        "uses no word the index has never seen; calibrated on the calibration sets of eval/.",
+    )
     min_relevance_unknown_terms: float = Field(
         0.60,
         ge=0,

@@ -365,3 +365,20 @@ def test_a_drug_asked_about_as_a_cause_is_not_judged_as_a_treatment(tmp_path, em
     result = answer("Is haloperidol a recognised cause of NMS?", engine)
     assert result.status == "answered"
     assert not [c for c in result.contested if "haloperidol" in c.topic]
+
+
+def test_a_question_in_the_fields_own_words_is_answered_below_the_general_bar(corpus_engine):
+    # its best sentence is below min_relevance (0.50) but above min_relevance_anchored: it names NMS and uses
+    # only words the index knows, so it is about what the sources cover
+    result = answer("is muscle rigidity a core feature of nms?", corpus_engine)
+    assert result.status == "answered"
+    assert any("rigid" in s.text.lower() for s in result.research_findings + result.guideline_statements)
+    # the lower bar is not for a question about something else that names no NMS
+    assert answer("is dantrolene used for spasticity after a stroke?", corpus_engine).status == "no_evidence"
+
+
+def test_a_named_documents_own_statements_come_first(corpus_engine):
+    result = answer("What does the CMAJ paper say about iron?", corpus_engine)
+    statements = result.research_findings + result.guideline_statements
+    first = {c.id: c.doc_id for c in result.citations}
+    assert first[statements[0].citations[0]] == "cmaj-neuroimmunologic-hypothesis.txt"
