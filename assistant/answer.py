@@ -330,7 +330,8 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
     aspect, name the aspects no source gives, and refuse when uncovered concepts carry the topic."""
     reader = engine.reader(ctx.snapshot)
     floor = engine.settings.answer.relative_cutoff * max(c.score for c in ctx.candidates) * ASPECT_FLOOR
-    check = check_aspects(ctx.read, reader, selected, ctx.candidates, floor)
+    named = frozenset(ctx.named)
+    check = check_aspects(ctx.read, reader, selected, ctx.candidates, floor, named)
     if check.uncovered:  # not among the passages read: search for the subject with the aspect's own words
         wanted = [a for a in ctx.read.aspects if a.name in {u.aspect for u in check.uncovered} and a.search]
         rows = _aspect_rows(ctx, engine, wanted)
@@ -346,7 +347,7 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
                 ctx.wants_figure,
                 frozenset(ctx.named),
             )
-            second = check_aspects(ctx.read, reader, selected + check.added, pool, floor)
+            second = check_aspects(ctx.read, reader, selected + check.added, pool, floor, named)
             check.added += second.added
             check.uncovered = [u for u in check.uncovered if u.aspect in {v.aspect for v in second.uncovered}]
             ctx.extra_rows += [c.row for c in second.added]

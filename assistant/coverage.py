@@ -76,25 +76,34 @@ class AspectCheck:
 
 
 def check_aspects(
-    read: Query, reader: Reader, selected: list[Candidate], pool: list[Candidate], floor: float
+    read: Query,
+    reader: Reader,
+    selected: list[Candidate],
+    pool: list[Candidate],
+    floor: float,
+    named: frozenset[str] = frozenset(),
 ) -> AspectCheck:
     """Asked aspects: covered by a selected statement, or by one added from ``pool`` scoring at least
-    ``floor``, or named as uncovered."""
-    subjects = subject_patterns(read, reader)
+    ``floor``, or named as uncovered. An aspect about anything (what a patient received) asked of a ``named``
+    document is covered only by that document's statements."""
     added: list[Candidate] = []
     uncovered: list[Uncovered] = []
     taken = {c.key for c in selected}
     for aspect in read.aspects:
+        subjects = [] if aspect.any_subject else subject_patterns(read, reader)
+        within = named if aspect.any_subject else frozenset()
         together = [a for a in read.aspects if aspect.population and not a.population]
         if any(
             gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)
             for c in selected + added
+            if not within or c.doc_id in within
         ):
             continue
         extra = [
             c
             for c in pool
             if c.key not in taken
+            and (not within or c.doc_id in within)
             and c.score >= floor
             and gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)
         ]

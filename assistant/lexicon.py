@@ -757,6 +757,7 @@ class Aspect:
     note: str
     population: bool = False  # a patient group (replaces the previous one in a follow-up)
     search: str = ""  # words that find passages giving it (with the question's subject), when none was retrieved
+    any_subject: bool = False  # given by a statement about anything (what a patient received need not name the culprit)
 
 
 def _same_words(name: str, words: list[str], note: str, *, population: bool = False, search: str = "") -> Aspect:
@@ -850,6 +851,32 @@ ASPECTS: tuple[Aspect, ...] = (
         ),
         "No indexed source gives how long.",
         search="duration days weeks continued",
+    ),
+    Aspect(
+        # what a reported patient was given: "how was he treated?", "what treatment did she receive?"
+        "treatment received",
+        _any(
+            [
+                r"how (?:was|were|is) (?:he|she|they|the patient|the child|that|it) (?:\w+ )?(?:treated|managed)",
+                r"what treatment (?:did|was|were)",
+                r"what (?:was|were) (?:he|she|they|the patient) (?:given|treated with)",
+                r"what (?:tx|treatment) worked",
+            ]
+        ),
+        _any(
+            [
+                r"(?:treated|managed) (?:\w+ )?with",
+                r"(?:was|were) given",
+                r"(?:was|were) (?:started|commenced) on",
+                r"(?:was|were) (?:started|introduced|begun)",
+                r"(?:was|were) administered",
+                r"received (?:\w+ )?(?:mg|doses?|sessions?|treatment with|bromocriptine|dantrolene|lorazepam|\d)",
+                r"responded to",
+                r"sessions of",
+            ]
+        ),
+        "No indexed source says how the patient was treated.",
+        any_subject=True,
     ),
     Aspect(
         # what a study's authors concluded: their own concluding sentence, not the figures before it

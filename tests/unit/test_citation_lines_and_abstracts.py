@@ -219,3 +219,33 @@ def test_what_followed_giving_a_drug_again_is_a_stance(sentence, side):
 def test_the_drug_that_caused_it_is_not_a_cause_question():
     assert CAUSE_QUESTION.search("Can quetiapine cause NMS?")
     assert not CAUSE_QUESTION.search("if we restart the antipsychotic that caused the nms, will it come back?")
+
+
+TREATMENT = next(a for a in ASPECTS if a.name == "treatment received")
+
+
+@pytest.mark.parametrize(
+    "question,asked",
+    [
+        ("In the published case, how was he treated?", True),
+        ("what treatment did she receive?", True),
+        ("what tx worked?", True),
+        ("Is bromocriptine an effective treatment?", False),  # whether a drug works, not what a patient received
+    ],
+)
+def test_what_a_reported_patient_received_is_asked(question, asked):
+    assert bool(TREATMENT.asked.search(question)) is asked
+
+
+@pytest.mark.parametrize(
+    "sentence,given",
+    [
+        ("He was treated with bromocriptine and cooling.", True),
+        ("Bromocriptine was started.", True),
+        ("He was given 10 sessions of electroconvulsive therapy.", True),
+        ("Despite intensive treatment she died.", False),  # says it was treated, not with what
+        ("Two months after olanzapine had been started he became rigid.", False),  # the culprit, not a treatment
+    ],
+)
+def test_what_a_reported_patient_received_is_given_by_any_drug(sentence, given):
+    assert gives(TREATMENT, sentence, []) is given

@@ -193,3 +193,15 @@ def test_a_title_alone_does_not_make_a_figure_about_the_subject():
     )
     check = check_aspects(q, READER, [c], [], floor=0.5)
     assert [u.aspect for u in check.uncovered] == ["proportion"]
+
+
+def test_what_a_named_report_gave_its_patient_is_looked_for_in_that_report_only():
+    question = "In the published case, how was he treated?"
+    elsewhere = [cand("He was treated with bromocriptine.", doc="other-case.txt")]
+    own = [cand("The patient was a 41-year-old man.", doc="iran-case.txt", row=1)]
+    named = frozenset({"iran-case.txt"})
+    check = check_aspects(read(question), READER, own, elsewhere, 0.0, named)
+    assert [u.aspect for u in check.uncovered] == ["treatment received"] and not check.added
+    # without a named report, another report's treatment answers the question
+    check = check_aspects(read(question), READER, own, elsewhere, 0.0)
+    assert not check.uncovered and [c.doc_id for c in check.added] == ["other-case.txt"]
