@@ -648,7 +648,7 @@ FACETS: dict[str, re.Pattern[str]] = {
     "onset": _any(
         [
             r"onset",
-            r"how soon",
+            r"how soon (?:after (?:starting|taking|beginning|the first|a dose)|does|do|did|can|will|is)",
             r"how (?:long|quickly|fast) after (?:starting|taking|the first|beginning|a dose)",
             r"(?:begins?|began|starts?|started|appears?|appeared|develops?|developed|emerges?|occur(?:s|red)?) "
             r"(?:\w+ ){0,4}?(?:within|during|after starting|after the (?:start|initiation)|in the first)",

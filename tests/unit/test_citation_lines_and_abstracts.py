@@ -194,6 +194,7 @@ def test_onset_and_killing_are_asked_quantities():
     assert "onset" in question_facets("nms onset: hours, days or weeks after starting?")
     assert "onset" in question_facets("How soon after starting an antipsychotic does NMS appear?")
     assert "onset" not in question_facets("When should we start dantrolene?")  # starting a drug
+    assert "onset" not in question_facets("how soon after recovery was an antipsychotic restarted?")
     assert "mortality" in question_facets("how likely is it to kill him?")
 
 
