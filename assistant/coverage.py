@@ -31,7 +31,9 @@ _SLOT = re.compile(
     re.IGNORECASE,
 )
 # ... or, in a terse query with no such word, the words after "<drug> dose" ("quetiapine dose <a use>")
-_TERSE_SLOT = re.compile(r"^\s*[A-Za-z][\w\-]*\s+(?:dose|dosing|dosage)\s+" + _SLOT_WORDS + r"\s*$", re.IGNORECASE)
+_TERSE_SLOT = re.compile(  # "<drug> [starting|maximum] dose <a use>"
+    r"^\s*[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?\s+(?:dose|dosing|dosage)\s+" + _SLOT_WORDS + r"\s*$", re.IGNORECASE
+)
 # ... and, for a word the index has never seen, also "the odds of <an unseen condition>"
 _OF_SLOT = re.compile(r"\bof\s+" + _SLOT_WORDS, re.IGNORECASE)
 

@@ -169,6 +169,10 @@ def test_a_follow_up_about_another_condition(history, question, evidence, elsewh
 def test_slot_words():
     assert slot_words("oral dantrolene dose for spasticity after stroke") == {"spasticity", "stroke"}
     assert slot_words("ECT for MDD in pregnancy") == {"mdd", "pregnancy"}
+    # a terse "<drug> [word] dose <use>"
+    assert slot_words("quetiapine dose insomnia") == {"insomnia"}
+    assert slot_words("pramipexole starting dose restless legs") == {"restless", "legs"}
+    assert slot_words("dantrolene dose") == set()
 
 
 @pytest.mark.parametrize(
