@@ -1196,6 +1196,8 @@ ASK_INTENTS: tuple[tuple[re.Pattern[str], str], ...] = (
             [
                 r"what now",
                 r"what (?:else )?(?:do|should|can) (?:we|i|you) (?:be )?do(?:ing)?",
+                r"what (?:else )?(?:does|do|will|would) (?:she|he|they|the patient) need",
+                r"what (?:else )?(?:should|must) (?:she|he|they|the patient) (?:get|have|receive)",
                 r"what next",
                 r"next steps?",
                 r"how (?:do|should) (?:we|i) "

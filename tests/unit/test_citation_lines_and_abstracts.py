@@ -250,3 +250,18 @@ def test_what_a_reported_patient_received_is_asked(question, asked):
 )
 def test_what_a_reported_patient_received_is_given_by_any_drug(sentence, given):
     assert gives(TREATMENT, sentence, []) is given
+
+
+@pytest.mark.parametrize(
+    "ask,management",
+    [
+        ("what else does she need right now?", True),
+        ("what should the patient get next?", True),
+        ("what dose does she need?", False),
+    ],
+)
+def test_what_a_patient_needs_asks_for_management(ask, management):
+    from assistant.lexicon import ASK_INTENTS
+
+    pattern, plain = ASK_INTENTS[0]
+    assert plain.startswith("first steps") and bool(pattern.search(ask)) is management
