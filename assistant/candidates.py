@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,6 +29,7 @@ _TERM_LIST = re.compile(
     r"^\W*(?:mesh(?: terms)?|keywords?|key words|index terms|subject headings|publication types?)\b", re.IGNORECASE
 )
 _WORD = re.compile(r"[A-Za-z][\w\-]+")
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )([A-Z][a-z][\w\-]+)")
 # A reference line ("Journal X, 2006, volume 99, issue 7, pages 435-438", "Eur Psychiatry 2023;66:S1043"): where
 # a document was published, not what it says. Two of these marks make one.
 _BIBLIOGRAPHIC = re.compile(
@@ -71,7 +73,9 @@ class LexicalStats:
     """Document frequencies of stemmed tokens over a snapshot's passages (from its BM25 index) and
     the words too common to tell passages apart."""
 
-    def __init__(self, snapshot: Snapshot, weights: ScoringSettings | None = None) -> None:
+    def __init__(
+        self, snapshot: Snapshot, weights: ScoringSettings | None = None, is_rare: Callable[[str], bool] | None = None
+    ) -> None:
         w = weights or ScoringSettings()
         self.n = max(1, len(snapshot.passages))
         self.df = snapshot.lexical.document_frequencies()
@@ -94,12 +98,19 @@ class LexicalStats:
                 first[p.doc_id] = (p.start, p.text[:HEADER_CHARS])
         # words the documents only ever write with a capital, and that a title block uses (places, people,
         # journals): a question typed in lower case ("the finland cohort") still names them
+        # ... and, when ``is_rare`` tells everyday words from rare ones, that are rare ("medfriendly") or that running
+        # text capitalises after a lower-case word ("registers of Finland"): a title's capitals ("Official Answer")
+        # name nothing
         lower = {w for p in snapshot.passages for w in _WORD.findall(p.text) if w[0].islower()}
-        self.proper_names = (
+        capitalised = (
             frozenset(w.lower() for _, opening in first.values() for w in _WORD.findall(opening) if w[0].isupper())
             - lower
             - {w.lower() for w in lower}
         )
+        if is_rare is not None:
+            mid = {m.group(1).lower() for p in snapshot.passages for m in _MID_SENTENCE_CAPITAL.finditer(p.text)}
+            capitalised = frozenset(w for w in capitalised if w in mid or is_rare(w))
+        self.proper_names = capitalised
         self.header: dict[str, frozenset[str]] = {}
         for doc_id, (_, opening) in first.items():
             info = snapshot.documents.get(doc_id)

@@ -74,7 +74,7 @@ class Engine:
         """Document frequencies and ubiquitous words of a generation (computed once per generation)."""
         cached = self._stats
         if cached is None or cached[0] != snapshot.generation:
-            cached = (snapshot.generation, LexicalStats(snapshot, self.settings.scoring))
+            cached = (snapshot.generation, LexicalStats(snapshot, self.settings.scoring, self.is_rare))
             self._stats = cached
         return cached[1]
 

@@ -265,3 +265,24 @@ def test_what_a_patient_needs_asks_for_management(ask, management):
 
     pattern, plain = ASK_INTENTS[0]
     assert plain.startswith("first steps") and bool(pattern.search(ask)) is management
+
+
+def test_a_title_capital_of_an_everyday_word_names_nothing_typed_in_lower_case():
+    docs = {
+        "drugscom.md": ["Official Answer: Should You Stop Amantadine Suddenly?", "Amantadine is tapered over weeks."],
+        "medfriendly.md": ["MedFriendly: Neuroleptic Malignant Syndrome", "Most patients have rigid muscles."],
+        "cohort.txt": ["A nationwide cohort", "Using registers of Finland we found 1.99 per 10 000."],
+        "review.txt": ["Tapering in Parkinson's disease", "Only two sets of instructions were found."],
+    }
+    passages = [
+        SimpleNamespace(doc_id=doc, start=i * 1000, text=text)
+        for doc, texts in docs.items()
+        for i, text in enumerate(texts)
+    ]
+    snapshot = SimpleNamespace(passages=passages, documents={}, lexical=LexicalIndex.build([p.text for p in passages]))
+    stats = LexicalStats(snapshot, is_rare=lambda word: word == "medfriendly")  # type: ignore[arg-type]
+    assert "official" not in stats.proper_names  # "Official Answer" is a title's capitals; the word is everyday
+    assert stats.named_documents("what does the medfriendly page say about rigid muscles?") == ["medfriendly.md"]
+    assert stats.named_documents("how many official instructions were found?") == []
+    # without a test of rare words, every word only ever written with a capital counts, as before
+    assert "official" in LexicalStats(snapshot).proper_names  # type: ignore[arg-type]
