@@ -142,9 +142,8 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
                 ctx.extra_rows.append(row)
     # and the passages of a document the question names ("what does the Smith review recommend?")
     described_by = f"{ctx.read.typed} {ctx.read.text}"  # the case's details too, and the conversation's subject
-    named = ctx.stats.named_documents(ctx.read.text) + ctx.stats.named_documents(
-        ctx.read.typed
-    )  # each its own first word
+    # read in the question as understood and as typed, each with its own first word (a follow-up's own name)
+    named = ctx.stats.named_documents(ctx.read.text) + ctx.stats.named_documents(ctx.read.typed)
     ctx.named = tuple(dict.fromkeys(named))
     if not ctx.named and sel.described_document_lead and PUBLICATION_REFERENCE.search(described_by):
         described = ctx.stats.described_document(described_by, sel.described_document_lead)
@@ -186,7 +185,7 @@ NAMED_MATCH = 0.5  # a sentence of the document a question names with this share
 
 def _named_document_answers(ctx: _Context, engine: Engine) -> bool:
     """Whether a document the question names has a sentence using at least NAMED_MATCH of the question's other
-    content words ("what does the CMAJ paper say about iron?": a CMAJ sentence about iron), the field's own
+    content words ("what do the Leeds authors report on sodium?": a Leeds sentence on sodium), the field's own
     subject and the document's name left out."""
     if not ctx.named:
         return False
@@ -227,8 +226,8 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
             f"No indexed source mentions {', '.join(repr(u) for u in unseen[:3])}; "
             "the closest passages are listed for browsing, nothing has been inferred from them."
         )
-    # a question in the index's own words that names the field's subject ("is rigidity a core feature of NMS?")
-    # or an indexed document ("what does the CMAJ paper say about iron?") is about what the sources cover: a
+    # a question in the index's own words that names the field's subject ("is tremor typical of NMS?")
+    # or an indexed document ("the Leeds authors on sodium?") is about what the sources cover: a
     # lower bar than a question that might be about something else
     subject = bool(set(content_stems(ctx.read.ask)) & engine.reader(ctx.snapshot).anchor)
     named_match = not ctx.unknown and _named_document_answers(ctx, engine)

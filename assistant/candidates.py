@@ -153,7 +153,7 @@ class LexicalStats:
         return sum(1 for w in self._short_names(question, names) if any(t.startswith(w) for t in tokens))
 
     def _cited_in_short(self, question: str, names: list[str]) -> tuple[str, int] | None:
-        """The one document whose title block the question cites in short ("J Clin Psych 2008 rvw", "Peds"):
+        """The one document whose title block the question cites in short ("Am J Psych 2011 rev", "Geri"):
         at least ABBREVIATION_MATCHES of the question's names or years begin words of that header ("clinical",
         "psychiatry", "pediatric") and no other header has as many; with how many."""
         counts = {d: self._header_matches(d, question, names) for d in self.header}
@@ -227,7 +227,9 @@ def context_of(cand: Candidate) -> str | None:
 
 # An author line ("Hideo Yasunaga, MD, PhD; Hiroaki Miyata, PhD") or a publication note ("First published online
 # November 1, 2011", "Received 3 May 2019; accepted ...").
-_DEGREE = re.compile(r"\b(?:MD|PhD|MBBS|MBChB|MRCPsych|FRCPC?|MSc|BSc|MPH|PharmD|DNP|RN|MA|BA|DM|MS)\b")
+_DEGREE = re.compile(
+    r",\s*(?:MD|PhD|MBBS|MBChB|MRCPsych|FRCPC?|MSc|BSc|MPH|PharmD|DNP|RN|MA|BA|DM|MS)\b"
+)  # after a name
 _PUBLICATION_NOTE = re.compile(
     r"^\W*(?:first )?(?:published|received|accepted|revised|epub)\b.{0,40}\b(?:19|20)\d\d\b", re.IGNORECASE
 )

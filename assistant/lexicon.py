@@ -272,7 +272,19 @@ NOT_RECURRED = re.compile(
     r"(?:recur\w*|relapse\w*|come back|came back|reappear\w*)|\brecurrence-free\b|\bfree (?:of|from) (?:recurrence|relapse)",
     re.IGNORECASE,
 )
-WITHDRAWN = _any([r"stopped", r"withdrawn", r"withdrawal", r"discontinu\w+", r"tapered", r"ceased", r"held"])
+WITHDRAWN = _any(
+    [
+        r"stopp(?:ed|ing)",
+        r"withdrawn",
+        r"withdrawal",
+        r"discontinu\w+",
+        r"tapered",
+        r"ceased",
+        r"held",
+        r"reduced",
+        r"lowered",
+    ]
+)
 # (b2) Findings as they are stated in results sections: an outcome, a direction, and whether more of the
 # outcome is good or bad (CONSORT/STROBE reporting: "X shortened the time to recovery", "mortality was
 # higher with X", "no difference between X and supportive care"). Polarity -1: more is worse.
@@ -488,7 +500,7 @@ PROPOSAL = _any(
 )
 # A question whether something causes the condition ("is droperidol a known cause of NMS?", "can
 # metoclopramide trigger it?"): the drugs it names are exposures (associated or not), not treatments.
-CAUSE_QUESTION = re.compile(  # not in a relative clause naming the drug ("restart the drug that caused it")
+CAUSE_QUESTION = re.compile(  # not in a relative clause naming the drug ("give again the agent that caused the episode")
     r"(?<!that )(?<!which )(?<!who )\b(?:caus\w*|trigger\w*|induc\w*|precipitat\w*|responsible for|leads? to|associated with|linked (?:to|with))"
     r"(?:\W+\w+){0,4}?\W+(?:nms|neuroleptic malignant|the syndrome|this|it)\b",
     re.IGNORECASE,
@@ -644,7 +656,7 @@ FACETS: dict[str, re.Pattern[str]] = {
         [r"recur(?:s|red|rence)?", r"rechallenge", r"re-?introduc(?:tion|ed|e)", r"restart(?:ed|ing)?", r"re-?exposure"]
     ),
     "history": _any([r"first described", r"described in", r"discovered", r"first reported", r"known about"]),
-    # how long after the drug is started the syndrome begins
+    # the time from a drug's start to the syndrome's beginning
     "onset": _any(
         [
             r"onset",
@@ -734,7 +746,7 @@ QUESTION_STOPWORDS = frozenset(
     "may might the a an of in on for to and or with without about into by from at as it its this that these those "
     "there their they them i we you me my our your patient patients nms neuroleptic malignant syndrome tell "
     "explain describe give list any some all much many more most very really "
-    # words that point at a publication, not at what it is about ("what does the CMAJ paper say about iron?")
+    # words that point at a publication, not at what it is about ("the Leeds paper on sodium")
     "paper papers article articles authors publication say says".split()
 )
 NO_EVIDENCE_MESSAGE = (
@@ -853,7 +865,7 @@ ASPECTS: tuple[Aspect, ...] = (
         search="duration days weeks continued",
     ),
     Aspect(
-        # what a reported patient was given: "how was he treated?", "what treatment did she receive?"
+        # what a reported patient was given ("how were they managed?", "what treatment was used in that case?")
         "treatment received",
         _any(
             [
@@ -1165,7 +1177,7 @@ FOLLOW_UP_START = re.compile(
     r"are they|are those|does it|do they|does that|would it|would that|could it|can it|any|how about)\b",
     re.IGNORECASE,
 )
-# A pronoun that points back to an earlier turn ("how many patients was it tested on?"), unless "it" is
+# A pronoun that points back to an earlier turn ("in how many centres was it run?"), unless "it" is
 # only the grammatical subject of a judgment ("is it safe to ...", "it is unclear whether ...").
 REFERRING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)
 EXPLETIVE_IT = re.compile(

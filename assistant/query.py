@@ -298,8 +298,9 @@ def _single(text: str, reader: Reader) -> Query:
 
 def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
     """Whether a turn of a conversation leans on the turns before it: it starts with a continuation, it
-    points back with a pronoun ("was it tested on children?"), or it does not name the field's own subject ("is humidity relevant?" in a chat about NMS). Whether
-    such a turn is about something else altogether is the gate's judgment, by its own words."""
+    points back with a pronoun ("was it run in children?"), or it does not name the field's own subject ("is
+    humidity relevant?" in a chat about NMS). Whether such a turn is about something else altogether is the
+    gate's judgment, by its own words."""
     ask = query.ask
     if FOLLOW_UP_START.match(ask) or REFERRING_PRONOUN.search(EXPLETIVE_IT.sub(" ", ask)):
         return True

@@ -72,6 +72,7 @@ def test_reference_author_and_journal_lines_are_not_statements(text):
         "Most patients recover within two to 14 days with no cognitive impairment.",
         "NMS was diagnosed in 1998 and treated with Dantrolene Sodium Injection.",  # capitals, but a sentence
         "Seven of the 500 patients (1.4%) had definite or probable NMS.",
+        "Patients with DM or MS were excluded from the cohort.",  # abbreviations, not degrees after a name
     ],
 )
 def test_findings_remain_statements(text):
@@ -210,6 +211,7 @@ RULES = RuleStanceDetector()
         ("Reintroduction may trigger a recurrence.", Stance.DISPUTES),
         ("Although recurrence can happen, cautious reintroduction may be necessary.", Stance.SUPPORTS),
         ("Symptoms recurred when dantrolene was stopped too early.", None),  # the drug was withdrawn, not given
+        ("Fever came back after the dantrolene dose was reduced.", None),
         ("Rechallenge was reported in 15 patients.", None),
     ],
 )
