@@ -233,6 +233,9 @@ _DEGREE = re.compile(
 _PUBLICATION_NOTE = re.compile(
     r"^\W*(?:first )?(?:published|received|accepted|revised|epub)\b.{0,40}\b(?:19|20)\d\d\b", re.IGNORECASE
 )
+# An editor's or archive's note in square brackets ("[Only the abstract is stored.]", "[Figure omitted]"), or one
+# of its sentences: about the copy, not the subject.
+_EDITORIAL_NOTE = re.compile(r"^\s*\[[^\]]*\]?\s*$|^[^\[]*\]\s*$")
 NAME_LINE_WORDS = 12  # a line this short whose every longer word is capitalised is a name or a title
 
 
@@ -255,6 +258,7 @@ def is_statement(text: str) -> bool:
         or _is_name_line(text)
         or len(_DEGREE.findall(text)) >= 2
         or _PUBLICATION_NOTE.match(text)
+        or _EDITORIAL_NOTE.match(text)
         or is_instruction(text)
     )
 

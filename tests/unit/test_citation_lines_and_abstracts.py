@@ -59,6 +59,9 @@ def test_a_table_whose_cells_are_sentences_stays_a_table():
         "Mitsuhiro Nakamura, MD; Hideo Yasunaga, MD, PhD; Hiroaki Miyata, PhD",
         "First published online November 1, 2011.",
         "Received 3 May 2019; accepted 9 June 2019.",
+        "[Authors as cited by other papers: A, B, C; the stored page does not show them.]",
+        "[The stored page breaks off at the start of the introduction.",  # a note's first sentence ...
+        "The case course and the discussion are not stored.]",  # ... and its last
     ],
 )
 def test_reference_author_and_journal_lines_are_not_statements(text):
@@ -73,6 +76,7 @@ def test_reference_author_and_journal_lines_are_not_statements(text):
         "NMS was diagnosed in 1998 and treated with Dantrolene Sodium Injection.",  # capitals, but a sentence
         "Seven of the 500 patients (1.4%) had definite or probable NMS.",
         "Patients with DM or MS were excluded from the cohort.",  # abbreviations, not degrees after a name
+        "He was given bromocriptine 2.5 mg [2].",  # a reference mark in brackets, not a note
     ],
 )
 def test_findings_remain_statements(text):
