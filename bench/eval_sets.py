@@ -2,16 +2,16 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Eight indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+Nine indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
 ``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
 eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/), ``extended5`` (plus round 5's
-in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/) and ``extended7`` (plus round
-7's in eval/literature-h/). Each set has a role: reference (dev, own), calibration (may be looked at while
-tuning; a round's held-out sets become calibration once read, as rounds 1-7 have) or heldout (none at
-present: the next round's sets, reported, never read before their one run; each round's one held-out run
-is kept in bench/results/eval_round*.md). ``--split calibration`` scores only what may be looked at; ``--failures``
-lists failures of those only.
+in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``extended7`` (plus round
+7's in eval/literature-h/) and ``extended8`` (plus round 8's in eval/literature-i/). Each set has a role:
+reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
+calibration once read, as rounds 1-7 have) or heldout (round 8's sets: reported, never read before their
+one run; each round's one held-out run is kept in bench/results/eval_round*.md). ``--split
+calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
 """
@@ -68,6 +68,10 @@ SETS = [
     # round brings new held-out sets.
     ("round7.clinician (now calibration)", "round7/clinician.jsonl", "corpus", "calibration"),
     ("round7.literature (now calibration)", "round7/literature.jsonl", "extended7", "calibration"),
+    # Round 8 (eval/round8/, over eval/literature-i/): written before any run by a helper that read only eval/ and
+    # corpus/; held out: reported, never read before its one run.
+    ("round8.clinician", "round8/clinician.jsonl", "corpus", "heldout"),
+    ("round8.literature", "round8/literature.jsonl", "extended8", "heldout"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
@@ -98,6 +102,17 @@ INDEXES = {
         "literature-f",
         "literature-g",
         "literature-h",
+    ),
+    "extended8": (
+        "corpus",
+        "literature",
+        "literature-c",
+        "literature-d",
+        "literature-e",
+        "literature-f",
+        "literature-g",
+        "literature-h",
+        "literature-i",
     ),
 }
 

@@ -29,6 +29,10 @@ INDEX_FOLDERS = {
     "extended7": (
         "literature", "literature-c", "literature-d", "literature-e", "literature-f", "literature-g", "literature-h",
     ),
+    "extended8": (
+        "literature", "literature-c", "literature-d", "literature-e", "literature-f", "literature-g", "literature-h",
+        "literature-i",
+    ),
 }  # fmt: skip
 
 
@@ -92,6 +96,13 @@ def test_round_two_asks_new_questions():
             "round7",
             ("*.jsonl", "round[2-6]/*.jsonl", "probes/*.jsonl"),
             "literature-h",
+            80,
+            30,
+        ),
+        (
+            "round8",
+            ("*.jsonl", "round[2-7]/*.jsonl", "probes/*.jsonl"),
+            "literature-i",
             80,
             30,
         ),
