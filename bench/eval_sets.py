@@ -75,46 +75,19 @@ SETS = [
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
-INDEXES = {
-    # corpus/ alone; plus round 1's 31 documents; plus round 2's 17; plus round 3's 15 (a maintainer
-    # adding papers three times)
-    "corpus": ("corpus",),
-    "literature": ("corpus", "literature"),
-    "extended": ("corpus", "literature", "literature-c"),
-    "extended3": ("corpus", "literature", "literature-c", "literature-d"),
-    "extended4": ("corpus", "literature", "literature-c", "literature-d", "literature-e"),
-    "extended5": ("corpus", "literature", "literature-c", "literature-d", "literature-e", "literature-f"),
-    "extended6": (
-        "corpus",
-        "literature",
-        "literature-c",
-        "literature-d",
-        "literature-e",
-        "literature-f",
-        "literature-g",
-    ),
-    "extended7": (
-        "corpus",
-        "literature",
-        "literature-c",
-        "literature-d",
-        "literature-e",
-        "literature-f",
-        "literature-g",
-        "literature-h",
-    ),
-    "extended8": (
-        "corpus",
-        "literature",
-        "literature-c",
-        "literature-d",
-        "literature-e",
-        "literature-f",
-        "literature-g",
-        "literature-h",
-        "literature-i",
-    ),
-}
+# Each round's documents, in the order a maintainer added them: an index holds corpus/ and the first n folders.
+ROUND_FOLDERS = (
+    "literature",
+    "literature-c",
+    "literature-d",
+    "literature-e",
+    "literature-f",
+    "literature-g",
+    "literature-h",
+    "literature-i",
+)
+INDEX_NAMES = ("literature", "extended", "extended3", "extended4", "extended5", "extended6", "extended7", "extended8")
+INDEXES = {"corpus": ("corpus",)} | {name: ("corpus", *ROUND_FOLDERS[: n + 1]) for n, name in enumerate(INDEX_NAMES)}
 
 
 def engines() -> dict[str, Any]:

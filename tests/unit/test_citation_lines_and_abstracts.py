@@ -6,19 +6,17 @@ time spans; what followed giving a drug again is a stance on it; "the drug that 
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from assistant.candidates import LexicalStats, is_statement
+from assistant.candidates import is_statement
 from assistant.contested import figures_by_facet, question_facets
 from assistant.coverage import gives
 from assistant.lexicon import ASPECTS, CAUSE_QUESTION, EXPLETIVE_IT, REFERRING_PRONOUN
 from assistant.query import Query, is_follow_up
 from assistant.records import Stance
 from assistant.stance import Role, RuleStanceDetector
-from index.lexical import LexicalIndex
 from ingest.clean import clean_text
+from tests.unit.fake_index import lexical_stats
 
 ABSTRACT = """A review of the syndrome
 
@@ -104,17 +102,7 @@ DOCS = {
 }
 
 
-def _stats() -> LexicalStats:
-    passages = [
-        SimpleNamespace(doc_id=doc, start=i * 1000, text=text)
-        for doc, texts in DOCS.items()
-        for i, text in enumerate(texts)
-    ]
-    snapshot = SimpleNamespace(passages=passages, documents={}, lexical=LexicalIndex.build([p.text for p in passages]))
-    return LexicalStats(snapshot)  # type: ignore[arg-type]
-
-
-STATS = _stats()
+STATS = lexical_stats(DOCS)
 
 
 def test_a_document_cited_in_short_is_named():
@@ -280,15 +268,9 @@ def test_a_title_capital_of_an_everyday_word_names_nothing_typed_in_lower_case()
         "cohort.txt": ["A nationwide cohort", "Using registers of Finland we found 1.99 per 10 000."],
         "review.txt": ["Tapering in Parkinson's disease", "Only two sets of instructions were found."],
     }
-    passages = [
-        SimpleNamespace(doc_id=doc, start=i * 1000, text=text)
-        for doc, texts in docs.items()
-        for i, text in enumerate(texts)
-    ]
-    snapshot = SimpleNamespace(passages=passages, documents={}, lexical=LexicalIndex.build([p.text for p in passages]))
-    stats = LexicalStats(snapshot, is_rare=lambda word: word == "medfriendly")  # type: ignore[arg-type]
+    stats = lexical_stats(docs, is_rare=lambda word: word == "medfriendly")
     assert "official" not in stats.proper_names  # "Official Answer" is a title's capitals; the word is everyday
     assert stats.named_documents("what does the medfriendly page say about rigid muscles?") == ["medfriendly.md"]
     assert stats.named_documents("how many official instructions were found?") == []
     # without a test of rare words, every word only ever written with a capital counts, as before
-    assert "official" in LexicalStats(snapshot).proper_names  # type: ignore[arg-type]
+    assert "official" in lexical_stats(docs).proper_names

@@ -4,16 +4,14 @@ again, and whether a feature is required (sources calling it central against cas
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from assistant.candidates import LexicalStats, is_statement
+from assistant.candidates import is_statement
 from assistant.lexicon import NECESSITY_QUESTION, PUBLICATION_REFERENCE
 from assistant.query import _ask_with_its_subject, split_case
 from assistant.records import Stance
 from assistant.stance import Role, RuleStanceDetector, feature_absent, feature_required
-from index.lexical import LexicalIndex
+from tests.unit.fake_index import lexical_stats
 
 DOCS = {
     "korzets-case.txt": [
@@ -37,17 +35,7 @@ DOCS = {
 }
 
 
-def _stats() -> LexicalStats:
-    passages = [
-        SimpleNamespace(doc_id=doc, start=i * 1000, text=text)
-        for doc, texts in DOCS.items()
-        for i, text in enumerate(texts)
-    ]
-    snapshot = SimpleNamespace(passages=passages, documents={}, lexical=LexicalIndex.build([p.text for p in passages]))
-    return LexicalStats(snapshot)  # type: ignore[arg-type]
-
-
-STATS = _stats()
+STATS = lexical_stats(DOCS)
 
 
 def test_a_publication_described_by_its_details_is_found():

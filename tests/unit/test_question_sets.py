@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from bench.eval_sets import INDEXES
 from tests.conftest import CORPUS, ROOT
 
 EVAL = ROOT / "eval"
@@ -18,22 +19,8 @@ FIELDS = {
 KINDS = {"contested", "consensus", "fact", "out_of_scope", "injection"}
 STYLES = {"plain", "vignette", "follow_up", "terse", "typo", "abbreviation", "accented"}
 SETS = sorted(EVAL.glob("*.jsonl")) + sorted(EVAL.glob("round*/*.jsonl")) + sorted(EVAL.glob("probes/*.jsonl"))
-INDEX_FOLDERS = {
-    "corpus": (),
-    "literature": ("literature",),
-    "extended": ("literature", "literature-c"),
-    "extended3": ("literature", "literature-c", "literature-d"),
-    "extended4": ("literature", "literature-c", "literature-d", "literature-e"),
-    "extended5": ("literature", "literature-c", "literature-d", "literature-e", "literature-f"),
-    "extended6": ("literature", "literature-c", "literature-d", "literature-e", "literature-f", "literature-g"),
-    "extended7": (
-        "literature", "literature-c", "literature-d", "literature-e", "literature-f", "literature-g", "literature-h",
-    ),
-    "extended8": (
-        "literature", "literature-c", "literature-d", "literature-e", "literature-f", "literature-g", "literature-h",
-        "literature-i",
-    ),
-}  # fmt: skip
+# the folders each index adds to corpus/, as bench/eval_sets.py builds them
+INDEX_FOLDERS = {name: tuple(f for f in folders if f != "corpus") for name, folders in INDEXES.items()}
 
 
 def documents(index: str) -> set[str]:
