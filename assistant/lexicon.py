@@ -882,7 +882,7 @@ ASPECTS: tuple[Aspect, ...] = (
                 r"(?:was|were) (?:started|commenced) on",
                 r"(?:was|were) (?:started|introduced|begun)",
                 r"(?:was|were) administered",
-                r"received (?:\w+ )?(?:mg|doses?|sessions?|treatment with|bromocriptine|dantrolene|lorazepam|\d)",
+                r"received (?:\w+ )?(?:mg|doses?|sessions?|courses?|treatment|therapy|\d)",
                 r"responded to",
                 r"sessions of",
             ]
