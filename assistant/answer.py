@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import zip_longest
 
 import numpy as np
@@ -180,6 +181,12 @@ def _score(ctx: _Context, engine: Engine) -> None:
     ctx.unknown = unknown_terms(ctx.read.ask, ctx.snapshot.lexical.vocab, vocabulary)
 
 
+@lru_cache(maxsize=1)
+def _question_stems() -> frozenset[str]:
+    """Stems of the words every question uses ("what", "paper", "say"), computed once."""
+    return frozenset(s for w in QUESTION_STOPWORDS for s in content_stems(w))
+
+
 NAMED_MATCH = 0.5  # a sentence of the document a question names with this share of the question's other words
 
 
@@ -190,8 +197,7 @@ def _named_document_answers(ctx: _Context, engine: Engine) -> bool:
     if not ctx.named:
         return False
     named_words = set().union(*(ctx.stats.header.get(d, frozenset()) for d in ctx.named))
-    wanted = set(content_stems(ctx.read.ask)) - engine.reader(ctx.snapshot).anchor - named_words
-    wanted -= {s for w in QUESTION_STOPWORDS for s in content_stems(w)}
+    wanted = set(content_stems(ctx.read.ask)) - engine.reader(ctx.snapshot).anchor - named_words - _question_stems()
     if not wanted:
         return False
     return any(
@@ -229,11 +235,12 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     # a question in the index's own words that names the field's subject ("is tremor typical of NMS?")
     # or an indexed document ("the Leeds authors on sodium?") is about what the sources cover: a
     # lower bar than a question that might be about something else
-    subject = bool(set(content_stems(ctx.read.ask)) & engine.reader(ctx.snapshot).anchor)
-    named_match = not ctx.unknown and _named_document_answers(ctx, engine)
-    anchored = not ctx.unknown and subject
-    floor = min(cfg.min_relevance, cfg.min_relevance_anchored) if anchored else cfg.min_relevance
-    floor = 0.0 if named_match else floor  # the named document itself uses the question's words
+    floor = cfg.min_relevance
+    if not ctx.unknown:
+        if _named_document_answers(ctx, engine):
+            floor = 0.0  # the named document itself uses the question's words
+        elif set(content_stems(ctx.read.ask)) & engine.reader(ctx.snapshot).anchor:
+            floor = min(cfg.min_relevance, cfg.min_relevance_anchored)
     if ctx.candidates and ctx.best >= floor and not topic_elsewhere:
         return None
     if ctx.unknown and ctx.candidates and ctx.best >= cfg.min_relevance:

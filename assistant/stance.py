@@ -78,36 +78,33 @@ def topic_role(topic: str) -> Role | None:
 
 
 # What each side of a contested topic says, by role (singular, plural): "1 source reports a link".
+_DOUBT = ("calls the evidence weak, unclear or controversial", "call the evidence weak, unclear or controversial")
+_WEAK = ("calls the evidence weak or unclear", "call the evidence weak or unclear")
+_FIGURE = ("gives a figure", "give different figures")
 SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
     Role.INTERVENTION: {
         Stance.SUPPORTS: ("reports benefit or use", "report benefit or use"),
         Stance.DISPUTES: ("reports no benefit, harm or doubt", "report no benefit, harm or doubt"),
-        Stance.UNCERTAIN: (
-            "calls the evidence weak, unclear or controversial",
-            "call the evidence weak, unclear or controversial",
-        ),
-        Stance.FIGURE: ("gives a figure", "give different figures"),
+        Stance.UNCERTAIN: _DOUBT,
+        Stance.FIGURE: _FIGURE,
     },
     Role.FACET: {
         Stance.SUPPORTS: ("proposes or states an account", "propose or state accounts"),
         Stance.DISPUTES: ("disputes it", "dispute it"),
-        Stance.UNCERTAIN: (
-            "calls the evidence weak, unclear or controversial",
-            "call the evidence weak, unclear or controversial",
-        ),
-        Stance.FIGURE: ("gives a figure", "give different figures"),
+        Stance.UNCERTAIN: _DOUBT,
+        Stance.FIGURE: _FIGURE,
     },
     Role.FEATURE: {
         Stance.SUPPORTS: ("calls it required or central", "call it required or central"),
         Stance.DISPUTES: ("reports cases without it", "report cases without it"),
-        Stance.UNCERTAIN: ("calls the evidence weak or unclear", "call the evidence weak or unclear"),
-        Stance.FIGURE: ("gives a figure", "give different figures"),
+        Stance.UNCERTAIN: _WEAK,
+        Stance.FIGURE: _FIGURE,
     },
     Role.EXPOSURE: {
         Stance.SUPPORTS: ("reports a link", "report a link"),
         Stance.DISPUTES: ("finds no link", "find no link"),
-        Stance.UNCERTAIN: ("calls the evidence weak or unclear", "call the evidence weak or unclear"),
-        Stance.FIGURE: ("gives a figure", "give different figures"),
+        Stance.UNCERTAIN: _WEAK,
+        Stance.FIGURE: _FIGURE,
     },
 }
 
