@@ -47,6 +47,7 @@ from assistant.lexicon import (
 )
 from assistant.query import Query, content_stems, part_query, strip_instructions, understand
 from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
+from assistant.render import TABLE_LABEL
 from index.search import Filters, Hit, Searcher
 from index.store import Snapshot
 from ingest.records import DocumentInfo, Passage
@@ -251,6 +252,14 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     return NO_EVIDENCE_MESSAGE
 
 
+def _redundancy(a: Candidate, b: Candidate) -> float:
+    """How much ``a`` repeats ``b``: their cosine, except for two rows of one table, which state different things
+    however alike their vectors (each row is embedded with the table's header row)."""
+    if a.table_header is not None and a.table_header == b.table_header and a.doc_id == b.doc_id:
+        return 0.0
+    return float(a.vector @ b.vector)
+
+
 def select_statements(
     candidates: list[Candidate],
     max_n: int,
@@ -270,7 +279,7 @@ def select_statements(
         for cand in pool:
             if cand in selected or cand.score < cutoff:
                 continue
-            redundancy = max((float(cand.vector @ s.vector) for s in selected), default=0.0)
+            redundancy = max((_redundancy(cand, s) for s in selected), default=0.0)
             if redundancy > sel.max_redundancy or any(cand.text == s.text for s in selected):
                 continue
             value = lam * cand.score - (1 - lam) * redundancy - sel.source_repeat_penalty * per_doc[cand.doc_id]
@@ -483,6 +492,7 @@ class Citations:
             stance=stance,
             doc_id=cand.doc_id,
             context=context_of(cand),
+            table_header=cand.table_header,
         )
 
     def sorted(self) -> list[Citation]:
@@ -529,7 +539,8 @@ def _compose(
     result.uncovered = list(ctx.uncovered)
     result.citations = cite.sorted()
     top = max(selected, key=lambda c: c.score)
-    result.summary = f"{top.text} [{cite.cite(top)}]"
+    columns = f"({TABLE_LABEL}: {top.table_header}) " if top.table_header else ""  # a row is read with its header
+    result.summary = f"{columns}{top.text} [{cite.cite(top)}]"
     n_sources = len({c.doc_id for c in result.citations})
     result.message = (
         f"{len(result.guideline_statements)} guideline statement(s) and {len(result.research_findings)} research "

@@ -14,6 +14,7 @@ from assistant.lexicon import AIM, FIGURE_IN_TEXT, METHOD_SECTION
 from index.lexical import tokenize
 from index.search import Hit
 from index.store import Snapshot
+from ingest.chunk import CELL_SEPARATOR
 from ingest.instructions import is_instruction
 from ingest.normalize import word_key
 from ingest.records import Passage
@@ -59,6 +60,7 @@ class Candidate:
     lexical: float = 0.0
     score: float = 0.0
     passage_rank: int = NOT_RANKED
+    table_header: str | None = None  # for a row of a table: the table's header row, verbatim
 
     @property
     def key(self) -> tuple[int, int]:
@@ -264,13 +266,15 @@ def is_statement(text: str) -> bool:
 
 
 def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = None) -> list[Candidate]:
-    """Sentences of the hit passages (and extra rows), tables and instruction-like text left out."""
+    """Sentences of the hit passages (and extra rows), instruction-like text left out. A table's rows are quoted
+    with the table's header row (``ingest.chunk.table_header``), and only for a table that has one."""
     ranks = {h.row: h.rank for h in hits}
     rows = [h.row for h in hits] + [r for r in (extra_rows or []) if r not in ranks]
     out: list[Candidate] = []
     for row in rows:
         passage = snapshot.passages[row]
-        if passage.kind == "table":
+        header = passage.table_header
+        if passage.kind == "table" and header is None:  # an author or indexing block laid out line by line
             continue
         vectors = snapshot.sentence_vectors_of(row)
         info = snapshot.documents.get(passage.doc_id)
@@ -278,6 +282,11 @@ def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = 
         for index, (a, b) in enumerate(passage.sentences):
             text = passage.text[a:b]
             if not is_statement(text) or word_key(text) == title:  # the document's title names it, says nothing
+                continue
+            if header is not None and (
+                text.strip() == header  # the header row labels, says nothing
+                or (CELL_SEPARATOR in header and CELL_SEPARATOR not in text)  # a note above or below the cells
+            ):
                 continue
             out.append(
                 Candidate(
@@ -288,6 +297,7 @@ def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = 
                     passage=passage,
                     vector=vectors[index],
                     passage_rank=ranks.get(row, NOT_RANKED),
+                    table_header=header,
                 )
             )
     return out

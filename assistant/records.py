@@ -59,6 +59,11 @@ class Statement(_Record):
         description="The sentence before this one in its passage, verbatim, when this one opens by referring "
         "back to it ('It should be tapered gradually ...'); shown as context, not as a statement.",
     )
+    table_header: str | None = Field(
+        None,
+        description="For a row of a table: the table's header row, verbatim, shown with the row so its cells can be "
+        "read against their columns.",
+    )
     score: float = Field(0.0, exclude=True)
     doc_id: str = Field("", exclude=True)
 

@@ -57,6 +57,7 @@ UNDERSTOOD_AS = "Understood as"
 UNCOVERED_TITLE = "Not covered by the indexed sources"
 OCR_NOTE = "text from OCR"
 CONTEXT_LABEL = "after"  # a statement that refers back is shown after the sentence it refers to
+TABLE_LABEL = "table row; columns"  # a table's row is shown with the table's header row
 SYNTHESIS_TITLE = "Short answer (machine-written, verified against the citations)"
 SYNTHESIS_NOTE = (
     "Written by a language model ({model}) from the statements below. Each sentence was checked in code "
@@ -194,9 +195,19 @@ def _markdown_tags(statement: Statement) -> str:
     return "".join(tags)
 
 
+def context_note(statement: Statement) -> tuple[str, str] | None:
+    """What a statement is read with, shown before it and not cited as a statement, as (label, document text): a
+    table's header row for one of its rows, or the sentence a statement refers back to."""
+    if statement.table_header:
+        return TABLE_LABEL, statement.table_header
+    if statement.context:
+        return CONTEXT_LABEL, statement.context
+    return None
+
+
 def _markdown_context(statement: Statement) -> str:
-    """The sentence a statement refers back to, in italics before it (as context, not cited as a statement)."""
-    return f"*({CONTEXT_LABEL}: {escape_markdown(statement.context)})* " if statement.context else ""
+    note = context_note(statement)
+    return f"*({note[0]}: {escape_markdown(note[1])})* " if note else ""
 
 
 def to_markdown(answer: Answer, quote_passages: bool = True) -> str:
@@ -261,7 +272,8 @@ def _text_tags(statement: Statement) -> str:
 
 
 def _text_context(statement: Statement) -> str:
-    return f"({CONTEXT_LABEL}: {statement.context}) " if statement.context else ""
+    note = context_note(statement)
+    return f"({note[0]}: {note[1]}) " if note else ""
 
 
 def to_text(answer: Answer, width: int = 100) -> str:

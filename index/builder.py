@@ -35,7 +35,7 @@ from nmsa.settings import Settings
 # (stage, done, total) -> None; stages: "parse", "embed", "write"
 Progress = Callable[[str, int, int], None]
 
-CHUNKER_VERSION = 12  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (12: prose lines without blank lines between are paragraphs, not a table)
+CHUNKER_VERSION = 14  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (14: a table's rows are embedded with its header row)
 EMBED_GROUP = 2048  # texts per embedding call: large groups let the encoder sort by length (less padding)
 
 
@@ -294,9 +294,14 @@ def embedding_texts(passage: Passage) -> list[str]:
     header), so "Therapeutic implications" informs the sentences under it. The document's title is searched
     lexically (``Passage.context`` is part of the BM25 text) but not embedded: a title that is itself a
     question ("What drug is used to reverse NMS?") made every passage of its document look relevant to every
-    treatment question, and crowded the other sources out of the dense ranking."""
+    treatment question, and crowded the other sources out of the dense ranking. A table's row is embedded with
+    the table's header row, which says what its cells are ("Feature | Serotonin syndrome | NMS")."""
     prefix = f"{passage.section}: " if passage.section else ""
-    return [prefix + text for text in passage.sentence_texts()]
+    header = passage.table_header
+    return [
+        prefix + (f"{header} — {text}" if header and text.strip() != header else text)
+        for text in passage.sentence_texts()
+    ]
 
 
 def passage_vectors_from_sentences(sentence_vectors: np.ndarray, counts: list[int]) -> np.ndarray:

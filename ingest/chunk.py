@@ -8,8 +8,9 @@ nothing is silently truncated by the model. Table sections are split by rows, no
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.records import CleanDocument
@@ -67,6 +68,33 @@ class Chunk:
     start: int
     end: int
     sentences: tuple[tuple[int, int], ...]  # absolute offsets into the cleaned document
+    table_header: str | None = None  # a table's header row, on every chunk of the table
+
+
+CELL_SEPARATOR = " | "  # how a Markdown table's cells stand in its rows (ingest.loaders.markdown_to_text)
+TABLE_HEADER_WORDS = (3, 20)  # a header row of labels has this many words: not a lone "System" or "Indexing"
+FLAT_ROW_CELLS = 2  # a flattened table's rows each end this many cells with a full stop, at least
+_CELL_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def table_header(rows: Sequence[str]) -> str | None:
+    """The row of a table that labels its columns: the first row with cells ("Feature | Serotonin syndrome |
+    NMS"); in a table flattened without cell marks, its first row when that is a few words that do not end a
+    sentence and every later row holds several cells that do ("Feature Bromocriptine (Dopamine Agonist) ...",
+    then "Onset of Action Slower (days) compared to dantrolene. Faster (hours) ... Fast-acting."). Author and
+    indexing blocks laid out line by line ("Z. Korzets, E. Zeltzer and J. Bernheim", "Department of ...") have
+    none: their lines are not a table's rows."""
+    rows = [r.strip() for r in rows if r.strip()]
+    with_cells = [r for r in rows if CELL_SEPARATOR in r]
+    if with_cells:
+        return with_cells[0]
+    if len(rows) < 2:
+        return None
+    first, low, high = rows[0], *TABLE_HEADER_WORDS
+    if first[-1] in ".!?:;" or not low <= len(first.split()) <= high:
+        return None
+    cells = [len(_CELL_END.findall(r)) for r in rows[1:]]
+    return first if min(cells) >= FLAT_ROW_CELLS else None
 
 
 def _units(doc: CleanDocument, start: int, end: int, kind: str) -> list[tuple[int, int]]:
@@ -171,7 +199,9 @@ def chunk_document(doc: CleanDocument, count_tokens: TokenCounter, max_tokens: i
     counter = _SpanCounter(doc.text, count_tokens)
     for section in doc.sections:
         units: list[tuple[int, int]] = []
-        for span in _units(doc, section.start, section.end, section.kind):
+        spans = _units(doc, section.start, section.end, section.kind)
+        header = table_header([doc.text[a:b] for a, b in spans]) if section.kind == "table" else None
+        for span in spans:
             if counter.run([span]) > max_tokens:
                 units.extend(_split_long(doc.text, span, count_tokens, max_tokens))
             else:
@@ -198,6 +228,7 @@ def chunk_document(doc: CleanDocument, count_tokens: TokenCounter, max_tokens: i
                     start=group[0][0],
                     end=group[-1][1],
                     sentences=tuple(group),
+                    table_header=header,
                 )
             )
     return chunks

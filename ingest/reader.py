@@ -155,6 +155,7 @@ def parse_document(
                 text=text,
                 sentences=tuple((a - chunk.start, b - chunk.start) for a, b in chunk.sentences),
                 ordinal=ordinal,
+                table_header=chunk.table_header,
             )
         )
     year = entry.get("year") or (record.year if record else None) or meta.year

@@ -115,6 +115,7 @@ class Passage:
     text: str
     sentences: tuple[tuple[int, int], ...] = field(default_factory=tuple)
     ordinal: int = 0
+    table_header: str | None = None  # for a table: its header row, which labels the cells of every row
 
     def sentence_texts(self) -> list[str]:
         return [self.text[a:b] for a, b in self.sentences]
@@ -123,10 +124,13 @@ class Passage:
     def context(self) -> str:
         """Where the passage sits: its document's title and its section path ("Bromocriptine › Dosage ›
         Paediatric dose"). Monographs, FAQs and structured abstracts say in headings what their sentences
-        leave out, so search and coverage read a passage with its context."""
+        leave out, so search and coverage read a passage with its context; a table's passages also with its
+        header row, whose column labels the later rows do not repeat."""
         parts = [self.title]
         if self.section and self.section.strip() != self.title.strip():
             parts.append(self.section)
+        if self.table_header:
+            parts.append(self.table_header)
         return " › ".join(p for p in parts if p)
 
     def to_dict(self) -> dict[str, Any]:

@@ -382,3 +382,27 @@ def test_a_named_documents_own_statements_come_first(corpus_engine):
     statements = result.research_findings + result.guideline_statements
     first = {c.id: c.doc_id for c in result.citations}
     assert first[statements[0].citations[0]] == "cmaj-neuroimmunologic-hypothesis.txt"
+
+
+TABLE_PAPER = """# Serotonin toxicity and NMS compared
+
+Table 2 of a teaching review, stored on its own.
+
+| Feature | Serotonin toxicity | Neuroleptic malignant syndrome |
+| --- | --- | --- |
+| Time to onset | Minutes to hours | One to three days |
+| Pupils | Dilated | Normal |
+| Time to resolve | Within a day | Nine days on average |
+"""
+
+
+def test_a_table_row_is_quoted_with_its_columns(tmp_path, embedder, corpus_copy):
+    """A question a table answers gets the row, shown with the table's header row so its cells can be read."""
+    engine = _engine_with(tmp_path, embedder, corpus_copy, "comparison-table.md", TABLE_PAPER)
+    result = answer("How long does NMS take to resolve compared with serotonin toxicity, per the comparison table?", engine)
+    rows = [s for s in result.guideline_statements + result.research_findings if s.table_header]
+    assert rows, "no table row quoted"
+    row = next(s for s in rows if "Nine days on average" in s.text)
+    assert row.table_header == "Feature | Serotonin toxicity | Neuroleptic malignant syndrome"
+    assert result.citation(row.citations[0]).doc_id == "comparison-table.md"
+    assert "Feature | Serotonin toxicity" not in " ".join(s.text for s in rows)  # the header itself is no statement

@@ -15,7 +15,7 @@ from assistant.engine import Engine
 from assistant.export import EXPORT_FORMATS, export
 from assistant.records import Answer, Citation, ContestedClaim, Statement, Synthesis
 from assistant.render import (
-    CONTEXT_LABEL,
+    context_note,
     OCR_NOTE,
     SYNTHESIS_NOTE,
     SYNTHESIS_TITLE,
@@ -138,7 +138,8 @@ def cited_row(text: str, citations: list[int], answer: Cites, compact: bool = Fa
 def statement_row(statement: Statement, answer: Cites, key: str, compact: bool = False, tags: bool = True) -> None:
     """A statement with its [n] markers (and, outside the contested box, its tags)."""
     tail = statement_tags(statement) if tags else (" *(background)*" if statement.category == "background" else "")
-    context = f"*({CONTEXT_LABEL}: {md(statement.context)})* " if statement.context else ""
+    note = context_note(statement)
+    context = f"*({note[0]}: {md(note[1])})* " if note else ""
     cited_row(f"{context}{md(statement.text)}{tail}", statement.citations, answer, compact)
 
 

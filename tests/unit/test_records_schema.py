@@ -59,7 +59,7 @@ def at(path: str) -> Any:
         ("properties/uncovered/items", {"$ref": "#/$defs/Uncovered"}),
         ("properties/instructions_ignored/type", "integer"),
         ("properties/timings_ms/additionalProperties", {"type": "number"}),
-        ("$defs/Statement/required", ["text", "citations", "category", "stance", "context"]),
+        ("$defs/Statement/required", ["text", "citations", "category", "stance", "context", "table_header"]),
         ("$defs/Statement/properties/citations/minItems", 1),
         ("$defs/Statement/properties/category", {"$ref": "#/$defs/Category", "default": "finding"}),
         ("$defs/ContestedClaim/required", ["topic", "summary", "reason", "positions"]),
@@ -110,7 +110,7 @@ def test_answer_schema(path, expected):
             "citations contested guideline_statements index_generation instructions_ignored message nearest question "
             "research_findings retrieved status summary synthesis timings_ms uncovered understood_as",
         ),
-        ("$defs/Statement/", "category citations context stance text"),  # no score, no doc_id
+        ("$defs/Statement/", "category citations context stance table_header text"),  # no score, no doc_id
         (
             "$defs/Citation/",
             "authors doc_id document doi evidence_type highlights id journal ocr page passage_id score section source "
