@@ -2,15 +2,17 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Nine indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+Ten indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
 ``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
 eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/), ``extended5`` (plus round 5's
 in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``extended7`` (plus round
-7's in eval/literature-h/) and ``extended8`` (plus round 8's in eval/literature-i/). Each set has a role:
+7's in eval/literature-h/), ``extended8`` (plus round 8's in eval/literature-i/) and ``extended9`` (plus round
+9's in eval/literature-j/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-7 have) or heldout (round 8's sets: reported, never read before their
-one run; each round's one held-out run is kept in bench/results/eval_round*.md). ``--split
+calibration once read, as rounds 1-7 have), heldout (round 8: reported, never read before its one run; each
+round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 9: written before any
+run and kept for a later held-out run; no split runs it). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -72,6 +74,10 @@ SETS = [
     # corpus/; held out: reported, never read before its one run.
     ("round8.clinician", "round8/clinician.jsonl", "corpus", "heldout"),
     ("round8.literature", "round8/literature.jsonl", "extended8", "heldout"),
+    # Round 9 (eval/round9/, over eval/literature-j/): written the same way, before any run; reserved: not run by
+    # any split until round 8's one run is done and it becomes the held-out round.
+    ("round9.clinician", "round9/clinician.jsonl", "corpus", "reserved"),
+    ("round9.literature", "round9/literature.jsonl", "extended9", "reserved"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
@@ -85,8 +91,9 @@ ROUND_FOLDERS = (
     "literature-g",
     "literature-h",
     "literature-i",
+    "literature-j",
 )
-INDEX_NAMES = ("literature", "extended", "extended3", "extended4", "extended5", "extended6", "extended7", "extended8")
+INDEX_NAMES = ("literature", "extended", "extended3", "extended4", "extended5", "extended6", "extended7", "extended8", "extended9")
 INDEXES = {"corpus": ("corpus",)} | {name: ("corpus", *ROUND_FOLDERS[: n + 1]) for n, name in enumerate(INDEX_NAMES)}
 
 
@@ -121,6 +128,8 @@ def run(split: str = "all", dump: Path | None = None) -> list[dict[str, Any]]:
     if split not in ("all", "calibration", "heldout"):
         raise SystemExit("--split is calibration, heldout or all")
     for name, file, index, role in SETS:
+        if role == "reserved":
+            continue
         if split == "calibration" and role == "heldout":
             continue
         if split == "heldout" and role == "calibration":
