@@ -10,9 +10,9 @@ in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``
 7's in eval/literature-h/), ``extended8`` (plus round 8's in eval/literature-i/) and ``extended9`` (plus round
 9's in eval/literature-j/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-7 have), heldout (round 8: reported, never read before its one run; each
-round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 9: written before any
-run and kept for a later held-out run; no split runs it). ``--split
+calibration once read, as rounds 1-8 have), heldout (round 9: reported, never read before its one run; each
+round's one held-out run is kept in bench/results/eval_round*.md) or reserved (a round written before any run
+and kept for a later held-out run; no split runs it). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -71,13 +71,13 @@ SETS = [
     ("round7.clinician (now calibration)", "round7/clinician.jsonl", "corpus", "calibration"),
     ("round7.literature (now calibration)", "round7/literature.jsonl", "extended7", "calibration"),
     # Round 8 (eval/round8/, over eval/literature-i/): written before any run by a helper that read only eval/ and
-    # corpus/; held out: reported, never read before its one run.
-    ("round8.clinician", "round8/clinician.jsonl", "corpus", "heldout"),
-    ("round8.literature", "round8/literature.jsonl", "extended8", "heldout"),
-    # Round 9 (eval/round9/, over eval/literature-j/): written the same way, before any run; reserved: not run by
-    # any split until round 8's one run is done and it becomes the held-out round.
-    ("round9.clinician", "round9/clinician.jsonl", "corpus", "reserved"),
-    ("round9.literature", "round9/literature.jsonl", "extended9", "reserved"),
+    # corpus/; run once as held out at commit 9affd0d (bench/results/eval_round8.md), calibration since.
+    ("round8.clinician (now calibration)", "round8/clinician.jsonl", "corpus", "calibration"),
+    ("round8.literature (now calibration)", "round8/literature.jsonl", "extended8", "calibration"),
+    # Round 9 (eval/round9/, over eval/literature-j/): written the same way, before any run; held out: reported,
+    # never read before its one run.
+    ("round9.clinician", "round9/clinician.jsonl", "corpus", "heldout"),
+    ("round9.literature", "round9/literature.jsonl", "extended9", "heldout"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
