@@ -45,6 +45,7 @@ NAMED_MAX = 2  # a word in the headers of more documents than this does not name
 ABBREVIATION_MATCHES = 3  # names and years of a question that must begin words of one header to cite it in short
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's name): a name is rare
+_CAPITALISED_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")  # "Australian Prescriber"
 
 
 @dataclass
@@ -139,12 +140,25 @@ class LexicalStats:
             for t in tokens
             if 0 < self.header_df.get(t, 0) <= NAMED_MAX and len(self._documents_with(t)) <= NAMED_MAX_DOCUMENTS
         }
-        exact = [d for d, tokens in self.header.items() if tokens & words]
+        exact = [d for d, tokens in self.header.items() if tokens & words] or self._named_by_phrase(question)
         capitalised = [w for w in _WORD.findall(question) if w[0].isupper()]  # the first word too ("Peds NMS ...")
         cited = self._cited_in_short(question, capitalised)
         if cited and all(cited[1] > self._header_matches(d, question, capitalised) for d in exact):
             return [cited[0]]
         return exact
+
+    def _named_by_phrase(self, question: str) -> list[str]:
+        """Documents a run of capitalised words names together though no word of it does alone ("the Australian
+        Prescriber article": three headers say Australian, five say Prescriber, one says both): at most NAMED_MAX
+        headers hold every word of the run."""
+        for run in _CAPITALISED_RUN.finditer(question):
+            stems = set(tokenize([run.group(0)])[0]) - self.ubiquitous
+            if len(stems) < 2:
+                continue
+            docs = [d for d, tokens in self.header.items() if stems <= tokens]
+            if 0 < len(docs) <= NAMED_MAX:
+                return docs
+        return []
 
     def _short_names(self, question: str, names: list[str]) -> set[str]:
         short = {t for tokens in (tokenize(names) if names else []) for t in tokens if len(t) >= 3}

@@ -20,8 +20,15 @@ from index.lexical import tokenize
 
 MIN_WORD = 5  # shorter words are abbreviations and units ("ck", "temp"), not typos to correct
 ONE_EDIT_UP_TO = 10  # words up to this long get one edit ("creatinine" is not "creatine"), longer ones two
-CANDIDATES = 5  # nearest forms compared; the most frequent at the smallest distance wins
+CANDIDATES = 5  # nearest forms compared; at the smallest distance, a dropped letter before a changed one, then
+# the most frequent ("stoped" is "stopped", not the "stored" of a corpus that often says "the stored copy")
 _WORD = re.compile(r"[A-Za-z][a-z]+")  # words as written in prose; all-caps runs (acronyms) are not forms
+
+
+def _substitutions(typed: str, form: str) -> int:
+    """How many letters of ``typed`` were changed (not dropped or added) on the way to ``form``: typing drops or
+    doubles a letter more often than it swaps in another."""
+    return sum(1 for op in Levenshtein.editops(typed, form) if op.tag == "replace")
 
 
 class Speller:
@@ -60,7 +67,7 @@ class Speller:
         )
         if not near:
             return None
-        best = min(near, key=lambda m: (m[1], -self._counts[m[0]], m[0]))
+        best = min(near, key=lambda m: (m[1], _substitutions(low, m[0]), -self._counts[m[0]], m[0]))
         return best[0]
 
     def text(self, text: str, keep: Callable[[str], bool] = lambda _w: False) -> str:

@@ -192,3 +192,20 @@ def test_the_sides_of_a_contested_topic_are_named_by_its_kind():
     assert stance_label("fever as a required feature", "disputes") == "Reports cases without it"
     assert stance_label("lithium as a risk factor", "supports") == "Reports a link"
     assert stance_label("fever as a required feature", "uncertain").startswith("Calls the evidence")
+
+
+PHRASE_DOCS = {
+    "hot-patient.md": ["The hot patient: drug-induced hyperthermia. Australian Prescriber.", "Men are affected twice as often."],
+    "trollor.txt": ["First- versus second-generation NMS, an Australian series.", "Prescriber habits changed."],
+    "roberts.txt": ["Letter from an Australian clinic on NMS evidence.", "Evidence is weak."],
+    "label-a.md": ["Prescriber information for haloperidol injection.", "NMS has been reported."],
+    "label-b.md": ["Prescriber information for paliperidone.", "NMS has been reported."],
+    "label-c.md": ["Prescriber information for aripiprazole.", "NMS has been reported."],
+} | {f"case-{i}.txt": [f"Case {i} of a series on fever.", "Creatine kinase was raised."] for i in range(8)}
+
+
+def test_a_run_of_capitalised_words_names_the_one_header_holding_them_all():
+    stats = lexical_stats(PHRASE_DOCS)
+    question = "What does the Australian Prescriber article say about sex ratio?"
+    assert stats.named_documents(question) == ["hot-patient.md"]  # each word alone is in three headers
+    assert stats.named_documents("What do the Australian authors say?") == []  # one word alone: three headers

@@ -45,3 +45,9 @@ def test_words_to_keep_are_left_as_typed_and_the_passages_are_read_once():
     assert speller.text("mortalty dehydraton") == "mortality dehydration"
     assert speller.text("the syndrome") == "the syndrome"  # known words need no passage
     assert reads == [1]
+
+
+def test_a_dropped_letter_is_read_before_a_changed_one_even_against_a_more_frequent_word():
+    texts = ["The stored copy. The stored copy. The stored copy.", "The drug was stopped."]
+    known = {s for t in texts for s in tokenize([t])[0]}
+    assert Speller(known, lambda: texts).text("when it was stoped") == "when it was stopped"
