@@ -466,6 +466,19 @@ ASSOCIATION = _any(
         r"twice as",
     ]
 )
+# A comparison of risk: "X appear to have a higher risk than Y", "less often with X than with Y". The exposure
+# named after "than" is the one with the lower (after HIGHER_THAN) or higher (after LOWER_THAN) risk.
+HIGHER_THAN = re.compile(r"\b(?:higher|greater|more|increased)\b[^.;]{0,40}?\bthan\b", re.IGNORECASE)
+LOWER_THAN = re.compile(r"\b(?:lower|less|fewer|smaller|reduced)\b[^.;]{0,40}?\bthan\b", re.IGNORECASE)
+AFTER_THAN = re.compile(r"\bthan\s+(?:with\s+|in\s+|for\s+|the\s+|those\s+(?:on|taking)\s+){0,2}$", re.IGNORECASE)
+# A protective finding next to an exposure: "increased use of atypicals has likely reduced the prevalence of NMS",
+# "second-generation agents carry a lower risk".
+PROTECTIVE = re.compile(
+    r"\b(?:reduc\w*|lower\w*|decreas\w*|less\w*)\s+(?:the\s+)?(?:risk|incidence|prevalence|rates?|frequency|odds)\b",
+    re.IGNORECASE,
+)
+PROTECTIVE_WINDOW = 12  # words after an exposure's mention within which a protective finding is about it
+
 NO_ASSOCIATION = _any(
     [
         r"(?:is|are|was|were) not (?:a |an )?(?:\w+ )?risk factors?",

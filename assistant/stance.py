@@ -38,8 +38,13 @@ from assistant.lexicon import (
     NECESSITY,
     NECESSITY_WINDOW,
     NEGATIVE_STANCE,
+    AFTER_THAN,
+    HIGHER_THAN,
+    LOWER_THAN,
     NO_ASSOCIATION,
     NO_CHANGE,
+    PROTECTIVE,
+    PROTECTIVE_WINDOW,
     NOT_RECURRED,
     OUTCOMES,
     POSITIVE_STANCE,
@@ -102,7 +107,7 @@ SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
     },
     Role.EXPOSURE: {
         Stance.SUPPORTS: ("reports a link", "report a link"),
-        Stance.DISPUTES: ("finds no link", "find no link"),
+        Stance.DISPUTES: ("finds no link or a lower risk", "find no link or a lower risk"),
         Stance.UNCERTAIN: _WEAK,
         Stance.FIGURE: _FIGURE,
     },
@@ -232,6 +237,23 @@ def feature_required(sentence: str, names: Sequence[str]) -> bool:
     return False
 
 
+def compared_risk(sentence: str, names: Sequence[str]) -> Stance | None:
+    """What a comparison or a protective finding says of an exposure (by any of its ``names``): named after
+    "than" in "higher risk than X", a lower risk (disputes a link); after "less often than", a higher one
+    (supports); followed by "reduced the prevalence" or "a lower risk", a lower one. None when it says neither."""
+    for match in _mentions(sentence, names):
+        before = sentence[: match.start()]
+        if AFTER_THAN.search(before):
+            if HIGHER_THAN.search(before):
+                return Stance.DISPUTES
+            if LOWER_THAN.search(before):
+                return Stance.SUPPORTS
+        after = " ".join(sentence[match.end() :].split()[:PROTECTIVE_WINDOW])
+        if PROTECTIVE.search(after):
+            return Stance.DISPUTES
+    return None
+
+
 class RuleStanceDetector:
     """Negation first (NegEx-style), then a finding's effect, then doubt, then plain benefit or use.
 
@@ -242,7 +264,7 @@ class RuleStanceDetector:
 
     def stance(self, sentence: str, topic: str = "", role: Role = Role.INTERVENTION) -> Stance | None:
         if role == Role.EXPOSURE:
-            return self._exposure(sentence)
+            return self._exposure(sentence, topic)
         if role == Role.FEATURE:
             return self._feature(sentence, topic)
         if NEGATIVE_STANCE.search(sentence):
@@ -261,10 +283,12 @@ class RuleStanceDetector:
             return None  # an aim or a question, not a finding
         return Stance.SUPPORTS if POSITIVE_STANCE.search(sentence) else None
 
-    @staticmethod
-    def _exposure(sentence: str) -> Stance | None:
+    def _exposure(self, sentence: str, topic: str) -> Stance | None:
         if NO_ASSOCIATION.search(sentence):
             return Stance.DISPUTES
+        compared = compared_risk(sentence, self._names(topic) if self._names and topic else (topic,))
+        if compared is not None:
+            return compared
         if CONTROVERSY_CUES.search(sentence):
             return Stance.UNCERTAIN
         if ASSOCIATION.search(sentence) or effect(sentence) == Effect.HARM:

@@ -65,6 +65,26 @@ def test_exposure_stance(sentence, expected):
     assert DETECTOR.stance(sentence, "X", Role.EXPOSURE) == expected
 
 
+ATYPICALS = RuleStanceDetector(names=lambda _topic: ["atypicals", "atypical antipsychotics", "atypical anti-psychotics"])
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # the exposure named after "than": the other has the higher risk, so this one the lower
+        ("Typical antipsychotics appear to have a higher risk than atypicals.", Stance.DISPUTES),
+        ("NMS occurred less often with haloperidol than with atypical antipsychotics.", Stance.SUPPORTS),
+        # named before "than": the comparison's subject
+        ("Atypical antipsychotics carry a higher risk than was thought.", Stance.SUPPORTS),
+        # a protective finding after the exposure
+        ("Increased use of atypical anti-psychotics has likely reduced the prevalence of NMS.", Stance.DISPUTES),
+        ("Atypical antipsychotics have also been implicated in NMS.", Stance.SUPPORTS),  # a link, as before
+    ],
+)
+def test_a_comparison_or_a_protective_finding_says_which_exposure_has_the_lower_risk(sentence, expected):
+    assert ATYPICALS.stance(sentence, "second-generation antipsychotics", Role.EXPOSURE) == expected
+
+
 @pytest.mark.parametrize(
     "sentence,expected",
     [
