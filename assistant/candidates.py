@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.lexicon import AIM, FIGURE_IN_TEXT, METHOD_SECTION
+from assistant.lexicon import AIM, FIGURE_IN_TEXT, METHOD_SECTION, QUESTION_STOPWORDS
 from index.lexical import tokenize
 from index.search import Hit
 from index.store import Snapshot
@@ -45,6 +45,7 @@ NAMED_MAX = 2  # a word in the headers of more documents than this does not name
 ABBREVIATION_MATCHES = 3  # names and years of a question that must begin words of one header to cite it in short
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's name): a name is rare
+NAMED_LEAD = 2.0  # of the documents one name names, the one the question's rare words describe this much better
 _CAPITALISED_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")  # "Australian Prescriber"
 
 
@@ -133,6 +134,7 @@ class LexicalStats:
             for i, w in enumerate(re.findall(r"[A-Za-z][\w\-]+", question))
             if ((w[0].isupper() and (i or w.isupper())) or w.lower() in self.proper_names)
             and (len(w) >= 4 or (len(w) == 3 and w.isupper()))  # a short name only as an acronym ("the SHM abstract")
+            and w.lower() not in QUESTION_STOPWORDS  # "— What else ...", where a follow-up joins its conversation
         ]
         words = {
             t
@@ -145,6 +147,10 @@ class LexicalStats:
         cited = self._cited_in_short(question, capitalised)
         if cited and all(cited[1] > self._header_matches(d, question, capitalised) for d in exact):
             return [cited[0]]
+        if len(exact) > 1:  # a name several headers share ("Iranian"): the one the question's details describe
+            scores = self._description_scores(question)
+            best = self._leading({d: scores.get(d, 0.0) for d in exact}, NAMED_LEAD)
+            return [best] if best else exact
         return exact
 
     def _named_by_phrase(self, question: str) -> list[str]:
@@ -182,6 +188,10 @@ class LexicalStats:
         """The one document a question describes by its details without naming it ("the published case of a
         woman with CK above 30,000 and myoglobinuria"): the document sharing the most of the question's rare words
         (each weighted by how few documents use it), when it scores at least ``lead`` times the next one."""
+        return self._leading(self._description_scores(text), lead)
+
+    def _description_scores(self, text: str) -> dict[str, float]:
+        """How much of ``text``'s rare words each document uses, each word weighted by how few documents use it."""
         n_docs = len(self.rows_of)
         scores: dict[str, float] = {}
         for token in set(tokenize([text])[0]) - self.ubiquitous:
@@ -191,6 +201,11 @@ class LexicalStats:
             weight = math.log(n_docs / len(docs))
             for doc_id in docs:
                 scores[doc_id] = scores.get(doc_id, 0.0) + weight
+        return scores
+
+    @staticmethod
+    def _leading(scores: dict[str, float], lead: float) -> str | None:
+        """The document scoring at least ``lead`` times the next one, if any."""
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         if not ranked or ranked[0][1] <= 0:
             return None

@@ -209,3 +209,24 @@ def test_a_run_of_capitalised_words_names_the_one_header_holding_them_all():
     question = "What does the Australian Prescriber article say about sex ratio?"
     assert stats.named_documents(question) == ["hot-patient.md"]  # each word alone is in three headers
     assert stats.named_documents("What do the Australian authors say?") == []  # one word alone: three headers
+
+
+SHARED_NAME_DOCS = {
+    "iran-case.txt": ["Afebrile NMS after fluphenazine decanoate: a case from an Iranian hospital.", "He was afebrile."],
+    "iran-review.md": ["Metoclopramide and NMS: an Iranian review of published cases.", "Cases were pooled."],
+    "what-faq.md": ["What is NMS? Questions and answers.", "Stop the drug."],
+    "what-explainer.md": ["What drug reverses NMS? An explainer.", "Dantrolene is used."],
+} | {f"case-{i}.txt": [f"Case {i} of a series on fever.", "Creatine kinase was raised."] for i in range(8)}
+
+
+def test_of_documents_sharing_a_name_the_one_the_question_describes_is_named():
+    stats = lexical_stats(SHARED_NAME_DOCS)
+    assert stats.named_documents("In the Iranian report of afebrile NMS on fluphenazine decanoate, how was he treated?") == [
+        "iran-case.txt"
+    ]
+    assert sorted(stats.named_documents("What do the Iranian authors report?")) == ["iran-case.txt", "iran-review.md"]
+
+
+def test_a_question_word_names_no_document():
+    stats = lexical_stats(SHARED_NAME_DOCS)
+    assert stats.named_documents("we stopped it. — What else does she need?") == []  # two titles open with "What"
