@@ -663,6 +663,8 @@ FACETS: dict[str, re.Pattern[str]] = {
             r"caused",
             r"underlying",
             r"model",
+            r"(?:best |fully |largely )?explained by",
+            r"what explains",
         ]
     ),
     "recurrence": _any(

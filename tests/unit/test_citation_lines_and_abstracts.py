@@ -191,6 +191,12 @@ def test_onset_and_killing_are_asked_quantities():
     assert "mortality" in question_facets("how likely is it to kill him?")
 
 
+def test_asking_what_explains_the_syndrome_asks_its_mechanism():
+    assert "mechanism" in question_facets("Is NMS best explained by D2 blockade or by an immune reaction?")
+    assert "mechanism" in question_facets("what explains the fever?")
+    assert "mechanism" not in question_facets("Can you explain the dosing?")  # explaining is not a mechanism
+
+
 RULES = RuleStanceDetector()
 
 
