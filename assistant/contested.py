@@ -94,9 +94,17 @@ def _mentions(vocabulary: Vocabulary, entity: str, text: str) -> bool:
     return bool(vocabulary.pattern(entity).search(text))
 
 
+_TIMES = {"twice": "2", "two": "2", "three": "3", "four": "4"}
+
+
 def normalise_figure(value: str) -> str:
-    """One spelling per figure: qualifiers dropped, ranges with a hyphen, "percent" as "%", no spaces."""
-    value = re.sub(r"^(about|around|approximately|up to|as high as|below|over|under|between|from)\s", "", value.strip())
+    """One spelling per figure: qualifiers dropped, ranges with a hyphen, "percent" as "%", no spaces; a ratio
+    as N:1 ("twice", "two-fold", "2 times" and "2:1" are one figure)."""
+    value = value.strip()
+    times = re.fullmatch(r"(twice|two|three|four|\d+(?:\.\d+)?)(?:[- ]?(?:times|fold))?", value, re.I)
+    if times and (value.lower() == "twice" or re.search(r"times|fold", value, re.I)):
+        return f"{_TIMES.get(times.group(1).lower(), times.group(1))}:1"
+    value = re.sub(r"^(about|around|approximately|up to|as high as|below|over|under|between|from)\s", "", value)
     value = re.sub(r"\s?per ?cent\b", "%", value, flags=re.I)
     value = re.sub(r"\s?(to|–|-|and)\s?", "-", value)
     return value.replace(" ", "")

@@ -681,6 +681,14 @@ FACETS: dict[str, re.Pattern[str]] = {
             r"(?:\w+ ){0,4}?(?:within|during|after starting|after the (?:start|initiation)|in the first)",
         ]
     ),
+    # how the syndrome divides between the sexes ("male:female ratio", "men get it twice as often")
+    "sex ratio": _any(
+        [
+            r"(?:sex|gender|male|female|men|women)\b[^.?;]{0,25}\bratio",
+            r"ratio\b[^.?;]{0,25}\b(?:sex|gender|males?|females?|men|women)",
+            r"(?:men|males|women|females)\b[^.?;]{0,25}\b(?:twice|\d+ times) as (?:often|many|likely|common)",
+        ]
+    ),
     "treatment": _any(
         [
             r"treatments?",
@@ -692,7 +700,7 @@ FACETS: dict[str, re.Pattern[str]] = {
         ]
     ),
 }
-QUANTITY_FACETS = ("incidence", "mortality", "history", "recurrence", "onset")
+QUANTITY_FACETS = ("incidence", "mortality", "history", "recurrence", "onset", "sex ratio")
 # The word the sources use for a quantity asked in other words ("how many die" -> mortality), added to the
 # search. Not incidence: its cues ("frequent", "common", "develop NMS") also ask which features are common or
 # what raises the risk, where "incidence" would pull the search away.
@@ -730,12 +738,19 @@ DURATION_RE = re.compile(
     + _SPAN_UNIT,
     re.IGNORECASE,
 )
-FACET_FIGURES: dict[str, re.Pattern[str]] = {"onset": DURATION_RE}  # else FIGURE_RE
+# How many of one sex per one of the other: "2:1", "twice as often", "a ratio of 1.47", "three times as many".
+RATIO_RE = re.compile(
+    r"\b\d+(?:\.\d+)?\s?:\s?\d+(?:\.\d+)?\b|\btwice\b|\b(?:two|three|four|\d+(?:\.\d+)?)[- ]?(?:times|fold)\b"
+    r"|(?:(?<=ratio )|(?<=ratio of )|(?<=ratio was )|(?<=ratio is ))\d+(?:\.\d+)?\b(?!\s?:\s?\d)",
+    re.IGNORECASE,
+)
+FACET_FIGURES: dict[str, re.Pattern[str]] = {"onset": DURATION_RE, "sex ratio": RATIO_RE}  # else FIGURE_RE
 # How a sentence states a quantity, where that differs from how a question asks for it: a source says NMS
 # "begins early, during the first week" or "appears 24 to 72 hours after"; a question's "start" is often
 # about starting a drug, so only these sentences' words, not the question's, are anchors.
 FACET_ANCHORS: dict[str, re.Pattern[str]] = {
-    "onset": _any([r"onset", r"begins?", r"began", r"appears?", r"appeared", r"emerges?", r"develops?", r"comes? on"])
+    "onset": _any([r"onset", r"begins?", r"began", r"appears?", r"appeared", r"emerges?", r"develops?", r"comes? on"]),
+    "sex ratio": _any([r"sex", r"gender", r"males?", r"females?", r"men", r"women"]),
 }
 FIGURE_RE = re.compile(
     r"(?:(?:about|around|approximately|up to|as high as|below|over|under|between|from)\s)?"
@@ -752,6 +767,7 @@ TOPIC_LABELS = {
     "recurrence": "recurrence on re-exposure",
     "history": "when NMS was first described",
     "onset": "NMS onset (time from the drug's start)",
+    "sex ratio": "NMS sex ratio (male to female)",
     "treatment": "pharmacological treatment",
 }
 

@@ -191,6 +191,26 @@ def test_onset_and_killing_are_asked_quantities():
     assert "mortality" in question_facets("how likely is it to kill him?")
 
 
+@pytest.mark.parametrize(
+    "sentence,figures",
+    [
+        ("Men are affected twice as often as women.", ["2:1"]),  # "twice" and "2:1" are one figure
+        ("The male to female ratio has been reported to be as high as 2:1.", ["2:1"]),
+        ("The median male:female ratio was 1.47.", ["1.47"]),
+        ("Of the 40 patients, the female to male ratio was 1:4.", ["1:4"]),
+        ("Mortality was 10% in men.", None),  # a percentage near "men" is no ratio
+    ],
+)
+def test_sex_ratios_are_figures_of_their_own(sentence, figures):
+    assert figures_by_facet(sentence).get("sex ratio") == figures
+
+
+def test_a_ratio_of_the_sexes_is_an_asked_quantity():
+    assert "sex ratio" in question_facets("nms male:female ratio?")
+    assert "sex ratio" in question_facets("it says men get it twice as often - do the others agree?")
+    assert "sex ratio" not in question_facets("what is the neutrophil to lymphocyte ratio in NMS?")
+
+
 def test_asking_what_explains_the_syndrome_asks_its_mechanism():
     assert "mechanism" in question_facets("Is NMS best explained by D2 blockade or by an immune reaction?")
     assert "mechanism" in question_facets("what explains the fever?")
