@@ -778,7 +778,10 @@ QUESTION_STOPWORDS = frozenset(
     "there their they them i we you me my our your patient patients nms neuroleptic malignant syndrome tell "
     "explain describe give list any some all much many more most very really "
     # words that point at a publication, not at what it is about ("the Leeds paper on sodium")
-    "paper papers article articles authors publication say says".split()
+    "paper papers article articles authors publication say says "
+    # words that frame what is asked, never its topic ("is it easy to miss?", "a reasonable first step?")
+    "easy easier hard harder difficult reasonable sensible appropriate okay ok fine miss missed practice "
+    "realistic worth".split()
 )
 NO_EVIDENCE_MESSAGE = (
     "No indexed source answers this question well enough. The closest passages are listed for browsing; "

@@ -62,6 +62,9 @@ SYNONYMS = Vocabulary(entities=(("bromocriptine", "Parlodel"),))
         # question words, the field's own words and stems under four letters are not content
         ("What is the patient's syndrome?", None, []),
         ("Is ECT or IV use quick?", None, []),
+        # words that frame the question are no topic of it; the noun it asks about is
+        ("Is NMS easy to miss in practice?", None, []),
+        ("A reasonable treatment for hair-loss?", None, ["hair-loss"]),
         # names in the synonyms file are known even when no passage uses them
         ("Is bromocriptine or Parlodel a treatment?", None, ["bromocriptine", "Parlodel"]),
         ("Is bromocriptine or Parlodel a treatment?", SYNONYMS, []),
