@@ -2,16 +2,16 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Ten indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+Eleven indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
 ``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
 eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/), ``extended5`` (plus round 5's
 in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``extended7`` (plus round
-7's in eval/literature-h/), ``extended8`` (plus round 8's in eval/literature-i/) and ``extended9`` (plus round
-9's in eval/literature-j/). Each set has a role:
+7's in eval/literature-h/), ``extended8`` (plus round 8's in eval/literature-i/), ``extended9`` (plus round
+9's in eval/literature-j/) and ``extended10`` (plus round 10's in eval/literature-k/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
 calibration once read, as rounds 1-8 have), heldout (round 9: reported, never read before its one run; each
-round's one held-out run is kept in bench/results/eval_round*.md) or reserved (a round written before any run
+round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 10: written before any run
 and kept for a later held-out run; no split runs it). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
@@ -78,6 +78,10 @@ SETS = [
     # never read before its one run.
     ("round9.clinician", "round9/clinician.jsonl", "corpus", "heldout"),
     ("round9.literature", "round9/literature.jsonl", "extended9", "heldout"),
+    # Round 10 (eval/round10/, over eval/literature-k/): written the same way, before any run; reserved for the
+    # held-out run after round 9's.
+    ("round10.clinician", "round10/clinician.jsonl", "corpus", "reserved"),
+    ("round10.literature", "round10/literature.jsonl", "extended10", "reserved"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
@@ -92,8 +96,9 @@ ROUND_FOLDERS = (
     "literature-h",
     "literature-i",
     "literature-j",
+    "literature-k",
 )
-INDEX_NAMES = ("literature", "extended", "extended3", "extended4", "extended5", "extended6", "extended7", "extended8", "extended9")
+INDEX_NAMES = ("literature", "extended", "extended3", "extended4", "extended5", "extended6", "extended7", "extended8", "extended9", "extended10")
 INDEXES = {"corpus": ("corpus",)} | {name: ("corpus", *ROUND_FOLDERS[: n + 1]) for n, name in enumerate(INDEX_NAMES)}
 
 
