@@ -1291,6 +1291,16 @@ ASK_INTENTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         _any(
             [
+                r"how (?:does|do|did) (?:\w+ ){0,3}(?:actually )?work",
+                r"how (?:it|they) works?",
+                r"what (?:does|do) (?:\w+ ){0,3}(?:act|work) on",
+            ]
+        ),
+        "mechanism of action: what it acts on",
+    ),
+    (
+        _any(
+            [
                 r"not (?:improving|responding|getting better|better)",
                 r"no (?:improvement|response)",
                 r"doesn'?t (?:improve|respond)",
