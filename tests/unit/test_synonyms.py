@@ -147,6 +147,12 @@ def test_the_shipped_translations_leave_english_alone():
          ["mortality", "neuroleptic malignant syndrome", "children"]),
         ("il dantroleno e efficace nella sindrome maligna da neurolettici?",
          ["dantrolene", "effective", "neuroleptic malignant syndrome"]),
+        # the class with its adjective after the noun, as the sources name it; a case's people and times
+        ("los antipsicoticos atipicos tienen menos riesgo que los tipicos?",
+         ["atypical antipsychotics", "less", "risk", "typical"]),
+        ("une femme de 76 ans: combien d'heures apres l'arret de la levodopa?",
+         ["woman", "years", "hours", "after", "stopping"]),
+        ("welche Dosis wird bei Dysthymie eingesetzt, und wie lange?", ["which", "for Dysthymie", "used", "how long"]),
     ],
 )  # fmt: skip
 def test_the_shipped_translations_read_german_portuguese_and_italian(question, english):
