@@ -903,7 +903,8 @@ ASPECTS: tuple[Aspect, ...] = (
         "treatment received",
         _any(
             [
-                r"how (?:was|were|is) (?:he|she|they|the patient|the child|that|it) (?:\w+ )?(?:treated|managed)",
+                r"how (?:was|were|is) (?:he|she|they|that|it|(?:the|this|that) (?:\w+ )?(?:patient|child|man|woman|case)) "
+                r"(?:\w+ )?(?:treated|managed)",
                 r"what treatment (?:did|was|were)",
                 r"what (?:was|were) (?:he|she|they|the patient) (?:given|treated with)",
                 r"what (?:tx|treatment) worked",
