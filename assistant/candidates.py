@@ -45,6 +45,10 @@ NAMED_MAX = 2  # a word in the headers of more documents than this does not name
 ABBREVIATION_MATCHES = 3  # names and years of a question that must begin words of one header to cite it in short
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's name): a name is rare
+_FILE_WORD = re.compile(r"[a-z][a-z0-9]*")  # the words of a file's name, and of texts and questions alike
+FILE_WORD_MIN = 4
+FILE_WORD_PREFIX = 6  # a file's word sharing this many first letters with a text's word is a form of it
+FILE_PHRASE = 3  # words of a file's name in a row that name it  # a file name's word this long names its file ("explainer"), not a prefix or an extension
 NAMED_LEAD = 2.0  # of the documents one name names, the one the question's rare words describe this much better
 _CAPITALISED_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")  # "Australian Prescriber"
 
@@ -124,6 +128,25 @@ class LexicalStats:
         for tokens in self.header.values():
             for t in tokens:
                 self.header_df[t] = self.header_df.get(t, 0) + 1
+        # a file's name as a reader who saw it cited names it, in any case: a rare word of it that no document's
+        # text uses nor a form of one ("rcem", "hkmj"; not "recurrent" beside a text's "recurrence"), or three of
+        # its words in a row, one of them unwritten ("the drug-treatment explainer")
+        written = {w for p in snapshot.passages for w in _FILE_WORD.findall(p.text.lower())}
+        prefixes = {w[:FILE_WORD_PREFIX] for w in written if len(w) >= FILE_WORD_PREFIX}
+        self.file_names: dict[str, list[str]] = {
+            doc_id: _FILE_WORD.findall(re.sub(r"\.\w{1,4}$", "", doc_id.lower())) for doc_id in first
+        }
+        by_file: dict[str, set[str]] = {}
+        for doc_id, words in self.file_names.items():
+            for w in words:
+                if len(w) >= FILE_WORD_MIN and w not in written:
+                    by_file.setdefault(w, set()).add(doc_id)
+        self.unwritten = frozenset(by_file)
+        self.file_words: dict[str, str] = {
+            w: next(iter(docs))
+            for w, docs in by_file.items()
+            if len(docs) == 1 and (is_rare is None or is_rare(w)) and w[:FILE_WORD_PREFIX] not in prefixes
+        }
 
     def named_documents(self, question: str) -> list[str]:
         """Documents a question names by a capitalised word (a name, not the question's first word unless in
@@ -143,6 +166,7 @@ class LexicalStats:
             if 0 < self.header_df.get(t, 0) <= NAMED_MAX and len(self._documents_with(t)) <= NAMED_MAX_DOCUMENTS
         }
         exact = [d for d, tokens in self.header.items() if tokens & words] or self._named_by_phrase(question)
+        exact += [d for d in self._named_by_file(question) if d not in exact]
         capitalised = [w for w in _WORD.findall(question) if w[0].isupper()]  # the first word too ("Peds NMS ...")
         cited = self._cited_in_short(question, capitalised)
         if cited and all(cited[1] > self._header_matches(d, question, capitalised) for d in exact):
@@ -152,6 +176,19 @@ class LexicalStats:
             best = self._leading({d: scores.get(d, 0.0) for d in exact}, NAMED_LEAD)
             return [best] if best else exact
         return exact
+
+    def _named_by_file(self, question: str) -> list[str]:
+        """Documents a question names by their file's name (see ``file_words``, ``file_names``)."""
+        words = _FILE_WORD.findall(question.lower())
+        named = [d for w in words if (d := self.file_words.get(w))]
+        text = " " + " ".join(words) + " "
+        for doc_id, name in self.file_names.items():
+            for i in range(len(name) - FILE_PHRASE + 1):
+                run = name[i : i + FILE_PHRASE]
+                if set(run) & self.unwritten and f" {' '.join(run)} " in text:
+                    named.append(doc_id)
+                    break
+        return list(dict.fromkeys(named))
 
     def _named_by_phrase(self, question: str) -> list[str]:
         """Documents a run of capitalised words names together though no word of it does alone ("the Australian

@@ -61,12 +61,33 @@ class _Block:
     title: str | None = None
 
 
+# Inline TeX that web pages render with MathJax and text extraction keeps as source: "$> 38^{\circ} C$". Only a
+# $...$ span holding a TeX command or a braced super- or subscript is math ("$5 and $10" is money).
+_INLINE_TEX = re.compile(r"\$([^$\n]{0,80}?(?:\\[A-Za-z]+|[\^_]\{)[^$\n]{0,80}?)\$")
+_TEX_SYMBOLS = {
+    "circ": "°", "degree": "°", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "times": "×", "pm": "±",
+    "mu": "µ", "alpha": "α", "beta": "β", "gamma": "γ", "approx": "≈", "sim": "~", "lt": "<", "gt": ">",
+    "%": "%",
+}  # fmt: skip
+
+
+def _plain_tex(match: re.Match[str]) -> str:
+    """A $...$ span as plain text: symbols for their commands, text commands' words, no braces or carets."""
+    tex = re.sub(r"\\(?:text|mathrm|mathit|textrm)\{([^{}]*)\}", r"\1", match.group(1))
+    tex = re.sub(r"\\([A-Za-z]+|%)", lambda m: _TEX_SYMBOLS.get(m.group(1), m.group(1)), tex)
+    tex = tex.replace("{", "").replace("}", "").replace("^", "").replace("_", "")
+    tex = re.sub(r"°\s+([CF])\b", r"°\1", tex)  # "38° C" -> "38°C"
+    return " ".join(tex.split())
+
+
 def normalise(text: str) -> str:
     """NFKC (ligatures ``ﬁ`` -> ``fi``), no control, invisible or soft-hyphen characters
-    (``ingest.normalize.normalize_text``), leaked glyph names removed, unified line ends and spaces."""
+    (``ingest.normalize.normalize_text``), leaked glyph names removed, inline TeX as plain text ("$> 38^{\circ}
+    C$" -> "> 38°C"), unified line ends and spaces."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = normalize_text(text).replace("\f", "\n")
     text = GLYPH_NAME_RE.sub("", text)
+    text = _INLINE_TEX.sub(_plain_tex, text)
     text = re.sub(r"[\u00a0\u2009\u202f\t]", " ", text)
     return text.translate(_HYPHEN_CHARS)
 

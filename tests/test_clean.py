@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ingest.clean import clean_text, join_hyphenated, strip_citation_marks
+from ingest.clean import clean_text, join_hyphenated, normalise, strip_citation_marks
 from ingest.loaders import markdown_to_text
 from tests.conftest import CORPUS
 
@@ -189,3 +189,16 @@ def test_repeated_lines_and_page_chrome_are_dropped_before_joining():
     assert [[ln.text for ln in p.lines] for p in kept] == [[f"Body text of page {n} that runs on"] for n in (1, 2, 3)]
     assert dropped["repeated"] == 3 and dropped["chrome"] == 9
     assert "Smith et al. Journal of Tests (2024) 3:17" in chrome
+
+
+@pytest.mark.parametrize(
+    "raw,clean",
+    [
+        ("high fever ($> 38^{\\circ} C$), altered mental status", "high fever (> 38°C), altered mental status"),
+        ("CK $\\ge 1000$ U/L", "CK ≥ 1000 U/L"),
+        ("a $\\text{mg}/\\text{kg}$ dose", "a mg/kg dose"),
+        ("it costs $5 and $10 a day", "it costs $5 and $10 a day"),  # money, not math
+    ],
+)
+def test_inline_tex_of_web_pages_is_read_as_plain_text(raw, clean):
+    assert normalise(raw) == clean

@@ -230,3 +230,18 @@ def test_of_documents_sharing_a_name_the_one_the_question_describes_is_named():
 def test_a_question_word_names_no_document():
     stats = lexical_stats(SHARED_NAME_DOCS)
     assert stats.named_documents("we stopped it. — What else does she need?") == []  # two titles open with "What"
+
+
+FILE_DOCS = {
+    "drug-treatment-explainer.txt": ["What drug reverses NMS? Treatment options.", "Each is explained below."],
+    "i-rcem-drug-hyperthermia.md": ["Drug-related hyperthermia, an e-learning module.", "Cool the patient."],
+    "d-prochlorperazine-recurrent-case.txt": ["A case of recurrence.", "NMS came back after prochlorperazine."],
+} | {f"case-{i}.txt": [f"Case {i} of a series on fever.", "Creatine kinase was raised."] for i in range(8)}
+
+
+def test_a_file_is_named_by_a_word_of_its_name_no_text_uses_or_by_three_of_its_words():
+    stats = lexical_stats(FILE_DOCS)
+    assert stats.named_documents("what does the rcem module say about cooling?") == ["i-rcem-drug-hyperthermia.md"]
+    assert stats.named_documents("what does the drug-treatment explainer say?") == ["drug-treatment-explainer.txt"]
+    assert stats.named_documents("what does the explainer say?") == []  # one word, a form of the text's "explained"
+    assert stats.named_documents("is recurrent NMS common?") == []  # "recurrent" is a form of a text's "recurrence"
