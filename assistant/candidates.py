@@ -46,9 +46,9 @@ ABBREVIATION_MATCHES = 3  # names and years of a question that must begin words 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's name): a name is rare
 _FILE_WORD = re.compile(r"[a-z][a-z0-9]*")  # the words of a file's name, and of texts and questions alike
-FILE_WORD_MIN = 4
+FILE_WORD_MIN = 4  # a file name's word this long names its file ("rcem"), not a prefix or an extension
 FILE_WORD_PREFIX = 6  # a file's word sharing this many first letters with a text's word is a form of it
-FILE_PHRASE = 3  # words of a file's name in a row that name it  # a file name's word this long names its file ("explainer"), not a prefix or an extension
+FILE_PHRASE = 3  # words of a file's name in a row that name it ("drug treatment explainer")
 NAMED_LEAD = 2.0  # of the documents one name names, the one the question's rare words describe this much better
 _CAPITALISED_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")  # "Australian Prescriber"
 
@@ -138,14 +138,14 @@ class LexicalStats:
         }
         by_file: dict[str, set[str]] = {}
         for doc_id, words in self.file_names.items():
-            for w in words:
-                if len(w) >= FILE_WORD_MIN and w not in written:
-                    by_file.setdefault(w, set()).add(doc_id)
+            for word in words:
+                if len(word) >= FILE_WORD_MIN and word not in written:
+                    by_file.setdefault(word, set()).add(doc_id)
         self.unwritten = frozenset(by_file)
         self.file_words: dict[str, str] = {
-            w: next(iter(docs))
-            for w, docs in by_file.items()
-            if len(docs) == 1 and (is_rare is None or is_rare(w)) and w[:FILE_WORD_PREFIX] not in prefixes
+            word: next(iter(docs))
+            for word, docs in by_file.items()
+            if len(docs) == 1 and (is_rare is None or is_rare(word)) and word[:FILE_WORD_PREFIX] not in prefixes
         }
 
     def named_documents(self, question: str) -> list[str]:

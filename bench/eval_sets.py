@@ -98,7 +98,18 @@ ROUND_FOLDERS = (
     "literature-j",
     "literature-k",
 )
-INDEX_NAMES = ("literature", "extended", "extended3", "extended4", "extended5", "extended6", "extended7", "extended8", "extended9", "extended10")
+INDEX_NAMES = (
+    "literature",
+    "extended",
+    "extended3",
+    "extended4",
+    "extended5",
+    "extended6",
+    "extended7",
+    "extended8",
+    "extended9",
+    "extended10",
+)
 INDEXES = {"corpus": ("corpus",)} | {name: ("corpus", *ROUND_FOLDERS[: n + 1]) for n, name in enumerate(INDEX_NAMES)}
 
 

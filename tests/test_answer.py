@@ -399,7 +399,9 @@ Table 2 of a teaching review, stored on its own.
 def test_a_table_row_is_quoted_with_its_columns(tmp_path, embedder, corpus_copy):
     """A question a table answers gets the row, shown with the table's header row so its cells can be read."""
     engine = _engine_with(tmp_path, embedder, corpus_copy, "comparison-table.md", TABLE_PAPER)
-    result = answer("How long does NMS take to resolve compared with serotonin toxicity, per the comparison table?", engine)
+    result = answer(
+        "How long does NMS take to resolve compared with serotonin toxicity, per the comparison table?", engine
+    )
     rows = [s for s in result.guideline_statements + result.research_findings if s.table_header]
     assert rows, "no table row quoted"
     row = next(s for s in rows if "Nine days on average" in s.text)

@@ -15,13 +15,13 @@ from assistant.engine import Engine
 from assistant.export import EXPORT_FORMATS, export
 from assistant.records import Answer, Citation, ContestedClaim, Statement, Synthesis
 from assistant.render import (
-    context_note,
     OCR_NOTE,
     SYNTHESIS_NOTE,
     SYNTHESIS_TITLE,
     UNCERTAIN_TAG,
     UNCOVERED_TITLE,
     UNDERSTOOD_AS,
+    context_note,
     escape_markdown,
     format_authors,
     is_uncertain,

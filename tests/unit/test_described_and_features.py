@@ -195,7 +195,10 @@ def test_the_sides_of_a_contested_topic_are_named_by_its_kind():
 
 
 PHRASE_DOCS = {
-    "hot-patient.md": ["The hot patient: drug-induced hyperthermia. Australian Prescriber.", "Men are affected twice as often."],
+    "hot-patient.md": [
+        "The hot patient: drug-induced hyperthermia. Australian Prescriber.",
+        "Men are affected twice as often.",
+    ],
     "trollor.txt": ["First- versus second-generation NMS, an Australian series.", "Prescriber habits changed."],
     "roberts.txt": ["Letter from an Australian clinic on NMS evidence.", "Evidence is weak."],
     "label-a.md": ["Prescriber information for haloperidol injection.", "NMS has been reported."],
@@ -212,7 +215,10 @@ def test_a_run_of_capitalised_words_names_the_one_header_holding_them_all():
 
 
 SHARED_NAME_DOCS = {
-    "iran-case.txt": ["Afebrile NMS after fluphenazine decanoate: a case from an Iranian hospital.", "He was afebrile."],
+    "iran-case.txt": [
+        "Afebrile NMS after fluphenazine decanoate: a case from an Iranian hospital.",
+        "He was afebrile.",
+    ],
     "iran-review.md": ["Metoclopramide and NMS: an Iranian review of published cases.", "Cases were pooled."],
     "what-faq.md": ["What is NMS? Questions and answers.", "Stop the drug."],
     "what-explainer.md": ["What drug reverses NMS? An explainer.", "Dantrolene is used."],
@@ -221,9 +227,9 @@ SHARED_NAME_DOCS = {
 
 def test_of_documents_sharing_a_name_the_one_the_question_describes_is_named():
     stats = lexical_stats(SHARED_NAME_DOCS)
-    assert stats.named_documents("In the Iranian report of afebrile NMS on fluphenazine decanoate, how was he treated?") == [
-        "iran-case.txt"
-    ]
+    assert stats.named_documents(
+        "In the Iranian report of afebrile NMS on fluphenazine decanoate, how was he treated?"
+    ) == ["iran-case.txt"]
     assert sorted(stats.named_documents("What do the Iranian authors report?")) == ["iran-case.txt", "iran-review.md"]
 
 

@@ -65,7 +65,9 @@ def test_exposure_stance(sentence, expected):
     assert DETECTOR.stance(sentence, "X", Role.EXPOSURE) == expected
 
 
-ATYPICALS = RuleStanceDetector(names=lambda _topic: ["atypicals", "atypical antipsychotics", "atypical anti-psychotics"])
+ATYPICALS = RuleStanceDetector(
+    names=lambda _topic: ["atypicals", "atypical antipsychotics", "atypical anti-psychotics"]
+)
 
 
 @pytest.mark.parametrize(

@@ -82,18 +82,25 @@ def test_author_and_indexing_blocks_laid_out_line_by_line_have_no_header():
         "Nephrology Dialysis Transplantation (1996) 11: 885-886. Case Report",
     ]
     assert table_header(authors) is None
-    assert table_header(["Indexing of the record", "Publication type: case reports.", "MeSH terms: humans; male."]) is None
+    assert (
+        table_header(["Indexing of the record", "Publication type: case reports.", "MeSH terms: humans; male."]) is None
+    )
 
 
 def test_a_row_is_embedded_with_its_header_and_the_header_on_its_own():
     texts = embedding_texts(PASSAGES[0])
     assert texts[1] == f"Table 1: {PIPE_HEADER}"
-    assert texts[2] == f"Table 1: {PIPE_HEADER} — Onset of symptoms | Within 24 hours | Within 7 days (longer with depot drugs)"
+    assert (
+        texts[2]
+        == f"Table 1: {PIPE_HEADER} — Onset of symptoms | Within 24 hours | Within 7 days (longer with depot drugs)"
+    )
     assert embedding_texts(PASSAGES[3])[1].startswith("Title (table): Review article")  # no header: as before
 
 
 def test_rows_are_quoted_with_their_header_and_the_header_and_notes_are_not():
-    hits = [Hit(passage=p, row=r, rank=r, score=1.0, dense_score=1.0, lexical_score=1.0) for r, p in enumerate(PASSAGES)]
+    hits = [
+        Hit(passage=p, row=r, rank=r, score=1.0, dense_score=1.0, lexical_score=1.0) for r, p in enumerate(PASSAGES)
+    ]
     quoted = {c.text: c.table_header for c in collect(snapshot(), hits)}  # type: ignore[arg-type]
     assert quoted == {
         "Onset of symptoms | Within 24 hours | Within 7 days (longer with depot drugs)": PIPE_HEADER,
@@ -110,5 +117,7 @@ def test_a_row_is_shown_with_its_columns_and_not_cited_as_one():
         research_findings=[statement], citations=[render_citation(1, "t", row)],
     )  # fmt: skip
     assert f"({TABLE_LABEL}: {PIPE_HEADER}) {row} [1]" in to_text(result, width=400)
-    assert f"*({TABLE_LABEL}: Feature \\| Serotonin syndrome \\| Neuroleptic malignant syndrome)*" in to_markdown(result)
+    assert f"*({TABLE_LABEL}: Feature \\| Serotonin syndrome \\| Neuroleptic malignant syndrome)*" in to_markdown(
+        result
+    )
     assert result.to_json()["research_findings"][0]["table_header"] == PIPE_HEADER
