@@ -10,9 +10,9 @@ in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``
 7's in eval/literature-h/), ``extended8`` (plus round 8's in eval/literature-i/), ``extended9`` (plus round
 9's in eval/literature-j/) and ``extended10`` (plus round 10's in eval/literature-k/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-8 have), heldout (round 9: reported, never read before its one run; each
-round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 10: written before any run
-and kept for a later held-out run; no split runs it). ``--split
+calibration once read, as rounds 1-9 have), heldout (none now: a round is reported, never read before its one
+run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 10: written
+before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -74,10 +74,10 @@ SETS = [
     # corpus/; run once as held out at commit 9affd0d (bench/results/eval_round8.md), calibration since.
     ("round8.clinician (now calibration)", "round8/clinician.jsonl", "corpus", "calibration"),
     ("round8.literature (now calibration)", "round8/literature.jsonl", "extended8", "calibration"),
-    # Round 9 (eval/round9/, over eval/literature-j/): written the same way, before any run; held out: reported,
-    # never read before its one run.
-    ("round9.clinician", "round9/clinician.jsonl", "corpus", "heldout"),
-    ("round9.literature", "round9/literature.jsonl", "extended9", "heldout"),
+    # Round 9 (eval/round9/, over eval/literature-j/): written the same way, before any run; run once as held out
+    # at commit 4b99ad6 (bench/results/eval_round9.md), calibration since.
+    ("round9.clinician (now calibration)", "round9/clinician.jsonl", "corpus", "calibration"),
+    ("round9.literature (now calibration)", "round9/literature.jsonl", "extended9", "calibration"),
     # Round 10 (eval/round10/, over eval/literature-k/): written the same way, before any run; reserved for the
     # held-out run after round 9's.
     ("round10.clinician", "round10/clinician.jsonl", "corpus", "reserved"),
