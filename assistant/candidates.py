@@ -130,7 +130,7 @@ class LexicalStats:
                 self.header_df[t] = self.header_df.get(t, 0) + 1
         # a file's name as a reader who saw it cited names it, in any case: a rare word of it that no document's
         # text uses nor a form of one ("rcem", "hkmj"; not "recurrent" beside a text's "recurrence"), or three of
-        # its words in a row, one of them unwritten ("the drug-treatment explainer")
+        # its words in a row, one of them unwritten (drug-treatment-explainer.txt read as "drug treatment explainer")
         written = {w for p in snapshot.passages for w in _FILE_WORD.findall(p.text.lower())}
         prefixes = {w[:FILE_WORD_PREFIX] for w in written if len(w) >= FILE_WORD_PREFIX}
         self.file_names: dict[str, list[str]] = {

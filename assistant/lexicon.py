@@ -681,7 +681,7 @@ FACETS: dict[str, re.Pattern[str]] = {
             r"(?:\w+ ){0,4}?(?:within|during|after starting|after the (?:start|initiation)|in the first)",
         ]
     ),
-    # how the syndrome divides between the sexes ("male:female ratio", "men get it twice as often")
+    # how the syndrome divides between the sexes ("male:female ratio", "are men affected twice as often")
     "sex ratio": _any(
         [
             r"(?:sex|gender|male|female|men|women)\b[^.?;]{0,25}\bratio",

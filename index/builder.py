@@ -35,9 +35,8 @@ from nmsa.settings import Settings
 # (stage, done, total) -> None; stages: "parse", "embed", "write"
 Progress = Callable[[str, int, int], None]
 
-CHUNKER_VERSION = (
-    15  # bump when parsing, metadata, cleaning, chunking or what is embedded changes (15: inline TeX as plain text)
-)
+# bump when parsing, metadata, cleaning, chunking or what is embedded changes (15: inline TeX as plain text)
+CHUNKER_VERSION = 15
 EMBED_GROUP = 2048  # texts per embedding call: large groups let the encoder sort by length (less padding)
 
 

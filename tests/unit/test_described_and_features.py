@@ -194,6 +194,10 @@ def test_the_sides_of_a_contested_topic_are_named_by_its_kind():
     assert stance_label("fever as a required feature", "uncertain").startswith("Calls the evidence")
 
 
+# documents that name nothing, so that a word in three headers is not a word of most passages (ubiquitous)
+OTHER_CASES = {f"case-{i}.txt": [f"Case {i} of a series on fever.", "Creatine kinase was raised."] for i in range(8)}
+
+
 PHRASE_DOCS = {
     "hot-patient.md": [
         "The hot patient: drug-induced hyperthermia. Australian Prescriber.",
@@ -204,7 +208,7 @@ PHRASE_DOCS = {
     "label-a.md": ["Prescriber information for haloperidol injection.", "NMS has been reported."],
     "label-b.md": ["Prescriber information for paliperidone.", "NMS has been reported."],
     "label-c.md": ["Prescriber information for aripiprazole.", "NMS has been reported."],
-} | {f"case-{i}.txt": [f"Case {i} of a series on fever.", "Creatine kinase was raised."] for i in range(8)}
+} | OTHER_CASES
 
 
 def test_a_run_of_capitalised_words_names_the_one_header_holding_them_all():
@@ -222,7 +226,7 @@ SHARED_NAME_DOCS = {
     "iran-review.md": ["Metoclopramide and NMS: an Iranian review of published cases.", "Cases were pooled."],
     "what-faq.md": ["What is NMS? Questions and answers.", "Stop the drug."],
     "what-explainer.md": ["What drug reverses NMS? An explainer.", "Dantrolene is used."],
-} | {f"case-{i}.txt": [f"Case {i} of a series on fever.", "Creatine kinase was raised."] for i in range(8)}
+} | OTHER_CASES
 
 
 def test_of_documents_sharing_a_name_the_one_the_question_describes_is_named():
@@ -242,7 +246,7 @@ FILE_DOCS = {
     "drug-treatment-explainer.txt": ["What drug reverses NMS? Treatment options.", "Each is explained below."],
     "i-rcem-drug-hyperthermia.md": ["Drug-related hyperthermia, an e-learning module.", "Cool the patient."],
     "d-prochlorperazine-recurrent-case.txt": ["A case of recurrence.", "NMS came back after prochlorperazine."],
-} | {f"case-{i}.txt": [f"Case {i} of a series on fever.", "Creatine kinase was raised."] for i in range(8)}
+} | OTHER_CASES
 
 
 def test_a_file_is_named_by_a_word_of_its_name_no_text_uses_or_by_three_of_its_words():

@@ -153,6 +153,8 @@ def test_the_shipped_translations_leave_english_alone():
         ("une femme de 76 ans: combien d'heures apres l'arret de la levodopa?",
          ["woman", "years", "hours", "after", "stopping"]),
         ("welche Dosis wird bei Dysthymie eingesetzt, und wie lange?", ["which", "for Dysthymie", "used", "how long"]),
+        ("ist eine rhabdomyolyse mit nierenversagen eine komplikation des malignen neuroleptischen syndroms?",
+         ["rhabdomyolysis", "renal failure", "complication", "neuroleptic malignant syndrome"]),
     ],
 )  # fmt: skip
 def test_the_shipped_translations_read_german_portuguese_and_italian(question, english):
