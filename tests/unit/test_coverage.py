@@ -173,6 +173,10 @@ def test_slot_words():
     assert slot_words("quetiapine dose insomnia") == {"insomnia"}
     assert slot_words("pramipexole starting dose restless legs") == {"restless", "legs"}
     assert slot_words("dantrolene dose") == set()
+    # a phrase that points back is the conversation's or the document's own, a possessive's use is a use
+    assert slot_words("how would temperature control fail in that situation?") == set()
+    assert slot_words("no cases turned up in its trials") == set()
+    assert slot_words("what dose do you use for his off episodes?") == {"his", "off", "episodes"}
 
 
 @pytest.mark.parametrize(
