@@ -2,17 +2,18 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Eleven indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+Twelve indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
 ``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
 eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/), ``extended5`` (plus round 5's
 in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``extended7`` (plus round
 7's in eval/literature-h/), ``extended8`` (plus round 8's in eval/literature-i/), ``extended9`` (plus round
-9's in eval/literature-j/) and ``extended10`` (plus round 10's in eval/literature-k/). Each set has a role:
+9's in eval/literature-j/), ``extended10`` (plus round 10's in eval/literature-k/) and ``extended11`` (plus
+round 11's in eval/literature-l/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-9 have), heldout (none now: a round is reported, never read before its one
-run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 10: written
-before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
+calibration once read, as rounds 1-9 have), heldout (round 10: reported, never read before its one run; each
+round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 11: written before any
+run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -78,10 +79,14 @@ SETS = [
     # at commit 4b99ad6 (bench/results/eval_round9.md), calibration since.
     ("round9.clinician (now calibration)", "round9/clinician.jsonl", "corpus", "calibration"),
     ("round9.literature (now calibration)", "round9/literature.jsonl", "extended9", "calibration"),
-    # Round 10 (eval/round10/, over eval/literature-k/): written the same way, before any run; reserved for the
-    # held-out run after round 9's.
-    ("round10.clinician", "round10/clinician.jsonl", "corpus", "reserved"),
-    ("round10.literature", "round10/literature.jsonl", "extended10", "reserved"),
+    # Round 10 (eval/round10/, over eval/literature-k/): written the same way, before any run; held out: reported,
+    # never read before its one run.
+    ("round10.clinician", "round10/clinician.jsonl", "corpus", "heldout"),
+    ("round10.literature", "round10/literature.jsonl", "extended10", "heldout"),
+    # Round 11 (eval/round11/, over eval/literature-l/): written the same way, before any run; reserved for the
+    # held-out run after round 10's.
+    ("round11.clinician", "round11/clinician.jsonl", "corpus", "reserved"),
+    ("round11.literature", "round11/literature.jsonl", "extended11", "reserved"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
@@ -97,6 +102,7 @@ ROUND_FOLDERS = (
     "literature-i",
     "literature-j",
     "literature-k",
+    "literature-l",
 )
 INDEX_NAMES = (
     "literature",
@@ -109,6 +115,7 @@ INDEX_NAMES = (
     "extended8",
     "extended9",
     "extended10",
+    "extended11",
 )
 INDEXES = {"corpus": ("corpus",)} | {name: ("corpus", *ROUND_FOLDERS[: n + 1]) for n, name in enumerate(INDEX_NAMES)}
 
