@@ -11,9 +11,9 @@ in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``
 9's in eval/literature-j/), ``extended10`` (plus round 10's in eval/literature-k/) and ``extended11`` (plus
 round 11's in eval/literature-l/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-9 have), heldout (round 10: reported, never read before its one run; each
-round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 11: written before any
-run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
+calibration once read, as rounds 1-10 have), heldout (none now: a round is reported, never read before its
+one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 11: written
+before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -79,10 +79,10 @@ SETS = [
     # at commit 4b99ad6 (bench/results/eval_round9.md), calibration since.
     ("round9.clinician (now calibration)", "round9/clinician.jsonl", "corpus", "calibration"),
     ("round9.literature (now calibration)", "round9/literature.jsonl", "extended9", "calibration"),
-    # Round 10 (eval/round10/, over eval/literature-k/): written the same way, before any run; held out: reported,
-    # never read before its one run.
-    ("round10.clinician", "round10/clinician.jsonl", "corpus", "heldout"),
-    ("round10.literature", "round10/literature.jsonl", "extended10", "heldout"),
+    # Round 10 (eval/round10/, over eval/literature-k/): written the same way, before any run; run once as held
+    # out at commit c3d98ba (bench/results/eval_round10.md), calibration since.
+    ("round10.clinician (now calibration)", "round10/clinician.jsonl", "corpus", "calibration"),
+    ("round10.literature (now calibration)", "round10/literature.jsonl", "extended10", "calibration"),
     # Round 11 (eval/round11/, over eval/literature-l/): written the same way, before any run; reserved for the
     # held-out run after round 10's.
     ("round11.clinician", "round11/clinician.jsonl", "corpus", "reserved"),
