@@ -28,7 +28,7 @@ PREFIX = 5  # two words sharing their first five letters count as the same conce
 _SLOT_WORDS = r"((?:(?!(?:for|in|with|after|during|and|or|of|the|a|an)\b)[A-Za-z][\w\-]*\s*){1,4})"
 # ... not a phrase that points back ("in that situation", "in its trials"): it is the conversation's or the
 # document's own
-_POINTS_BACK = r"(?!(?:that|this|these|those|its|such)\b)"  # not "his": "for his off episodes" is a use
+_POINTS_BACK = r"(?!(?:that|this|these|those|its|such)\b)"  # not "his": "for his pain" is a use
 _SLOT = re.compile(
     r"\b(?:for|in|with|after|during|following|to (?:treat|stop|prevent|manage|suppress))\s+"
     + _POINTS_BACK

@@ -471,8 +471,8 @@ ASSOCIATION = _any(
 HIGHER_THAN = re.compile(r"\b(?:higher|greater|more|increased)\b[^.;]{0,40}?\bthan\b", re.IGNORECASE)
 LOWER_THAN = re.compile(r"\b(?:lower|less|fewer|smaller|reduced)\b[^.;]{0,40}?\bthan\b", re.IGNORECASE)
 AFTER_THAN = re.compile(r"\bthan\s+(?:with\s+|in\s+|for\s+|the\s+|those\s+(?:on|taking)\s+){0,2}$", re.IGNORECASE)
-# A protective finding next to an exposure: "increased use of atypicals has likely reduced the prevalence of NMS",
-# "second-generation agents carry a lower risk".
+# A protective finding next to an exposure: "wider use of class X has reduced the incidence", "X with a lower
+# rate of the syndrome".
 PROTECTIVE = re.compile(
     r"\b(?:reduc\w*|lower\w*|decreas\w*|less\w*)\s+(?:the\s+)?(?:risk|incidence|prevalence|rates?|frequency|odds)\b",
     re.IGNORECASE,
