@@ -26,7 +26,7 @@ PREFIX = 5  # two words sharing their first five letters count as the same conce
 # What a question is asked *for*: the words after "for", "in", "with", "after", "to treat" ... name the
 # condition, use or population it is about ("dantrolene for spasticity after a stroke").
 _SLOT_WORDS = r"((?:(?!(?:for|in|with|after|during|and|or|of|the|a|an)\b)[A-Za-z][\w\-]*\s*){1,4})"
-# ... not a phrase that points back ("in that situation", "in its trials"): it is the conversation's or the
+# ... not a phrase that points back ("in that case", "in its cohort"): it is the conversation's or the
 # document's own
 _POINTS_BACK = r"(?!(?:that|this|these|those|its|such)\b)"  # not "his": "for his pain" is a use
 _SLOT = re.compile(
