@@ -29,6 +29,7 @@ from assistant.coverage import (
     exposure_topics,
     feature_topics,
     other_condition,
+    rare_use,
     uncovered_concepts,
     unrelated_use,
 )
@@ -208,6 +209,17 @@ def _named_document_answers(ctx: _Context, engine: Engine) -> bool:
     )
 
 
+def _case_in_own_words(ctx: _Context, engine: Engine) -> bool:
+    """A case description ("58M on a depot, T 39.5, rigid, CK 12,000") whose words the index all knows, the
+    drugs the patient is on aside, and that asks for no use the sources barely mention ("a dose for the
+    tics"): like a question naming the field's subject, it is about what the sources cover."""
+    if not ctx.read.case_terms or ctx.read.follow_up or rare_use(ctx.read.ask, ctx.stats.df, ctx.stats.n):
+        return False
+    drugs = {t.lower() for t in ctx.read.case_terms}
+    unknown = unknown_terms(ctx.read.retrieval, ctx.snapshot.lexical.vocab, engine.vocabulary)
+    return not [w for w in unknown if w.lower() not in drugs]
+
+
 def _gate(ctx: _Context, engine: Engine) -> str | None:
     """None when the evidence can answer; else the no-evidence message."""
     cfg = engine.settings.answer
@@ -240,7 +252,7 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     if not ctx.unknown:
         if _named_document_answers(ctx, engine):
             floor = 0.0  # the named document itself uses the question's words
-        elif set(content_stems(ctx.read.ask)) & engine.reader(ctx.snapshot).anchor:
+        elif set(content_stems(ctx.read.ask)) & engine.reader(ctx.snapshot).anchor or _case_in_own_words(ctx, engine):
             floor = min(cfg.min_relevance, cfg.min_relevance_anchored)
     if ctx.candidates and ctx.best >= floor and not topic_elsewhere:
         return None

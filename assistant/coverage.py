@@ -213,6 +213,17 @@ def other_condition(
     return out
 
 
+_ARTICLE_AFTER = re.compile(r"\b(for|in|with|after|during)\s+(?:the|an?)\s+", re.IGNORECASE)
+
+
+def rare_use(ask: str, df: dict[str, int], n_passages: int) -> list[str]:
+    """Words of the phrases a question is asked *for* ("a dose for the tics", its article read through) that
+    the index barely mentions (in at most RARE_SHARE of its passages): a use the sources do not discuss."""
+    rare = max(2, RARE_SHARE * n_passages)
+    words = slot_words(_ARTICLE_AFTER.sub(r"\1 ", ask))
+    return [w for w in sorted(words) if (stems := content_stems(w)) and df.get(stems[0], 0) <= rare]
+
+
 FIELD_SHARE = 0.1  # a word in at least 10% of passages is the field's own (rigidity, hyperthermia), no other use
 
 

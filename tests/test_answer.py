@@ -408,3 +408,14 @@ def test_a_table_row_is_quoted_with_its_columns(tmp_path, embedder, corpus_copy)
     assert row.table_header == "Feature | Serotonin toxicity | Neuroleptic malignant syndrome"
     assert result.citation(row.citations[0]).doc_id == "comparison-table.md"
     assert "Feature | Serotonin toxicity" not in " ".join(s.text for s in rows)  # the header itself is no statement
+
+
+def test_a_case_in_the_index_own_words_is_answered_without_naming_the_syndrome(corpus_engine):
+    """A case description that never says NMS but whose words the sources use (the drug aside) gets the bar of
+    a question naming the field's subject; one asking a dose for a use the sources barely mention does not."""
+    case = "61F schizophrenia, fluphenazine depot last week, now T 39.2, rigid, sweating, CK 15,000 - what should we give her?"
+    result = answer(case, corpus_engine)
+    assert result.status == "answered"
+    assert result.guideline_statements
+    other = "9M with Tourette syndrome, motor tics, clonidine failed. What haloperidol dose would you use for the tics?"
+    assert answer(other, corpus_engine).status == "no_evidence"

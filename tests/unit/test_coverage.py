@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assistant.candidates import Candidate
-from assistant.coverage import check_aspects, exposure_topics, other_condition, slot_words, uncovered_concepts
+from assistant.coverage import check_aspects, exposure_topics, other_condition, rare_use, slot_words, uncovered_concepts
 from ingest.records import Passage
 from tests.unit.test_reading import READER, read
 
@@ -177,6 +177,13 @@ def test_slot_words():
     assert slot_words("how would temperature control fail in that situation?") == set()
     assert slot_words("no cases turned up in its trials") == set()
     assert slot_words("what dose do you use for his off episodes?") == {"his", "off", "episodes"}
+
+
+def test_a_use_the_index_barely_mentions_is_found_through_its_article():
+    df = {"rigid": 40, "tic": 0}
+    assert rare_use("What haloperidol dose would you use for the tics?", df, 100) == ["tics"]
+    assert rare_use("what should we give her for the rigidity?", df, 100) == []  # the field's own words
+    assert rare_use("what should we give her?", df, 100) == []
 
 
 @pytest.mark.parametrize(
