@@ -210,7 +210,7 @@ def _named_document_answers(ctx: _Context, engine: Engine) -> bool:
 
 
 def _case_in_own_words(ctx: _Context, engine: Engine) -> bool:
-    """A case description ("58M on a depot, T 39.5, rigid, CK 12,000") whose words the index all knows, the
+    """A case description ("a man on a depot, febrile and stiff, CK very high") whose words the index all knows, the
     drugs the patient is on aside, and that asks for no use the sources barely mention ("a dose for the
     tics"): like a question naming the field's subject, it is about what the sources cover."""
     if not ctx.read.case_terms or ctx.read.follow_up or rare_use(ctx.read.ask, ctx.stats.df, ctx.stats.n):

@@ -308,7 +308,7 @@ NAME_LINE_WORDS = 12  # a line this short whose every longer word is capitalised
 
 
 def _is_name_line(text: str) -> bool:
-    """A journal's, a unit's or a paper's name standing as a sentence ("American Journal of Psychiatry.")."""
+    """A journal's, a unit's or a paper's name standing as a sentence ("Annals of Internal Medicine.")."""
     words = text.split()
     long = [w for w in _WORD.findall(text) if len(w) >= 4]
     return len(words) <= NAME_LINE_WORDS and len(long) >= 2 and all(w[0].isupper() for w in long)

@@ -262,6 +262,10 @@ class RuleStanceDetector:
     def __init__(self, names: Callable[[str], Sequence[str]] | None = None) -> None:
         self._names = names
 
+    def _names_of(self, topic: str) -> Sequence[str]:
+        """A topic's names: its synonyms when the detector was given them, else the topic itself."""
+        return self._names(topic) if self._names and topic else (topic,)
+
     def stance(self, sentence: str, topic: str = "", role: Role = Role.INTERVENTION) -> Stance | None:
         if role == Role.EXPOSURE:
             return self._exposure(sentence, topic)
@@ -286,7 +290,7 @@ class RuleStanceDetector:
     def _exposure(self, sentence: str, topic: str) -> Stance | None:
         if NO_ASSOCIATION.search(sentence):
             return Stance.DISPUTES
-        compared = compared_risk(sentence, self._names(topic) if self._names and topic else (topic,))
+        compared = compared_risk(sentence, self._names_of(topic))
         if compared is not None:
             return compared
         if CONTROVERSY_CUES.search(sentence):
@@ -296,7 +300,7 @@ class RuleStanceDetector:
         return None
 
     def _feature(self, sentence: str, topic: str) -> Stance | None:
-        names = self._names(topic) if self._names else (topic,)
+        names = self._names_of(topic)
         if feature_absent(sentence, names):
             return Stance.DISPUTES
         if CONTROVERSY_CUES.search(sentence):

@@ -130,8 +130,9 @@ class AnswerSettings(Section):
         0.45,
         ge=0,
         le=1,
-        description="The bar instead of min_relevance for a question that names the field's own subject (NMS) and "
-        "uses no word the index has never seen; calibrated on the calibration sets of eval/.",
+        description="The bar instead of min_relevance for a question that names the field's own subject (NMS), or a "
+        "case description in the index's own words, and uses no word the index has never seen; calibrated on the "
+        "calibration sets of eval/.",
     )
     min_relevance_unknown_terms: float = Field(
         0.60,
