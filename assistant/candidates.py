@@ -14,10 +14,9 @@ from assistant.lexicon import AIM, FIGURE_IN_TEXT, METHOD_SECTION, QUESTION_STOP
 from index.lexical import tokenize
 from index.search import Hit
 from index.store import Snapshot
-from ingest.chunk import CELL_SEPARATOR
 from ingest.instructions import is_instruction
 from ingest.normalize import word_key
-from ingest.records import Passage
+from ingest.records import CELL_SEPARATOR, Passage
 from nmsa.settings import ScoringSettings
 
 # Figure, table and box labels are titles, not statements.
@@ -49,6 +48,7 @@ _FILE_WORD = re.compile(r"[a-z][a-z0-9]*")  # the words of a file's name, and of
 FILE_WORD_MIN = 4  # a file name's word this long names its file ("rcem"), not a prefix or an extension
 FILE_WORD_PREFIX = 6  # a file's word sharing this many first letters with a text's word is a form of it
 FILE_PHRASE = 3  # words of a file's name in a row that name it ("drug treatment explainer")
+NAMED_SHARED_MAX = 4  # a name this few headers (and documents) share names the one the question describes best
 NAMED_LEAD = 2.0  # of the documents one name names, the one the question's rare words describe this much better
 _CAPITALISED_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")  # "Australian Prescriber"
 
@@ -167,6 +167,18 @@ class LexicalStats:
         }
         exact = [d for d, tokens in self.header.items() if tokens & words] or self._named_by_phrase(question)
         exact += [d for d in self._named_by_file(question) if d not in exact]
+        if not exact:  # a name a few headers share ("the AccessMedicine entry"): the one the question describes
+            shared = {
+                t
+                for tokens in (tokenize(names) if names else [])
+                for t in tokens
+                if NAMED_MAX < self.header_df.get(t, 0) <= NAMED_SHARED_MAX
+                and len(self._documents_with(t)) <= NAMED_SHARED_MAX
+            }
+            scores = self._description_scores(question, skip=shared)  # the name they share tells them not apart
+            sharing = {d: scores.get(d, 0.0) for d, tokens in self.header.items() if tokens & shared}
+            best = self._leading(sharing, NAMED_LEAD) if sharing else None
+            exact = [best] if best else []
         capitalised = [w for w in _WORD.findall(question) if w[0].isupper()]  # the first word too ("Peds NMS ...")
         cited = self._cited_in_short(question, capitalised)
         if cited and all(cited[1] > self._header_matches(d, question, capitalised) for d in exact):
@@ -227,11 +239,12 @@ class LexicalStats:
         (each weighted by how few documents use it), when it scores at least ``lead`` times the next one."""
         return self._leading(self._description_scores(text), lead)
 
-    def _description_scores(self, text: str) -> dict[str, float]:
-        """How much of ``text``'s rare words each document uses, each word weighted by how few documents use it."""
+    def _description_scores(self, text: str, skip: frozenset[str] | set[str] = frozenset()) -> dict[str, float]:
+        """How much of ``text``'s rare words (but ``skip``) each document uses, each word weighted by how few
+        documents use it."""
         n_docs = len(self.rows_of)
         scores: dict[str, float] = {}
-        for token in set(tokenize([text])[0]) - self.ubiquitous:
+        for token in set(tokenize([text])[0]) - self.ubiquitous - set(skip):
             docs = self._documents_with(token)
             if not docs or len(docs) > n_docs / 2:  # a word half the documents use describes none of them
                 continue
@@ -369,6 +382,13 @@ def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = 
     return out
 
 
+def _row_label_asked(row: str, question: set[str]) -> bool:
+    """Whether a table row's label (its first cell: "Risk factors | ...") is what the question asks: at least half
+    of the label's words are the question's."""
+    label = set(tokenize([row.split("|", 1)[0]])[0]) if "|" in row else set()
+    return bool(label) and len(label & question) * 2 >= len(label)
+
+
 def score(
     candidates: list[Candidate],
     query_vector: np.ndarray,
@@ -403,6 +423,8 @@ def score(
             c.score -= w.method_penalty
         if c.doc_id in named:
             c.score += w.named_document_bonus
+        if c.table_header is not None and _row_label_asked(c.text, q_tokens):
+            c.score += w.table_row_bonus
     if w.neighbour_weight:
         own = {c.key: c.score for c in candidates}
         for c in candidates:

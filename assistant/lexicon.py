@@ -1201,7 +1201,7 @@ CLAIM_CHECK = re.compile(
 # "which drug did those authors use"): the document it describes is found by the details it gives.
 PUBLICATION_REFERENCE = re.compile(
     r"\b(?:the|that|this|a|an|one|which|what)\s+(?:[\w-]+\s+){0,3}?(?:case reports?|reports?|series|stud(?:y|ies)|"
-    r"trial|cohort|paper|article|review|letter|label|authors?|survey|audit|analysis)\b|"
+    r"trial|cohort|paper|article|review|letter|label|authors?|survey|audit|analysis|table|chart|entry|handout|leaflet|monograph)\b|"
     r"\b(?:published|reported|described)\s+(?:[\w-]+\s+)?cases?\b",
     re.IGNORECASE,
 )

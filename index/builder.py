@@ -35,8 +35,9 @@ from nmsa.settings import Settings
 # (stage, done, total) -> None; stages: "parse", "embed", "write"
 Progress = Callable[[str, int, int], None]
 
-# bump when parsing, metadata, cleaning, chunking or what is embedded changes (15: inline TeX as plain text)
-CHUNKER_VERSION = 15
+# bump when parsing, metadata, cleaning, chunking or what is embedded changes (16: rows with marked cells are a
+# table in text laid out in wrapped lines too)
+CHUNKER_VERSION = 16
 EMBED_GROUP = 2048  # texts per embedding call: large groups let the encoder sort by length (less padding)
 
 

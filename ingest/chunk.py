@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ingest.records import CleanDocument
+from ingest.records import CELL_SEPARATOR, CleanDocument
 from ingest.sentences import split_sentences
 
 TokenCounter = Callable[[str], int]
@@ -71,7 +71,6 @@ class Chunk:
     table_header: str | None = None  # a table's header row, on every chunk of the table
 
 
-CELL_SEPARATOR = " | "  # how a Markdown table's cells stand in its rows (ingest.loaders.markdown_to_text)
 TABLE_HEADER_WORDS = (3, 20)  # a header row of labels has this many words: not a lone "System" or "Indexing"
 FLAT_ROW_CELLS = 2  # a flattened table's rows each end this many cells with a full stop, at least
 _CELL_END = re.compile(r"[.!?](?:\s|$)")

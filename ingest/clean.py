@@ -38,7 +38,7 @@ from ingest.lexicon import (
 )
 from ingest.normalize import normalize_text
 from ingest.pdf_chars import TextLine
-from ingest.records import CleanDocument, Section
+from ingest.records import CELL_SEPARATOR, CleanDocument, Section
 
 Line = tuple[str, int | None]  # (text, page)
 
@@ -228,6 +228,21 @@ def _read_float(lines: list[Line], i: int) -> tuple[_Block, int]:
     return block, j
 
 
+MIN_CELL_ROWS = 2  # lines in a row with as many cells: a table's rows
+
+
+def _cell_rows_end(lines: list[Line], i: int) -> int:
+    """The end of the run of lines from ``i`` that each hold the same number (at least two) of marked cells, when at
+    least MIN_CELL_ROWS long; else ``i``."""
+    cells = lines[i][0].count(CELL_SEPARATOR)
+    if not cells:
+        return i
+    end = i
+    while end < len(lines) and lines[end][0].strip() and lines[end][0].count(CELL_SEPARATOR) == cells:
+        end += 1
+    return end if end - i >= MIN_CELL_ROWS else i
+
+
 def _parse_wrapped(lines: list[Line], plain: set[str], hyph: set[str]) -> list[_Block]:
     blocks: list[_Block] = []
     floats: list[_Block] = []
@@ -260,6 +275,13 @@ def _parse_wrapped(lines: list[Line], plain: set[str], hyph: set[str]) -> list[_
                 flush_floats = blocks.pop()
                 flush()
                 blocks.append(flush_floats)
+            prev_blank = True
+            continue
+        rows_end = _cell_rows_end(lines, i)
+        if rows_end > i:  # a table's rows, cells marked (a Markdown table): a table, however the prose is laid out
+            flush()
+            blocks.append(_Block(kind="table", pieces=[(t.strip(), p) for t, p in lines[i:rows_end]]))
+            i = rows_end
             prev_blank = True
             continue
         nxt = _next_nonblank(lines, i + 1)

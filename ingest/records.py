@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+CELL_SEPARATOR = " | "  # how a table's cells stand in its rows (ingest.loaders.markdown_to_text, ingest.layout)
+
 
 class EvidenceType(StrEnum):
     """What kind of evidence a document holds; it feeds the statement classifier.

@@ -231,6 +231,14 @@ class ScoringSettings(Section):
         "rare word of its title block ('the Leeds cohort', 'what the BMJ authors found'): what that document says is "
         "what was asked; calibrated on the calibration halves of eval/.",
     )
+    table_row_bonus: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Added to a table row whose label (first cell) the question uses ('the risk factors for X' in a "
+        "table with a 'Risk factors' row): a table is read by its row and column. Calibrated on the calibration sets "
+        "of eval/: 0.02 gains 1 answer, 0.05 and 0.1 gain 2, none loses any.",
+    )
     ubiquitous_fraction: float = Field(
         1 / 3,
         gt=0,

@@ -419,3 +419,24 @@ def test_a_case_in_the_index_own_words_is_answered_without_naming_the_syndrome(c
     assert result.guideline_statements
     other = "9M with Tourette syndrome, motor tics, clonidine failed. What haloperidol dose would you use for the tics?"
     assert answer(other, corpus_engine).status == "no_evidence"
+
+
+SYNDROMES_TABLE = """# Drug-induced hyperthermic syndromes compared
+
+A comparison table from a neurology textbook chapter, stored on its own.
+
+| Characteristic | Neuroleptic malignant syndrome | Anticholinergic syndrome | Malignant hyperthermia |
+| --- | --- | --- | --- |
+| Risk factors | Rapid dose increases; dehydration | Older age | Genetic predisposition; a myopathy |
+| Typical symptoms | Rigidity; fever; confusion | Dry skin; retention of urine | Rigidity after an anaesthetic |
+| Clinical features | Autonomic instability; tremor | Dilated pupils; delirium | Rising end-tidal carbon dioxide |
+"""
+
+
+def test_the_row_a_question_asks_by_its_label_is_quoted(tmp_path, embedder, corpus_copy):
+    """A table without a caption, in a page of short lines, is still a table; asked who is at risk, the answer
+    quotes its 'Risk factors' row."""
+    engine = _engine_with(tmp_path, embedder, corpus_copy, "hyperthermic-table.md", SYNDROMES_TABLE)
+    result = answer("who is most at risk of anticholinergic syndrome, per the comparison table?", engine)
+    rows = [s.text for s in result.guideline_statements + result.research_findings if s.table_header]
+    assert any(r.startswith("Risk factors | ") for r in rows), rows

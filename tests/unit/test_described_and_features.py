@@ -255,3 +255,20 @@ def test_a_file_is_named_by_a_word_of_its_name_no_text_uses_or_by_three_of_its_w
     assert stats.named_documents("what does the drug-treatment explainer say?") == ["drug-treatment-explainer.txt"]
     assert stats.named_documents("what does the explainer say?") == []  # one word, a form of the text's "explained"
     assert stats.named_documents("is recurrent NMS common?") == []  # "recurrent" is a form of a text's "recurrence"
+
+
+SHARED_BY_THREE = {
+    "a-medbook-poisoning-entry.md": [
+        "Poisoning with antipsychotic drugs: a quick-reference entry (Medbook).",
+        "Most of these drugs are not found by routine toxicology screens.",
+    ],
+    "b-medbook-dantrolene.txt": ["Dantrolene as an antidote (Medbook).", "Give it intravenously."],
+    "c-medbook-summary.md": ["NMS treatment summary (Medbook).", "Stop the drug and cool."],
+} | OTHER_CASES
+
+
+def test_a_name_three_headers_share_names_the_one_the_question_describes():
+    stats = lexical_stats(SHARED_BY_THREE)
+    question = "What does the Medbook poisoning entry say about toxicology screens?"
+    assert stats.named_documents(question) == ["a-medbook-poisoning-entry.md"]
+    assert stats.named_documents("What does Medbook say about the drug?") == []  # two use it: neither leads

@@ -121,3 +121,36 @@ def test_a_row_is_shown_with_its_columns_and_not_cited_as_one():
         result
     )
     assert result.to_json()["research_findings"][0]["table_header"] == PIPE_HEADER
+
+
+def test_a_row_whose_label_the_question_uses_is_the_row_asked():
+    from assistant.candidates import _row_label_asked
+
+    question = {"risk", "factor", "malign", "hyperthermia"}
+    assert _row_label_asked("Risk factors | Fast dose increases | Older age", question)
+    assert _row_label_asked("Patients at risk | Men | Women", question)  # half of the label's words
+    assert not _row_label_asked("Typical symptoms | Rigidity | Dry skin", question)
+    assert not _row_label_asked("Risk factors are many and varied.", question)  # not a row
+
+
+SHORT_LINED_PAGE = """# Hyperthermic syndromes compared
+
+A comparison table from a textbook chapter,
+stored on its own, with no caption.
+
+| Characteristic | NMS | Malignant hyperthermia |
+| --- | --- | --- |
+| Risk factors | Rapid dose increases | Genetic predisposition |
+| Typical symptoms | Rigidity; fever | Rigidity after an anaesthetic |
+"""
+
+
+def test_a_markdown_table_stays_a_table_in_a_page_of_short_lines():
+    from ingest.clean import clean_text
+    from ingest.loaders import markdown_to_text
+
+    doc = clean_text(markdown_to_text(SHORT_LINED_PAGE))
+    tables = [doc.text[s.start : s.end] for s in doc.sections if s.kind == "table"]
+    assert len(tables) == 1
+    assert tables[0].splitlines()[1] == "Risk factors | Rapid dose increases | Genetic predisposition"  # row by row
+    assert "A comparison table from a textbook chapter, stored on its own" in doc.text  # the prose still joins
