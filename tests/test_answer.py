@@ -440,3 +440,27 @@ def test_the_row_a_question_asks_by_its_label_is_quoted(tmp_path, embedder, corp
     result = answer("who is most at risk of anticholinergic syndrome, per the comparison table?", engine)
     rows = [s.text for s in result.guideline_statements + result.research_findings if s.table_header]
     assert any(r.startswith("Risk factors | ") for r in rows), rows
+
+
+HYPONATRAEMIA_CASE = """Neuroleptic malignant syndrome with hyponatraemia: a case report
+
+We report a woman with schizophrenia who developed NMS while her sodium was low.
+Low sodium (hyponatremia): serum sodium 118 mmol/L; the other electrolytes were normal.
+She was started on intravenous fluids to correct her sodium slowly.
+Her fever persisted although her sodium was corrected gradually to 128 mmol/L.
+Widened QRS intervals may respond to intravenous boluses of saline.
+She received paracetamol, hydration and bromocriptine, and recovered in two weeks.
+"""
+
+
+def test_a_question_none_of_whose_parts_is_answered_is_not_answered(tmp_path, embedder, corpus_copy):
+    """Each part of a two-part question about another condition is judged on its own; when no part is answered,
+    neither is the question, however close the passages about sodium and saline come."""
+    engine = _engine_with(tmp_path, embedder, corpus_copy, "hyponatraemia-case.txt", HYPONATRAEMIA_CASE)
+    result = answer(
+        "Woman with schizophrenia and low sodium, seizing. What bolus of 3% hypertonic saline should we give, "
+        "and how fast may the sodium be corrected in the first day?",
+        engine,
+    )
+    assert result.status == "no_evidence"
+    assert "any part" in (result.message or "")
