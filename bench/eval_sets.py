@@ -2,18 +2,18 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Twelve indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+Thirteen indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
 ``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
 eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/), ``extended5`` (plus round 5's
 in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``extended7`` (plus round
 7's in eval/literature-h/), ``extended8`` (plus round 8's in eval/literature-i/), ``extended9`` (plus round
-9's in eval/literature-j/), ``extended10`` (plus round 10's in eval/literature-k/) and ``extended11`` (plus
-round 11's in eval/literature-l/). Each set has a role:
+9's in eval/literature-j/), ``extended10`` (plus round 10's in eval/literature-k/), ``extended11`` (plus
+round 11's in eval/literature-l/) and ``extended12`` (plus round 12's in eval/literature-m/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
 calibration once read, as rounds 1-10 have), heldout (none now: a round is reported, never read before its
-one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 11: written
-before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
+one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (rounds 11 and 12: written
+before any run and kept for the next held-out runs; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -87,6 +87,10 @@ SETS = [
     # held-out run after round 10's.
     ("round11.clinician", "round11/clinician.jsonl", "corpus", "reserved"),
     ("round11.literature", "round11/literature.jsonl", "extended11", "reserved"),
+    # Round 12 (eval/round12/, over eval/literature-m/): written the same way by two helpers in turn, before any
+    # run; reserved for the held-out run after round 11's.
+    ("round12.clinician", "round12/clinician.jsonl", "corpus", "reserved"),
+    ("round12.literature", "round12/literature.jsonl", "extended12", "reserved"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
@@ -103,6 +107,7 @@ ROUND_FOLDERS = (
     "literature-j",
     "literature-k",
     "literature-l",
+    "literature-m",
 )
 INDEX_NAMES = (
     "literature",
@@ -116,6 +121,7 @@ INDEX_NAMES = (
     "extended9",
     "extended10",
     "extended11",
+    "extended12",
 )
 INDEXES = {"corpus": ("corpus",)} | {name: ("corpus", *ROUND_FOLDERS[: n + 1]) for n, name in enumerate(INDEX_NAMES)}
 
