@@ -46,6 +46,7 @@ from assistant.lexicon import (
     NOT_RECURRED,
     OUTCOMES,
     POSITIVE_STANCE,
+    PREFERRED,
     PROTECTIVE,
     PROTECTIVE_WINDOW,
     RECURRED,
@@ -240,7 +241,8 @@ def feature_required(sentence: str, names: Sequence[str]) -> bool:
 def compared_risk(sentence: str, names: Sequence[str]) -> Stance | None:
     """What a comparison or a protective finding says of an exposure (by any of its ``names``): named after
     "than" in "higher risk than X", a lower risk (disputes a link); after "less often than", a higher one
-    (supports); followed by "reduced the prevalence" or "a lower risk", a lower one. None when it says neither."""
+    (supports); followed by "reduced the prevalence" or "a lower risk", or preferred ("a preference for X") when a
+    drug must be given, a lower one. None when it says neither."""
     for match in _mentions(sentence, names):
         before = sentence[: match.start()]
         if AFTER_THAN.search(before):
@@ -249,7 +251,7 @@ def compared_risk(sentence: str, names: Sequence[str]) -> Stance | None:
             if LOWER_THAN.search(before):
                 return Stance.SUPPORTS
         after = " ".join(sentence[match.end() :].split()[:PROTECTIVE_WINDOW])
-        if PROTECTIVE.search(after):
+        if PROTECTIVE.search(after) or PREFERRED.search(before):
             return Stance.DISPUTES
     return None
 

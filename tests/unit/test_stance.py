@@ -66,7 +66,7 @@ def test_exposure_stance(sentence, expected):
 
 
 ATYPICALS = RuleStanceDetector(
-    names=lambda _topic: ["atypicals", "atypical antipsychotics", "atypical anti-psychotics"]
+    names=lambda _topic: ["atypicals", "atypical antipsychotics", "atypical anti-psychotics", "atypical agents"]
 )
 
 
@@ -81,6 +81,9 @@ ATYPICALS = RuleStanceDetector(
         # a protective finding after the exposure
         ("Increased use of atypical anti-psychotics has likely reduced the prevalence of NMS.", Stance.DISPUTES),
         ("Atypical antipsychotics have also been implicated in NMS.", Stance.SUPPORTS),  # a link, as before
+        # advice to prefer the exposure when a drug must be given again: held the lower risk
+        ("Reintroduction may be needed, with a preference for low-potency or atypical agents.", Stance.DISPUTES),
+        ("Atypical antipsychotics are preferred by most patients.", None),  # preferred after the name: no advice
     ],
 )
 def test_a_comparison_or_a_protective_finding_says_which_exposure_has_the_lower_risk(sentence, expected):
