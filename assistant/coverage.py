@@ -91,26 +91,25 @@ def check_aspects(
     named: frozenset[str] = frozenset(),
 ) -> AspectCheck:
     """Asked aspects: covered by a selected statement, or by one added from ``pool`` scoring at least
-    ``floor``, or named as uncovered. An aspect about anything (what a patient received) asked of a ``named``
-    document is covered only by that document's statements."""
+    ``floor``, or named as uncovered. An aspect asked of a ``named`` document (its patient's dose, what it
+    recommends) is covered only by that document's statements: another source's dose is not the one asked."""
     added: list[Candidate] = []
     uncovered: list[Uncovered] = []
     taken = {c.key for c in selected}
     for aspect in read.aspects:
         subjects = [] if aspect.any_subject else subject_patterns(read, reader)
-        within = named if aspect.any_subject else frozenset()
         together = [a for a in read.aspects if aspect.population and not a.population]
         if any(
             gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)
             for c in selected + added
-            if not within or c.doc_id in within
+            if not named or c.doc_id in named
         ):
             continue
         extra = [
             c
             for c in pool
             if c.key not in taken
-            and (not within or c.doc_id in within)
+            and (not named or c.doc_id in named)
             and c.score >= floor
             and gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)
         ]
@@ -119,7 +118,8 @@ def check_aspects(
             added.append(best)
             taken.add(best.key)
         else:
-            uncovered.append(Uncovered(aspect=aspect.name, note=aspect.note))
+            note = f"The document asked about does not address this: {aspect.name}." if named else aspect.note
+            uncovered.append(Uncovered(aspect=aspect.name, note=note))
     return AspectCheck(added, uncovered)
 
 

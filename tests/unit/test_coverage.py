@@ -220,3 +220,13 @@ def test_what_a_named_report_gave_its_patient_is_looked_for_in_that_report_only(
     # without a named report, another report's treatment answers the question
     check = check_aspects(read(question), READER, own, elsewhere, 0.0)
     assert not check.uncovered and [c.doc_id for c in check.added] == ["other-case.txt"]
+
+
+def test_an_aspect_asked_of_a_named_document_is_given_by_that_document_only():
+    q = read("What bromocriptine dose did the Smith case use?")
+    other = [cand("Bromocriptine 2.5 mg by mouth three times a day.", "label.md")]
+    own = [cand("The Smith patient recovered on bromocriptine.", "smith.txt", row=1)]
+    named = frozenset({"smith.txt"})
+    check = check_aspects(q, READER, other + own, [], floor=0.5, named=named)
+    assert [u.note for u in check.uncovered] == ["The document asked about does not address this: dose."]  # the label's is not Smith's
+    assert not check_aspects(q, READER, other + own, [], floor=0.5).uncovered  # no document named: the label's
