@@ -228,5 +228,6 @@ def test_an_aspect_asked_of_a_named_document_is_given_by_that_document_only():
     own = [cand("The Smith patient recovered on bromocriptine.", "smith.txt", row=1)]
     named = frozenset({"smith.txt"})
     check = check_aspects(q, READER, other + own, [], floor=0.5, named=named)
-    assert [u.note for u in check.uncovered] == ["The document asked about does not address this: dose."]  # the label's is not Smith's
+    # the label's dose is not the Smith patient's
+    assert [u.note for u in check.uncovered] == ["The document asked about does not address this: dose."]
     assert not check_aspects(q, READER, other + own, [], floor=0.5).uncovered  # no document named: the label's
