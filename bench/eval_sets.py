@@ -85,8 +85,8 @@ SETS = [
     ("round10.literature (now calibration)", "round10/literature.jsonl", "extended10", "calibration"),
     # Round 11 (eval/round11/, over eval/literature-l/): written the same way, before any run; reserved for the
     # held-out run after round 10's.
-    ("round11.clinician", "round11/clinician.jsonl", "corpus", "reserved"),
-    ("round11.literature", "round11/literature.jsonl", "extended11", "reserved"),
+    ("round11.clinician", "round11/clinician.jsonl", "corpus", "heldout"),
+    ("round11.literature", "round11/literature.jsonl", "extended11", "heldout"),
     # Round 12 (eval/round12/, over eval/literature-m/): written the same way by two helpers in turn, before any
     # run; reserved for the held-out run after round 11's.
     ("round12.clinician", "round12/clinician.jsonl", "corpus", "reserved"),
