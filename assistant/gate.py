@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from assistant.candidates import Candidate
 from assistant.lexicon import QUESTION_STOPWORDS
@@ -31,12 +31,13 @@ def stems(text: str) -> list[tuple[str, str]]:
 
 
 def is_known(stem: str, vocab: set[str], by_initial: dict[str, list[str]]) -> bool:
-    """In the index's vocabulary, or a typo of a word in it (same first letter, one or two edits)."""
+    """In the index's vocabulary, or a typo of a word in it (same first letter, one or two edits; two letters
+    swapped are one edit)."""
     if stem in vocab:
         return True
     limit = 1 if len(stem) <= SHORT_WORD else 2
     return (
-        process.extractOne(stem, by_initial.get(stem[:1], []), scorer=Levenshtein.distance, score_cutoff=limit)
+        process.extractOne(stem, by_initial.get(stem[:1], []), scorer=OSA.distance, score_cutoff=limit)
         is not None
     )
 

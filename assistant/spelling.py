@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from index.lexical import tokenize
 
@@ -63,7 +63,7 @@ class Speller:
             return None
         limit = 1 if len(low) <= ONE_EDIT_UP_TO else 2
         near = process.extract(
-            low, self._by_initial().get(low[0], []), scorer=Levenshtein.distance, score_cutoff=limit, limit=CANDIDATES
+            low, self._by_initial().get(low[0], []), scorer=OSA.distance, score_cutoff=limit, limit=CANDIDATES
         )
         if not near:
             return None

@@ -59,6 +59,7 @@ SYNONYMS = Vocabulary(entities=(("bromocriptine", "Parlodel"),))
         ("Is dantrolen efective?", None, []),
         ("Does haloperidal cause rigidty?", None, []),
         ("Is fantrolene effective?", None, ["fantrolene"]),
+        ("Is dantrolene effcetive?", None, []),  # two letters swapped: one edit
         # question words, the field's own words and stems under four letters are not content
         ("What is the patient's syndrome?", None, []),
         ("Is ECT or IV use quick?", None, []),

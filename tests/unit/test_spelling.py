@@ -21,6 +21,8 @@ KNOWN = {s for t in TEXTS for s in tokenize([t])[0]}
         # a misspelling with the stem of a known word is read right by the index already
         ("malignent syndrom", "malignent syndrom"),
         ("Mortalty?", "mortality?"),
+        # two letters swapped are one slip, not two
+        ("dehdyration", "dehydration"),
         # a real word the index does not use is not a typo of one it does (two edits, up to ten letters)
         ("creatinine clearance", "creatinine clearance"),
         ("influenza", "influenza"),
