@@ -180,7 +180,9 @@ def _score(ctx: _Context, engine: Engine) -> None:
         asked = np.stack([c.vector for c in ctx.candidates]) @ ctx.focus_vector
         ctx.best = max(ctx.best, float(asked.max()))
     # words of what was asked that the index has never seen (not the words added to the search)
-    ctx.unknown = unknown_terms(ctx.read.ask, ctx.snapshot.lexical.vocab, vocabulary)
+    unknown = unknown_terms(ctx.read.ask, ctx.snapshot.lexical.vocab, vocabulary)
+    # ... nor the name of a document the question names by its file ("the NEJM summary")
+    ctx.unknown = [w for w in unknown if ctx.stats.file_words.get(w.lower()) not in ctx.named]
 
 
 @lru_cache(maxsize=1)
