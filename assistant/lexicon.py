@@ -787,7 +787,7 @@ QUESTION_STOPWORDS = frozenset(
     "paper papers article articles authors publication say says "
     # words that frame what is asked, never its topic ("is it easy to miss?", "a reasonable first step?")
     "easy easier hard harder difficult reasonable sensible appropriate okay ok fine miss missed practice "
-    "realistic worth exactly precisely".split()
+    "realistic worth exactly precisely straightforward simple obvious tricky according overlook overlooked".split()
 )
 NO_EVIDENCE_MESSAGE = (
     "No indexed source answers this question well enough. The closest passages are listed for browsing; "
