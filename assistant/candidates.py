@@ -382,10 +382,15 @@ def collect(snapshot: Snapshot, hits: list[Hit], extra_rows: list[int] | None = 
     return out
 
 
+FLAT_LABEL_WORDS = 2  # a flattened table's row (no cell marks) is labelled by its first words ("Key Limitation ...")
+
+
 def _row_label_asked(row: str, question: set[str]) -> bool:
-    """Whether a table row's label (its first cell: "Risk factors | ...") is what the question asks: at least half
-    of the label's words are the question's."""
-    label = set(tokenize([row.split("|", 1)[0]])[0]) if "|" in row else set()
+    """Whether a table row's label (its first cell: "Risk factors | ...", or in a table flattened without cell marks
+    its first FLAT_LABEL_WORDS words) is what the question asks: at least half of the label's words are the
+    question's."""
+    words = tokenize([row.split("|", 1)[0]])[0] if "|" in row else tokenize([row])[0][:FLAT_LABEL_WORDS]
+    label = set(words)
     return bool(label) and len(label & question) * 2 >= len(label)
 
 

@@ -130,7 +130,9 @@ def test_a_row_whose_label_the_question_uses_is_the_row_asked():
     assert _row_label_asked("Risk factors | Fast dose increases | Older age", question)
     assert _row_label_asked("Patients at risk | Men | Women", question)  # half of the label's words
     assert not _row_label_asked("Typical symptoms | Rigidity | Dry skin", question)
-    assert not _row_label_asked("Risk factors are many and varied.", question)  # not a row
+    # a flattened row (no cell marks) is labelled by its first two words
+    assert _row_label_asked("Risk Factors Rapid dose increases. Older age.", question)
+    assert not _row_label_asked("Key Limitation May worsen psychosis.", question)
 
 
 SHORT_LINED_PAGE = """# Hyperthermic syndromes compared
