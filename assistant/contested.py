@@ -95,12 +95,17 @@ def _mentions(vocabulary: Vocabulary, entity: str, text: str) -> bool:
 
 
 _TIMES = {"twice": "2", "two": "2", "three": "3", "four": "4"}
+_NUMBER_WORDS = {"five": "5", "ten": "10"}
 
 
-def normalise_figure(value: str) -> str:
+def normalise_figure(value: str, facet: str | None = None) -> str:
     """One spelling per figure: qualifiers dropped, ranges with a hyphen, "percent" as "%", no spaces; a ratio
-    as N:1 ("twice", "two-fold", "2 times" and "2:1" are one figure)."""
+    as N:1 ("twice", "two-fold", "2 times" and "2:1" are one figure); a threshold as N× ULN."""
     value = value.strip()
+    if facet == "threshold":  # "four times", "4 or more times", "4x": 4× ULN
+        number = re.match(r"[a-z]+|\d+(?:\.\d+)?", value, re.I)
+        word = number.group(0).lower() if number else value
+        return f"{_TIMES.get(word, _NUMBER_WORDS.get(word, word))}× ULN"
     times = re.fullmatch(r"(twice|two|three|four|\d+(?:\.\d+)?)(?:[- ]?(?:times|fold))?", value, re.I)
     if times and (value.lower() == "twice" or re.search(r"times|fold", value, re.I)):
         return f"{_TIMES.get(times.group(1).lower(), times.group(1))}:1"
@@ -124,7 +129,8 @@ def figures_by_facet(text: str) -> dict[str, list[str]]:
             is_year = bool(re.fullmatch(r"1[89]\d\d|20\d\d", value))
             options = [(abs(pos - match.start()), f) for pos, f in anchors if (f == "history") == is_year]
             if options:
-                out[min(options)[1]].append(normalise_figure(value))
+                facet = min(options)[1]
+                out[facet].append(normalise_figure(value, facet))
     return out
 
 

@@ -36,10 +36,7 @@ def is_known(stem: str, vocab: set[str], by_initial: dict[str, list[str]]) -> bo
     if stem in vocab:
         return True
     limit = 1 if len(stem) <= SHORT_WORD else 2
-    return (
-        process.extractOne(stem, by_initial.get(stem[:1], []), scorer=OSA.distance, score_cutoff=limit)
-        is not None
-    )
+    return process.extractOne(stem, by_initial.get(stem[:1], []), scorer=OSA.distance, score_cutoff=limit) is not None
 
 
 def unknown_terms(question: str, vocab: set[str], vocabulary: Vocabulary | None = None) -> list[str]:

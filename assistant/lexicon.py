@@ -695,6 +695,16 @@ FACETS: dict[str, re.Pattern[str]] = {
             r"(?:men|males|women|females)\b[^.?;]{0,25}\b(?:twice|\d+ times) as (?:often|many|likely|common)",
         ]
     ),
+    # a laboratory criterion as a multiple of the upper limit of normal ("CK at least 4 times the ULN")
+    "threshold": _any(
+        [
+            r"upper limits? of normal",
+            r"uln",
+            r"(?:times|x) (?:the )?normal",
+            r"thresholds?",
+            r"cut-?offs?",
+        ]
+    ),
     "treatment": _any(
         [
             r"treatments?",
@@ -706,7 +716,7 @@ FACETS: dict[str, re.Pattern[str]] = {
         ]
     ),
 }
-QUANTITY_FACETS = ("incidence", "mortality", "history", "recurrence", "onset", "sex ratio")
+QUANTITY_FACETS = ("incidence", "mortality", "history", "recurrence", "onset", "sex ratio", "threshold")
 # The word the sources use for a quantity asked in other words ("how many die" -> mortality), added to the
 # search. Not incidence: its cues ("frequent", "common", "develop NMS") also ask which features are common or
 # what raises the risk, where "incidence" would pull the search away.
@@ -750,13 +760,24 @@ RATIO_RE = re.compile(
     r"|(?:(?<=ratio )|(?<=ratio of )|(?<=ratio was )|(?<=ratio is ))\d+(?:\.\d+)?\b(?!\s?:\s?\d)",
     re.IGNORECASE,
 )
-FACET_FIGURES: dict[str, re.Pattern[str]] = {"onset": DURATION_RE, "sex ratio": RATIO_RE}  # else FIGURE_RE
+# A multiple of the upper limit of normal: "at least four times the upper limit of normal", "3x ULN", "4 or more
+# times the ULN".
+MULTIPLE_OF_NORMAL_RE = re.compile(
+    r"\b(?:two|three|four|five|ten|\d+(?:\.\d+)?)(?: or more)?\s?(?:x|×|times|-fold)(?=\s?(?:the\s)?(?:upper limits?|uln|normal))",
+    re.IGNORECASE,
+)
+FACET_FIGURES: dict[str, re.Pattern[str]] = {
+    "onset": DURATION_RE,
+    "sex ratio": RATIO_RE,
+    "threshold": MULTIPLE_OF_NORMAL_RE,
+}  # else FIGURE_RE
 # How a sentence states a quantity, where that differs from how a question asks for it: a source says NMS
 # "begins early, during the first week" or "appears 24 to 72 hours after"; a question's "start" is often
 # about starting a drug, so only these sentences' words, not the question's, are anchors.
 FACET_ANCHORS: dict[str, re.Pattern[str]] = {
     "onset": _any([r"onset", r"begins?", r"began", r"appears?", r"appeared", r"emerges?", r"develops?", r"comes? on"]),
     "sex ratio": _any([r"sex", r"gender", r"males?", r"females?", r"men", r"women"]),
+    "threshold": _any([r"upper limits? of normal", r"uln", r"(?:times|x) (?:the )?normal"]),
 }
 FIGURE_RE = re.compile(
     r"(?:(?:about|around|approximately|up to|as high as|below|over|under|between|from)\s)?"
@@ -774,6 +795,7 @@ TOPIC_LABELS = {
     "history": "when NMS was first described",
     "onset": "NMS onset (time from the drug's start)",
     "sex ratio": "NMS sex ratio (male to female)",
+    "threshold": "the diagnostic threshold (times the upper limit of normal)",
     "treatment": "pharmacological treatment",
 }
 

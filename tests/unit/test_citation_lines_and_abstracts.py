@@ -300,3 +300,21 @@ def test_a_title_capital_of_an_everyday_word_names_nothing_typed_in_lower_case()
     assert stats.named_documents("how many official instructions were found?") == []
     # without a test of rare words, every word only ever written with a capital counts, as before
     assert "official" in lexical_stats(docs).proper_names
+
+
+@pytest.mark.parametrize(
+    "sentence,figures",
+    [
+        ("CPK raised to at least four times the upper limit of normal.", ["4× ULN"]),
+        ("A CK of at least three times the upper limit of normal (3x ULN) is needed.", ["3× ULN", "3× ULN"]),
+        ("Creatine kinase raised to 4 or more times the upper limit of normal.", ["4× ULN"]),
+        ("The CK was 20 times higher on day two.", None),  # a rise, not a multiple of normal
+    ],
+)
+def test_a_multiple_of_the_upper_limit_of_normal_is_a_threshold(sentence, figures):
+    assert figures_by_facet(sentence).get("threshold") == figures
+
+
+def test_a_threshold_is_an_asked_quantity():
+    assert "threshold" in question_facets("Can NMS be diagnosed when the CK is below four times the ULN?")
+    assert "threshold" not in question_facets("How high does the CK go in NMS?")
