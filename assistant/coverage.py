@@ -119,8 +119,27 @@ def check_aspects(
             taken.add(best.key)
         else:
             note = f"The document asked about does not address this: {aspect.name}." if named else aspect.note
+            phrase = _asked_phrase(aspect, read.ask)
+            if phrase:
+                note = f"{note[:-1]} (asked: {phrase})."
             uncovered.append(Uncovered(aspect=aspect.name, note=note))
     return AspectCheck(added, uncovered)
+
+
+_WHAT_FOLLOWS = re.compile(
+    r"(?:\s+(?!(?:should|would|could|do|does|did|is|are|was|were|to|we|i|you|be|in|for)\b)[\w/-]+){1,3}"
+)
+
+
+def _asked_phrase(aspect: Aspect, ask: str) -> str | None:
+    """The question's own words for an aspect, when they say more than its name ("how much IV fluid" for the dose):
+    the words that ask it and up to three words after them."""
+    match = aspect.asked.search(ask)
+    if not match:
+        return None
+    after = _WHAT_FOLLOWS.match(ask, match.end())
+    phrase = (match.group(0) + (after.group(0) if after else "")).strip()
+    return phrase if phrase.lower() != aspect.name.lower() and len(phrase.split()) > 1 else None
 
 
 def _aspect_words(read: Query) -> set[str]:

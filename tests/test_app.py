@@ -305,7 +305,7 @@ def test_uncovered_aspects_and_exports(app_env, downloads):
     result = at.session_state["history"][0][1]
     assert [u.aspect for u in result.uncovered] == ["dose"]
     callouts = [i.value for i in at.info if "Not covered by the indexed sources" in i.value]
-    assert callouts and escape_markdown("No indexed source gives a dose.") in callouts[0]
+    assert callouts and escape_markdown("No indexed source gives a dose (asked: dose of dantrolene).") in callouts[0]
     # the callout sits under the summary, above the sections
     main = [str(e.value) for e in nodes(at.chat_message[1]) if e.type in ("markdown", "subheader") or e in at.info]
     order = [i for i, v in enumerate(main) if v.startswith(("**Summary:**", "**Not covered", "Guideline statements"))]

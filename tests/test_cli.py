@@ -231,7 +231,9 @@ def test_a_follow_up_is_read_with_the_conversation(index_dir, tmp_path):
 
 def test_text_output_names_uncovered_aspects_and_hedges(index_dir):
     text = run("ask", "What dose of dantrolene is used?", "--index-dir", str(index_dir)).stdout
-    assert "Not covered by the indexed sources:\n  - No indexed source gives a dose." in text
+    assert (
+        "Not covered by the indexed sources:\n  - No indexed source gives a dose (asked: dose of dantrolene)." in text
+    )
     data = json.loads(run("ask", "What dose of dantrolene is used?", "--json", "--index-dir", str(index_dir)).stdout)
     hedged = [s["text"] for s in data["guideline_statements"] + data["research_findings"] if s["stance"] == "uncertain"]
     assert text.count("(the source calls this uncertain)") == len(hedged)
