@@ -325,6 +325,14 @@ DRUG_ENDING = re.compile(
 )
 
 
+# Everyday words with a drug-like ending, as whole words or the end of one after a prefix or a hyphen
+# ("medicine", "nanomedicine"); a drug named like them ("lurasidone", "ziprasidone") is not one of them.
+EVERYDAY_ENDING = re.compile(
+    r"(?:^|-|nano|tele|bio|re)(?:medicine|routine|online|done|gone|none|someone|anyone|bone|hormone|syndrome|dopamine|"
+    r"serotonin|guideline|baseline|timeline|deadline|pipeline|headline|outline|sideline)$"
+)
+
+
 def drug_like_terms(query: str, vocabulary: Vocabulary, is_rare: Callable[[str], bool] | None = None) -> list[str]:
     """Drug-like words of the question that the synonyms file does not list (e.g. a new agent): a drug-name
     ending, and (when ``is_rare`` is given) a word the model's tokenizer splits into pieces, as it does
@@ -334,11 +342,7 @@ def drug_like_terms(query: str, vocabulary: Vocabulary, is_rare: Callable[[str],
         low = word.lower()
         if low in QUESTION_STOPWORDS or vocabulary.canonical_entities(word):
             continue
-        if DRUG_ENDING.search(low) and not re.search(
-            r"(?:medicine|routine|online|done|gone|none|someone|anyone|bone|hormone|syndrome|dopamine|serotonin|"
-            r"guideline|baseline|timeline|deadline|pipeline|headline|outline|sideline)$",
-            low,
-        ):
+        if DRUG_ENDING.search(low) and not EVERYDAY_ENDING.search(low):
             if is_rare is None or is_rare(low):
                 out.append(low)
     return out

@@ -183,6 +183,7 @@ def test_question_facets(question, facets):
         ("Is pimavanserin safe after NMS?", ["pimavanserin"]),
         ("Is dantrolene effective?", []),  # in the synonyms file: not a new agent
         ("What is the routine outside the guideline?", []),  # everyday words with drug-like endings
+        ("What dose of lurasidone for bipolar depression?", ["lurasidone"]),  # ends in "done", is no "done"
     ],
 )
 def test_drug_like_terms(query, terms, word_pieces):
