@@ -26,6 +26,7 @@ from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
 from assistant.coverage import (
     check_aspects,
+    dosed_without_mention,
     exposure_topics,
     feature_topics,
     other_condition,
@@ -390,6 +391,12 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
     ctx.missing = uncovered_concepts(ctx.read, reader, selected)
     elsewhere = other_condition(ctx.read, reader, ctx.missing, ctx.stats.df, ctx.stats.n, ctx.unknown)
     elsewhere = elsewhere or unrelated_use(ctx.read, reader, selected, ctx.stats.df, ctx.stats.n)
+    undosed = dosed_without_mention(ctx.read, reader, selected)
+    if undosed and not elsewhere:
+        return (
+            f"No indexed source gives a dose of {' '.join(undosed)!r}; the closest passages are listed for browsing, "
+            "nothing has been inferred from them."
+        )
     if elsewhere:
         return (
             f"The indexed sources do not cover {', '.join(repr(w) for w in elsewhere[:3])}: what they say about this "

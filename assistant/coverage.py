@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.candidates import Candidate
-from assistant.lexicon import ASK_INTENTS, FACETS, Aspect
+from assistant.lexicon import ASK_INTENTS, FACETS, QUESTION_STOPWORDS, Aspect
 from assistant.query import Query, Reader, content_stems
 from assistant.records import Uncovered
 
@@ -178,6 +178,35 @@ def covered(stem: str, word: str, texts_stems: set[str], texts: str, reader: Rea
         if any(vocabulary.pattern(t).fullmatch(word) for t in group):
             return any(vocabulary.pattern(t).search(texts) for t in group)
     return False
+
+
+_DOSE_OF = (  # "the dose of <X>", else a terse "<X> [starting] dose ..."
+    re.compile(
+        r"\b(?:doses?|dosing|dosage)\s+(?:range\s+)?of\s+(?:the\s+|an?\s+)?([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\s*([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)\s+(?:(?:starting|maximum|loading|usual)\s+)?(?:doses?|dosing|dosage)\b",
+        re.IGNORECASE,
+    ),
+)
+
+
+def dosed_without_mention(read: Query, reader: Reader, selected: list[Candidate]) -> list[str]:
+    """The words naming what a question asks the dose of ("magnesium dose ...", "the dose of activated charcoal")
+    when no selected statement mentions any of them (nor a synonym): the doses shown are of something else."""
+    match = next((m for pattern in _DOSE_OF if (m := pattern.search(read.ask))), None)
+    if not match:
+        return []
+    words = [w for w in match.group(1).split() if content_stems(w)]
+    words = [w for w in words if w.lower() not in QUESTION_STOPWORDS and not set(content_stems(w)) & reader.anchor]
+    if not words:
+        return []
+    texts = "\n".join(c.text for c in selected)
+    stems = set(content_stems(texts))
+    if any(covered(content_stems(w)[0], w, stems, texts, reader) for w in words):
+        return []
+    return words
 
 
 def slot_words(ask: str) -> set[str]:

@@ -233,3 +233,23 @@ def test_an_aspect_asked_of_a_named_document_is_given_by_that_document_only():
     # the label's dose is not the Smith patient's
     assert [u.note for u in check.uncovered] == ["The document asked about does not address this: dose."]
     assert not check_aspects(q, READER, other + own, [], floor=0.5).uncovered  # no document named: the label's
+
+
+@pytest.mark.parametrize(
+    "question,statements,undosed",
+    [
+        ("magnesium dose torsades adult", ["Dantrolene 2.5 mg/kg IV."], ["magnesium"]),
+        (
+            "What is the dose of activated charcoal?",
+            ["Bromocriptine 2.5 mg three times a day."],
+            ["activated", "charcoal"],
+        ),
+        ("What dose of dantrolene?", ["Dantrolene 2.5 mg/kg IV."], []),  # the doses shown are of it
+        ("What dose of dantrolene?", ["Cooling and fluids."], ["dantrolene"]),
+        ("What is the usual dose?", ["Dantrolene 2.5 mg/kg IV."], []),  # no subject named
+    ],
+)
+def test_a_dose_asked_of_something_no_statement_mentions(question, statements, undosed):
+    from assistant.coverage import dosed_without_mention
+
+    assert dosed_without_mention(read(question), READER, [cand(t, row=i) for i, t in enumerate(statements)]) == undosed
