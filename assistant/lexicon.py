@@ -199,6 +199,14 @@ CONTROVERSY_CUES = _any(
     ]
 )
 # (b) Stances on an intervention. Negative cues are checked first (NegEx-style negation).
+# Words before an intervention's name saying the patient's illness did not answer to it ("the fever did not come
+# down with X", "refractory to X"): no effect, whatever else the sentence says of other treatments.
+NO_RESPONSE_BEFORE = re.compile(
+    r"(?:\b(?:(?:did|does|do|would) not|didn't|doesn't|failed to|not)\s+(?:\w+\s+)?(?:respond|come down|improve|settle|"
+    r"resolve|subside|fall)\w*(?:\s+\w+){0,2}\s+(?:to|with|on|after)|\b(?:resistant|refractory|unresponsive|no response)"
+    r"\s+to)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 NEGATIVE_STANCE = _any(
     [
         r"not effective",
@@ -249,6 +257,7 @@ POSITIVE_STANCE = _any(
         r"may be (?:necessary|possible|safe)",
         r"has been used",
         r"have been used",
+        r"(?:treatment|management|care) (?:involves|includes|consists of|comprises)",  # a named part of the care given
         r"used with some success",
         r"favou?r(?:s|ed|ing)? (?:the |early )?(?:use|treatment)",
         r"supports? the use",

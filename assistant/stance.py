@@ -43,6 +43,7 @@ from assistant.lexicon import (
     NEGATIVE_STANCE,
     NO_ASSOCIATION,
     NO_CHANGE,
+    NO_RESPONSE_BEFORE,
     NOT_RECURRED,
     OUTCOMES,
     POSITIVE_STANCE,
@@ -238,6 +239,12 @@ def feature_required(sentence: str, names: Sequence[str]) -> bool:
     return False
 
 
+def no_response_to(sentence: str, names: Sequence[str]) -> bool:
+    """Whether the sentence says the illness did not answer to the intervention (by any of its ``names``): "the
+    fever does not come down with antipyretics", "refractory to X"."""
+    return any(NO_RESPONSE_BEFORE.search(sentence[: m.start()]) for m in _mentions(sentence, names))
+
+
 def compared_risk(sentence: str, names: Sequence[str]) -> Stance | None:
     """What a comparison or a protective finding says of an exposure (by any of its ``names``): named after
     "than" in "higher risk than X", a lower risk (disputes a link); after "less often than", a higher one
@@ -273,7 +280,7 @@ class RuleStanceDetector:
             return self._exposure(sentence, topic)
         if role == Role.FEATURE:
             return self._feature(sentence, topic)
-        if NEGATIVE_STANCE.search(sentence):
+        if NEGATIVE_STANCE.search(sentence) or no_response_to(sentence, self._names_of(topic)):
             return Stance.DISPUTES
         found = effect(sentence)
         if found in (Effect.HARM, Effect.NONE):

@@ -28,6 +28,12 @@ INTERVENTION = [
     ("X did not shorten the course.", Stance.DISPUTES),
     ("It is unclear whether X helps.", Stance.UNCERTAIN),
     ("The evidence for X is based mainly on case reports.", Stance.DISPUTES),
+    # the illness did not answer to it: no effect; not when it did not answer to something else
+    ("The fever of NMS usually does not come down with X.", Stance.DISPUTES),
+    ("Her temperature was refractory to X.", Stance.DISPUTES),
+    ("Refractory to supportive care, she was given X.", None),
+    # a named part of the care given is its use
+    ("Treatment involves stopping the drug and supportive care, including fluids, cooling and X.", Stance.SUPPORTS),
     # benefit or use stated plainly, and practical conclusions
     ("X is effective in reducing rigidity.", Stance.SUPPORTS),
     ("X has been used with some success.", Stance.SUPPORTS),
