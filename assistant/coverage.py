@@ -98,18 +98,19 @@ def check_aspects(
     taken = {c.key for c in selected}
     for aspect in read.aspects:
         subjects = [] if aspect.any_subject else subject_patterns(read, reader)
+        within = frozenset() if aspect.population else named  # who a named document is about, it need not repeat
         together = [a for a in read.aspects if aspect.population and not a.population]
         if any(
             gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)
             for c in selected + added
-            if not named or c.doc_id in named
+            if not within or c.doc_id in within
         ):
             continue
         extra = [
             c
             for c in pool
             if c.key not in taken
-            and (not named or c.doc_id in named)
+            and (not within or c.doc_id in within)
             and c.score >= floor
             and gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)
         ]
@@ -118,7 +119,7 @@ def check_aspects(
             added.append(best)
             taken.add(best.key)
         else:
-            note = f"The document asked about does not address this: {aspect.name}." if named else aspect.note
+            note = f"The document asked about does not address this: {aspect.name}." if within else aspect.note
             phrase = _asked_phrase(aspect, read.ask)
             if phrase:
                 note = f"{note[:-1]} (asked: {phrase})."

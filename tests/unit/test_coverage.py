@@ -253,3 +253,13 @@ def test_a_dose_asked_of_something_no_statement_mentions(question, statements, u
     from assistant.coverage import dosed_without_mention
 
     assert dosed_without_mention(read(question), READER, [cand(t, row=i) for i, t in enumerate(statements)]) == undosed
+
+
+def test_who_a_named_document_is_about_may_be_given_by_another_statement():
+    q = read("In the Smith review of NMS in children, how was it treated?")
+    statements = [
+        cand("In children, NMS was treated with cooling.", "other.txt"),
+        cand("It resolved.", "smith.txt", row=1),
+    ]
+    check = check_aspects(q, READER, statements, [], floor=0.5, named=frozenset({"smith.txt"}))
+    assert "children" not in [u.aspect for u in check.uncovered]
