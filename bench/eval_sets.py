@@ -89,8 +89,8 @@ SETS = [
     ("round11.literature (now calibration)", "round11/literature.jsonl", "extended11", "calibration"),
     # Round 12 (eval/round12/, over eval/literature-m/): written the same way by two helpers in turn, before any
     # run; reserved for the held-out run after round 11's.
-    ("round12.clinician", "round12/clinician.jsonl", "corpus", "reserved"),
-    ("round12.literature", "round12/literature.jsonl", "extended12", "reserved"),
+    ("round12.clinician", "round12/clinician.jsonl", "corpus", "heldout"),
+    ("round12.literature", "round12/literature.jsonl", "extended12", "heldout"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
