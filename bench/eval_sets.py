@@ -11,9 +11,9 @@ in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``
 9's in eval/literature-j/), ``extended10`` (plus round 10's in eval/literature-k/), ``extended11`` (plus
 round 11's in eval/literature-l/) and ``extended12`` (plus round 12's in eval/literature-m/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-11 have), heldout (none now: a round is reported, never read before its
-one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 12: written
-before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
+calibration once read, as rounds 1-12 have), heldout (none now: a round is reported, never read before its
+one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (none now: a round
+written before any run and kept for a later held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -88,9 +88,9 @@ SETS = [
     ("round11.clinician (now calibration)", "round11/clinician.jsonl", "corpus", "calibration"),
     ("round11.literature (now calibration)", "round11/literature.jsonl", "extended11", "calibration"),
     # Round 12 (eval/round12/, over eval/literature-m/): written the same way by two helpers in turn, before any
-    # run; reserved for the held-out run after round 11's.
-    ("round12.clinician", "round12/clinician.jsonl", "corpus", "heldout"),
-    ("round12.literature", "round12/literature.jsonl", "extended12", "heldout"),
+    # run; run once as held out at commit 66db975 (bench/results/eval_round12.md), calibration since.
+    ("round12.clinician (now calibration)", "round12/clinician.jsonl", "corpus", "calibration"),
+    ("round12.literature (now calibration)", "round12/literature.jsonl", "extended12", "calibration"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
