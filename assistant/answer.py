@@ -358,7 +358,8 @@ def _answer_parts(ctx: _Context, engine: Engine, selected: list[Candidate]) -> l
 def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | None:
     """Check the question's concepts against the selected statements: add a statement that gives an asked
     aspect, name the aspects no source gives, and refuse when uncovered concepts carry the topic."""
-    if ctx.read.parts and len(ctx.uncovered) == len(ctx.read.parts):  # every part asked, none answered
+    # every part asked, none answered (a follow-up's parts are read without the conversation that carries them)
+    if ctx.read.parts and not ctx.read.follow_up and len(ctx.uncovered) == len(ctx.read.parts):
         return (
             "No indexed source answers any part of the question; the closest passages are listed for browsing, "
             "nothing has been inferred from them."

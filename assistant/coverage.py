@@ -29,8 +29,11 @@ _SLOT_WORDS = r"((?:(?!(?:for|in|with|after|during|and|or|of|the|a|an)\b)[A-Za-z
 # ... not a phrase that points back ("in that case", "in its cohort"): it is the conversation's or the
 # document's own
 _POINTS_BACK = r"(?!(?:that|this|these|those|its|such)\b)"  # not "his": "for his pain" is a use
+# ... nor a phrase that only frames the question ("in terms of", "what do they stand for")
+_FRAMES = r"(?<!\bstand )(?<!\bstands )(?<!\baccount )(?<!\baccounts )(?<!\blook )(?<!\bask )(?<!\bwait )"
 _SLOT = re.compile(
-    r"\b(?:for|in|with|after|during|following|to (?:treat|stop|prevent|manage|suppress))\s+"
+    _FRAMES
+    + r"\b(?:for|in(?! terms of\b)|with|after|during|following|to (?:treat|stop|prevent|manage|suppress))\s+"
     + _POINTS_BACK
     + _SLOT_WORDS,
     re.IGNORECASE,
@@ -164,6 +167,8 @@ def concepts(read: Query, reader: Reader) -> list[tuple[str, str]]:
     for word in re.findall(r"[A-Za-z][A-Za-z\-]+", read.ask):
         stems = content_stems(word)
         if not stems or stems[0] in skip or stems[0] in entity_stems or len(stems[0]) < 3:
+            continue
+        if word.lower() in QUESTION_STOPWORDS:  # it frames the question ("what do they stand for?")
             continue
         if any(vocabulary.pattern(t).fullmatch(word) for g in vocabulary.entities for t in g):
             continue

@@ -818,7 +818,10 @@ QUESTION_STOPWORDS = frozenset(
     "paper papers article articles authors publication say says "
     # words that frame what is asked, never its topic ("is it easy to miss?", "a reasonable first step?")
     "easy easier hard harder difficult reasonable sensible appropriate okay ok fine miss missed practice "
-    "realistic worth exactly precisely straightforward simple obvious tricky according overlook overlooked".split()
+    "realistic worth exactly precisely straightforward simple obvious tricky according overlook overlooked "
+    # words that ask whether the sources agree, not what about ("do our sources agree that ..."), or what a label
+    # means ("what do the boxes stand for?")
+    "sources agree agrees disagree disagrees consensus stand stands".split()
 )
 NO_EVIDENCE_MESSAGE = (
     "No indexed source answers this question well enough. The closest passages are listed for browsing; "

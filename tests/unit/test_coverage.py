@@ -178,6 +178,9 @@ def test_slot_words():
     # a phrase that points back is the conversation's or the document's own, a possessive's use is a use
     assert slot_words("how would temperature control fail in that situation?") == set()
     assert slot_words("no cases turned up in its trials") == set()
+    # a phrase that only frames the question asks for no use
+    assert slot_words("where does the rigidity end up, in terms of complications?") == set()
+    assert slot_words("what do the letters stand for?") == set()
     assert slot_words("what dose do you use for his off episodes?") == {"his", "off", "episodes"}
 
 
