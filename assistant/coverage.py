@@ -136,7 +136,7 @@ _WHAT_FOLLOWS = re.compile(
 
 
 def _asked_phrase(aspect: Aspect, ask: str) -> str | None:
-    """The question's own words for an aspect, when they say more than its name ("how much IV fluid" for the dose):
+    """The question's own words for an aspect, when they say more than its name ("how much saline" for the dose):
     the words that ask it and up to three words after them."""
     match = aspect.asked.search(ask)
     if not match:

@@ -704,7 +704,7 @@ FACETS: dict[str, re.Pattern[str]] = {
             r"(?:men|males|women|females)\b[^.?;]{0,25}\b(?:twice|\d+ times) as (?:often|many|likely|common)",
         ]
     ),
-    # a laboratory criterion as a multiple of the upper limit of normal ("CK at least 4 times the ULN")
+    # a laboratory criterion as a multiple of the upper limit of normal ("a CK over 5x ULN")
     "threshold": _any(
         [
             r"upper limits? of normal",
@@ -769,8 +769,7 @@ RATIO_RE = re.compile(
     r"|(?:(?<=ratio )|(?<=ratio of )|(?<=ratio was )|(?<=ratio is ))\d+(?:\.\d+)?\b(?!\s?:\s?\d)",
     re.IGNORECASE,
 )
-# A multiple of the upper limit of normal: "at least four times the upper limit of normal", "3x ULN", "4 or more
-# times the ULN".
+# A multiple of the upper limit of normal: "five times the ULN", "3x ULN", "10 or more times normal".
 MULTIPLE_OF_NORMAL_RE = re.compile(
     r"\b(?:two|three|four|five|ten|\d+(?:\.\d+)?)(?: or more)?\s?(?:x|×|times|-fold)(?=\s?(?:the\s)?(?:upper limits?|uln|normal))",
     re.IGNORECASE,
@@ -819,7 +818,7 @@ QUESTION_STOPWORDS = frozenset(
     # words that frame what is asked, never its topic ("is it easy to miss?", "a reasonable first step?")
     "easy easier hard harder difficult reasonable sensible appropriate okay ok fine miss missed practice "
     "realistic worth exactly precisely straightforward simple obvious tricky according overlook overlooked "
-    # words that ask whether the sources agree, not what about ("do our sources agree that ..."), or what a label
+    # words that ask whether the sources agree, not what about ("is there agreement?"), or what a label
     # means ("what do the boxes stand for?")
     "sources agree agrees disagree disagrees consensus stand stands".split()
 )

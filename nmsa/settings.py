@@ -235,7 +235,7 @@ class ScoringSettings(Section):
         0.05,
         ge=0,
         le=1,
-        description="Added to a table row whose label (first cell) the question uses ('the risk factors for X' in a "
+        description="Added to a table row whose label (first cell) the question uses ('which risks raise X' in a "
         "table with a 'Risk factors' row): a table is read by its row and column. Calibrated on the calibration sets "
         "of eval/: 0.02 gains 1 answer, 0.05 and 0.1 gain 2, none loses any.",
     )
