@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.candidates import Candidate
-from assistant.lexicon import ASK_INTENTS, FACETS, QUESTION_STOPWORDS, Aspect
+from assistant.lexicon import ASK_INTENTS, DOSE_QUALIFIERS, FACETS, QUESTION_STOPWORDS, Aspect
 from assistant.query import Query, Reader, content_stems
 from assistant.records import Uncovered
 
@@ -201,10 +201,12 @@ _DOSE_OF = (  # "the dose of <X>", else a terse "<X> [starting] dose ..."
 def dosed_without_mention(read: Query, reader: Reader, selected: list[Candidate]) -> list[str]:
     """The words naming what a question asks the dose of ("magnesium dose ...", "the dose of activated charcoal")
     when no selected statement mentions any of them (nor a synonym): the doses shown are of something else."""
+    if read.follow_up:  # "max dose?": the conversation names what is dosed
+        return []
     match = next((m for pattern in _DOSE_OF if (m := pattern.search(read.ask))), None)
     if not match:
         return []
-    words = [w for w in match.group(1).split() if content_stems(w)]
+    words = [w for w in match.group(1).split() if content_stems(w) and w.lower() not in DOSE_QUALIFIERS]
     words = [w for w in words if w.lower() not in QUESTION_STOPWORDS and not set(content_stems(w)) & reader.anchor]
     if not words:
         return []

@@ -769,6 +769,12 @@ RATIO_RE = re.compile(
     r"|(?:(?<=ratio )|(?<=ratio of )|(?<=ratio was )|(?<=ratio is ))\d+(?:\.\d+)?\b(?!\s?:\s?\d)",
     re.IGNORECASE,
 )
+# Words that say which dose, not of what ("max dose", "oral dose", "the usual adult dose").
+DOSE_QUALIFIERS = frozenset(
+    "max maximum maximal min minimum initial starting start usual typical daily total oral iv im intravenous "
+    "intramuscular loading maintenance recommended effective safe right correct best first single cumulative "
+    "paediatric pediatric adult adults child children weekly bolus test lowest highest standard".split()
+)
 # A multiple of the upper limit of normal: "five times the ULN", "3x ULN", "10 or more times normal".
 MULTIPLE_OF_NORMAL_RE = re.compile(
     r"\b(?:two|three|four|five|ten|\d+(?:\.\d+)?)(?: or more)?\s?(?:x|×|times|-fold)(?=\s?(?:the\s)?(?:upper limits?|uln|normal))",

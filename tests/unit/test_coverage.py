@@ -266,3 +266,12 @@ def test_who_a_named_document_is_about_may_be_given_by_another_statement():
     ]
     check = check_aspects(q, READER, statements, [], floor=0.5, named=frozenset({"smith.txt"}))
     assert "children" not in [u.aspect for u in check.uncovered]
+
+
+def test_words_that_say_which_dose_name_nothing_dosed():
+    from assistant.coverage import dosed_without_mention
+
+    statements = [cand("Cooling and fluids.")]
+    assert dosed_without_mention(read("max dose?"), READER, statements) == []
+    assert dosed_without_mention(read("oral dose?"), READER, statements) == []
+    assert dosed_without_mention(read("magnesium dose?"), READER, statements) == ["magnesium"]
