@@ -489,7 +489,7 @@ PROTECTIVE = re.compile(
 # Advice to prefer an exposure when a drug must be given ("with a preference for low-potency or atypical agents"):
 # the source holds it the lower risk.
 PREFERRED = re.compile(
-    r"\b(?:(?:a |with )?preference for|preferably|(?:is |are )?preferred|prefer(?:ring)?)\s+(?:[\w-]+\s+){0,3}$",
+    r"\b(?:(?:a |with )?preference for|preferably|(?:is |are )?preferred|prefer(?:ring)?)\s+(?:(?!(?:over|to|than|instead|rather)\b)[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 PROTECTIVE_WINDOW = 12  # words after an exposure's mention within which a protective finding is about it

@@ -90,6 +90,7 @@ ATYPICALS = RuleStanceDetector(
         # advice to prefer the exposure when a drug must be given again: held the lower risk
         ("Reintroduction may be needed, with a preference for low-potency or atypical agents.", Stance.DISPUTES),
         ("Atypical antipsychotics are preferred by most patients.", None),  # preferred after the name: no advice
+        ("Haloperidol is preferred over atypical agents here.", None),  # the other one is preferred
     ],
 )
 def test_a_comparison_or_a_protective_finding_says_which_exposure_has_the_lower_risk(sentence, expected):
