@@ -858,6 +858,11 @@ def _same_words(name: str, words: list[str], note: str, *, population: bool = Fa
 
 
 _DOSE_GIVEN = r"\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*(?:[.,]\d+)?\s?(?:mg|mcg|µg|micrograms?|g|mmol|units?|iu)(?:\s?/\s?(?:kg|day|d|h|m2))?\b"
+# A number written out, as prose gives a span ("from eight hours to forty days", "a few weeks")
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|forty|"
+    r"fifty|sixty|ninety|a few|several)"
+)
 ASPECTS: tuple[Aspect, ...] = (
     Aspect(
         "dose",
@@ -934,7 +939,9 @@ ASPECTS: tuple[Aspect, ...] = (
         # how long a treatment lasts, not how often a dose is given ("every 6 hours") nor how soon
         # something happens ("1.03 days to response")
         re.compile(
-            r"(?<!every )(?<!every \d )\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:days?|weeks?|months?)\b"
+            r"(?<!every )(?<!every \d )\b(?:\d+(?:[.,]\d+)?|"
+            + _NUMBER_WORD
+            + r")\s?(?:-|–|to)?\s?\d*\s?(?:days?|weeks?|months?)\b"
             r"(?! (?:to|until|before) (?:clinical )?(?:response|improvement|recovery|resolution|onset))|"
             r"\buntil (?:the )?(?:\w+ )?(?:resolves?|resolution|normali[sz]|subsides?|recover)|"
             r"\bfor (?:at least |up to )?\d+\s?(?:hours|days|weeks)",

@@ -275,3 +275,13 @@ def test_words_that_say_which_dose_name_nothing_dosed():
     assert dosed_without_mention(read("max dose?"), READER, statements) == []
     assert dosed_without_mention(read("oral dose?"), READER, statements) == []
     assert dosed_without_mention(read("magnesium dose?"), READER, statements) == ["magnesium"]
+
+
+def test_a_span_written_in_words_gives_how_long():
+    q = read("How long do the symptoms last?")
+    given = check_aspects(
+        q, READER, [cand("These symptoms can last anywhere from eight hours to forty days.")], [], 0.5
+    )
+    assert "duration" not in [u.aspect for u in given.uncovered]
+    missing = check_aspects(q, READER, [cand("Symptoms can last a long time.")], [], 0.5)
+    assert "duration" in [u.aspect for u in missing.uncovered]
