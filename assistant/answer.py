@@ -244,10 +244,7 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     named = {e.lower() for e in ctx.read.entities}
     unseen = [w for w in ctx.unknown if w.lower() in named]
     if unseen and not ctx.read.case_terms:
-        return (
-            f"No indexed source mentions {', '.join(repr(u) for u in unseen[:3])}; "
-            "the closest passages are listed for browsing, nothing has been inferred from them."
-        )
+        return f"No indexed source mentions {', '.join(repr(u) for u in unseen[:3])}; {BROWSE}"
     # a question in the index's own words that names the field's subject ("is tremor typical of NMS?")
     # or an indexed document ("the Leeds authors on sodium?") is about what the sources cover: a
     # lower bar than a question that might be about something else
@@ -260,10 +257,7 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     if ctx.candidates and ctx.best >= floor and not topic_elsewhere:
         return None
     if ctx.unknown and ctx.candidates and ctx.best >= cfg.min_relevance:
-        return (
-            f"The indexed sources do not cover {', '.join(repr(u) for u in ctx.unknown[:3])}; "
-            "the closest passages are listed for browsing, nothing has been inferred from them."
-        )
+        return f"The indexed sources do not cover {', '.join(repr(u) for u in ctx.unknown[:3])}; {BROWSE}"
     return NO_EVIDENCE_MESSAGE
 
 
@@ -360,10 +354,7 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
     aspect, name the aspects no source gives, and refuse when uncovered concepts carry the topic."""
     # every part asked, none answered (a follow-up's parts are read without the conversation that carries them)
     if ctx.read.parts and not ctx.read.follow_up and len(ctx.uncovered) == len(ctx.read.parts):
-        return (
-            "No indexed source answers any part of the question; the closest passages are listed for browsing, "
-            "nothing has been inferred from them."
-        )
+        return f"No indexed source answers any part of the question; {BROWSE}"
     reader = engine.reader(ctx.snapshot)
     floor = engine.settings.answer.relative_cutoff * max(c.score for c in ctx.candidates) * ASPECT_FLOOR
     named = frozenset(ctx.named)
@@ -392,20 +383,18 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
     ctx.missing = uncovered_concepts(ctx.read, reader, selected)
     elsewhere = other_condition(ctx.read, reader, ctx.missing, ctx.stats.df, ctx.stats.n, ctx.unknown)
     elsewhere = elsewhere or unrelated_use(ctx.read, reader, selected, ctx.stats.df, ctx.stats.n)
-    undosed = dosed_without_mention(ctx.read, reader, selected)
-    if undosed and not elsewhere:
-        return (
-            f"No indexed source gives a dose of {' '.join(undosed)!r}; the closest passages are listed for browsing, "
-            "nothing has been inferred from them."
-        )
     if elsewhere:
         return (
             f"The indexed sources do not cover {', '.join(repr(w) for w in elsewhere[:3])}: what they say about this "
             "is about another condition. The closest passages are listed for browsing; nothing has been inferred from them."
         )
+    undosed = dosed_without_mention(ctx.read, reader, selected)
+    if undosed:
+        return f"No indexed source gives a dose of {' '.join(undosed)!r}; {BROWSE}"
     return None
 
 
+BROWSE = "the closest passages are listed for browsing, nothing has been inferred from them."  # ends a refusal
 ASPECT_FLOOR = 0.75  # a statement added for an asked aspect may score this fraction of the statements' own cutoff
 ASPECT_ROWS = 10  # passages a targeted search for an uncovered aspect reads
 

@@ -94,8 +94,7 @@ def _mentions(vocabulary: Vocabulary, entity: str, text: str) -> bool:
     return bool(vocabulary.pattern(entity).search(text))
 
 
-_TIMES = {"twice": "2", "two": "2", "three": "3", "four": "4"}
-_NUMBER_WORDS = {"five": "5", "ten": "10"}
+_TIMES = {"twice": "2", "two": "2", "three": "3", "four": "4", "five": "5", "ten": "10"}
 
 
 def normalise_figure(value: str, facet: str | None = None) -> str:
@@ -105,7 +104,7 @@ def normalise_figure(value: str, facet: str | None = None) -> str:
     if facet == "threshold":  # "four times", "4 or more times", "4x": 4× ULN
         number = re.match(r"[a-z]+|\d+(?:\.\d+)?", value, re.I)
         word = number.group(0).lower() if number else value
-        return f"{_TIMES.get(word, _NUMBER_WORDS.get(word, word))}× ULN"
+        return f"{_TIMES.get(word, word)}× ULN"
     times = re.fullmatch(r"(twice|two|three|four|\d+(?:\.\d+)?)(?:[- ]?(?:times|fold))?", value, re.I)
     if times and (value.lower() == "twice" or re.search(r"times|fold", value, re.I)):
         return f"{_TIMES.get(times.group(1).lower(), times.group(1))}:1"
