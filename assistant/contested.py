@@ -320,7 +320,7 @@ def facet_flags(
 DRUG_ENDING = re.compile(
     r"(?:ine|ole|ide|ate|one|ene|yl|pam|lam|zole|azole|mab|pril|sartan|olol|azine|apine|idol|peridol|perone|pride|"
     r"oxetine|pramine|tyline|serin|setron|tidine|triptan|statin|afil|caine|dopa|profen|coxib|navir|vir|mycin|cillin|"
-    r"dronate|barbital|tropin|xaban|gliptin|glitazone|conazole)$"
+    r"dronate|barbital|tropin|xaban|gliptin|glitazone|conazole|parin|farin)$"
 )
 
 

@@ -1264,6 +1264,15 @@ FOLLOW_UP_START = re.compile(
     r"are they|are those|does it|do they|does that|would it|would that|could it|can it|any|how about)\b",
     re.IGNORECASE,
 )
+# A turn that says it leaves the conversation's subject ("separate question - ...", "on another note, ...",
+# "unrelated, but ..."): it is read on its own, whatever its pronouns
+TOPIC_CHANGE = re.compile(
+    r"^\W*(?:(?:(?:a|one|an?other|(?:totally|completely|quite)) )?(?:separate|different|unrelated) "
+    r"(?:question|issue|thing|topic|matter|query|patient|case)|unrelated(?: question)?|new (?:topic|subject)|"
+    r"on (?:a )?(?:different|separate|unrelated) (?:note|topic|subject)|chang(?:e|ing) (?:of )?(?:the )?(?:topic|subject))"
+    r"\b[\s,:;.!?–—-]*",
+    re.IGNORECASE,
+)
 # A pronoun that points back to an earlier turn ("in how many centres was it run?"), unless "it" is
 # only the grammatical subject of a judgment ("is it safe to ...", "it is unclear whether ...").
 REFERRING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)

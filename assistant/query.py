@@ -30,6 +30,7 @@ from assistant.lexicon import (
     FOLLOW_UP_START,
     FUNCTION_WORDS,
     REFERRING_PRONOUN,
+    TOPIC_CHANGE,
     Aspect,
 )
 from index.lexical import tokenize
@@ -431,7 +432,12 @@ def understand(question: str, history: Sequence[str], reader: Reader) -> Query:
         turn = " ".join(turn.split())
         if not turn:
             continue
-        current = _single(turn, reader)
+        change = TOPIC_CHANGE.match(turn)
+        if change and change.end() < len(turn):  # "separate question - ...": the turn stands on its own
+            current = _single(turn[change.end() :], reader)
+            previous = None
+        else:
+            current = _single(turn, reader)
         if previous is not None and is_follow_up(current, reader.anchor):
             current = merge(previous, current, reader.vocabulary)
         previous = current

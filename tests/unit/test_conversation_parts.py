@@ -138,3 +138,29 @@ def test_a_long_list_of_questions_is_answered_as_a_few_parts():
     parts = ask_parts(ask)
     assert len(parts) == 4 and parts[:3] == ("is it rare", "is it fatal", "is it treatable")
     assert parts[3].startswith("is it genetic") and parts[3].endswith("is it preventable?")
+
+
+@pytest.mark.parametrize(
+    "question,standalone",
+    [
+        ("separate issue - he missed 3 days of his clozapine; how do I re-titrate it?", "he missed 3 days of"),
+        ("Different question: when can it be restarted after surgery?", "when can it be restarted"),
+        ("unrelated question, what about warfarin?", "what about warfarin?"),
+        ("on a different note, is it safe in pregnancy?", "is it safe in pregnancy?"),
+    ],
+)
+def test_a_turn_that_changes_the_subject_is_read_on_its_own(question, standalone):
+    """"separate question - ..." leaves the conversation: not merged with it, whatever its pronouns."""
+    history = ("Is dantrolene useful in NMS?",)
+    q = read(question, history)
+    assert not q.follow_up
+    assert q.text.startswith(standalone)
+    assert "dantrolene" not in q.retrieval.lower()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["and a different antipsychotic?", "another question: is it safe in pregnancy?", "what about a separate dose?"],
+)
+def test_a_turn_that_only_mentions_difference_stays_a_follow_up(question):
+    assert read(question, ("Is dantrolene useful in NMS?",)).follow_up

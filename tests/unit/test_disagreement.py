@@ -184,6 +184,8 @@ def test_question_facets(question, facets):
         ("Is dantrolene effective?", []),  # in the synonyms file: not a new agent
         ("What is the routine outside the guideline?", []),  # everyday words with drug-like endings
         ("What dose of lurasidone for bipolar depression?", ["lurasidone"]),  # ends in "done", is no "done"
+        ("when can warfarin be restarted after surgery?", ["warfarin"]),  # the anticoagulants' endings
+        ("enoxaparin or dalteparin?", ["enoxaparin", "dalteparin"]),
     ],
 )
 def test_drug_like_terms(query, terms, word_pieces):
