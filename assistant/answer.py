@@ -21,6 +21,7 @@ from itertools import zip_longest
 
 import numpy as np
 
+from assistant.alternatives import alternative_flag, alternatives
 from assistant.candidates import Candidate, LexicalStats, collect, context_of, score, sentence_tokens
 from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
@@ -453,9 +454,26 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
         ctx.wants_figure,
     )
     config = ContestedSettings.from_settings(settings.answer, settings.selection)
-    return extra_rows, find_contested(
+    flags = find_contested(
         ctx.query, entities, facets, pool, vocabulary, config, engine.stance_detector, exposures, features
     )
+    pair = alternatives(ctx.read.typed)
+    if pair:  # "is it A, or B?": do sources give both answers?
+        sel = settings.selection
+        floor = config.min_relevance * config.position_similarity_factor
+        near = [c for c in pool if c.similarity >= floor]
+        skip = engine.reader(ctx.snapshot).anchor
+        both = alternative_flag(
+            pair,
+            near,
+            engine.embedder.embed_query,
+            skip,
+            sel.alternative_similarity,
+            sel.alternative_margin,
+            sel.max_positions,
+        )
+        flags += [both] if both else []
+    return extra_rows, flags
 
 
 def citation_of(passage: Passage, number: int, score: float, documents: dict[str, DocumentInfo]) -> Citation:

@@ -162,7 +162,7 @@ def _summarise(positions: list[Position], role: Role = Role.INTERVENTION) -> str
     return "; ".join(parts) + "."
 
 
-def _diverse(positions: list[Position], limit: int) -> list[Position]:
+def diverse(positions: list[Position], limit: int) -> list[Position]:
     """Keep every (source, side) pair first, then fill up by relevance; drop repeats."""
     positions = sorted(positions, key=lambda p: (-p[0].similarity, STANCE_ORDER[p[1]]))
     seen_text: set[str] = set()
@@ -221,7 +221,7 @@ def topic_flags(
     reasons = disagreement(positions)
     if not reasons:
         return []
-    chosen = _diverse(positions, config.max_positions)
+    chosen = diverse(positions, config.max_positions)
     topic = topic_name(label, role)
     return [
         Flag(
@@ -301,7 +301,7 @@ def facet_flags(
         positions = (figure_positions if ContestReason.FIGURES in reasons else []) + (
             explicit if ContestReason.EXPLICIT in reasons or ContestReason.FIGURES in reasons else []
         )
-        chosen = _diverse(positions, config.max_positions)
+        chosen = diverse(positions, config.max_positions)
         label = TOPIC_LABELS.get(facet, facet)
         if ContestReason.FIGURES in reasons:
             shown = ", ".join(sorted(distinct)[:6])

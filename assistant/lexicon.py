@@ -1264,6 +1264,28 @@ FOLLOW_UP_START = re.compile(
     r"are they|are those|does it|do they|does that|would it|would that|could it|can it|any|how about)\b",
     re.IGNORECASE,
 )
+# Two answers a question sets side by side (assistant.alternatives): an "or" that opens a clause of its own
+# ("is it just X, or is it Y?", "... or should they be told apart?"), not "or not", "or other ..." nor a list
+# of two names ("haloperidol or droperidol")
+_CLAUSE_OPENERS = (
+    r"(?:is|are|does|do|can|could|should|would|was|were|has|have|will|just|only|rather|instead|simply|mainly|"
+    r"merely|part|the|a|an|it|its|they|he|she|that|this|these|those|we|to|from|due|because|more|less|in|at|"
+    r"after|before|with|without)"
+)
+ALTERNATIVE_OR = re.compile(
+    r",?\s+or\s+(?!(?:not|no|other|another|any|both|either|neither|so|more|less|similar)\b)(?="
+    + _CLAUSE_OPENERS
+    + r"\b)",
+    re.IGNORECASE,
+)
+_SAYS = r"(?:says?|thinks?|insists?|argues?|claims?|believes?|holds?|maintains?)"
+ALTERNATIVE_SAYS = re.compile(  # "the consultant says A; the registrar says B"
+    r"\b" + _SAYS + r"\s+(?:that\s+)?(?P<first>[^;.?]+?)[;.,]\s+(?:but\s+|while\s+|whereas\s+)?"
+    r"(?:(?:the|my|our|a|his|her)\s+)?\w+(?:\s+\w+)?\s+" + _SAYS + r"\s+(?:that\s+)?(?:it\s+is\s+|it's\s+)?"
+    r"(?P<second>[^;.?]+)",
+    re.IGNORECASE,
+)
+
 # A turn that says it leaves the conversation's subject ("separate question - ...", "on another note, ...",
 # "unrelated, but ..."): it is read on its own, whatever its pronouns
 TOPIC_CHANGE = re.compile(

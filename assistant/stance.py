@@ -65,6 +65,7 @@ class Role(StrEnum):
     EXPOSURE = "exposure"  # a risk factor: associated with the outcome or not
     FACET = "facet"  # a quantity or an account (incidence, mechanism): stated or doubted
     FEATURE = "feature"  # a clinical feature: required for the diagnosis, or seen absent
+    ALTERNATIVE = "alternative"  # one of two answers the question sets side by side (assistant.alternatives)
 
 
 # How a contested topic is named, by its role ("dantrolene efficacy", "lithium as a risk factor").
@@ -72,6 +73,7 @@ TOPIC_ENDINGS = {
     Role.INTERVENTION: " efficacy",
     Role.EXPOSURE: " as a risk factor",
     Role.FEATURE: " as a required feature",
+    Role.ALTERNATIVE: " (two answers)",
 }
 
 
@@ -104,6 +106,12 @@ SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
     Role.FEATURE: {
         Stance.SUPPORTS: ("calls it required or central", "call it required or central"),
         Stance.DISPUTES: ("reports cases without it", "report cases without it"),
+        Stance.UNCERTAIN: _WEAK,
+        Stance.FIGURE: _FIGURE,
+    },
+    Role.ALTERNATIVE: {
+        Stance.SUPPORTS: ("gives the first answer", "give the first answer"),
+        Stance.DISPUTES: ("gives the second answer", "give the second answer"),
         Stance.UNCERTAIN: _WEAK,
         Stance.FIGURE: _FIGURE,
     },

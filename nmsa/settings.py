@@ -338,6 +338,21 @@ class SelectionSettings(Section):
         "nothing more, so the middle was kept.",
     )
     max_positions: int = Field(10, ge=1, le=100, description="Most positions shown for one contested claim.")
+    alternative_similarity: float = Field(
+        0.45,
+        ge=0,
+        le=1,
+        description="A sentence takes the side of one of two answers a question sets side by side ('is it A, or "
+        "B?') when its similarity to that answer reaches this (assistant/alternatives.py). Calibrated on the "
+        "calibration sets of eval/ (0.4, 0.45, 0.5 tried).",
+    )
+    alternative_margin: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="... and is at least this much closer to that answer than to the other (0.05, 0.1, 0.15, 0.2 "
+        "tried on the calibration sets).",
+    )
     nearest: int = Field(3, ge=0, le=20, description="Passages offered for browsing when there is no evidence.")
     off_topic_top: int = Field(
         5, ge=1, le=50, description="Sentences whose mean similarity the unknown-word test compares."

@@ -125,6 +125,28 @@ def test_consensus_question_does_not_flag_its_answer(corpus_engine):
         assert "discontinu" not in text and "cessation" not in text
 
 
+def test_two_answers_the_sources_both_give_are_flagged_with_each_side(corpus_engine):
+    """The encyclopedia puts the white count down to muscle activity; the CMAJ paper to an acute phase response."""
+    result = answer(
+        "Is the high white blood cell count in NMS explained by muscle activity and rhabdomyolysis, or is it part "
+        "of an acute phase response with cytokines?",
+        corpus_engine,
+    )
+    flag = next(c for c in result.contested if c.topic.endswith("(two answers)"))
+    docs = {p.stance: result.citation(p.citations[0]).doc_id for p in flag.positions}
+    assert docs["supports"] == "nms-encyclopedia-article.txt"
+    assert docs["disputes"] == "cmaj-neuroimmunologic-hypothesis.txt"
+
+
+def test_an_answer_no_source_gives_raises_no_two_answer_flag(corpus_engine):
+    result = answer(
+        "Should the antipsychotic be stopped straight away, or can it be continued at a lower dose while NMS is treated?",
+        corpus_engine,
+    )
+    assert result.status == "answered"
+    assert not [c for c in result.contested if c.topic.endswith("(two answers)")]
+
+
 CONTRADICTING = """Amantadine in neuroleptic malignant syndrome: a retrospective cohort
 
 Results

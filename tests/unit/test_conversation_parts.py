@@ -150,7 +150,7 @@ def test_a_long_list_of_questions_is_answered_as_a_few_parts():
     ],
 )
 def test_a_turn_that_changes_the_subject_is_read_on_its_own(question, standalone):
-    """"separate question - ..." leaves the conversation: not merged with it, whatever its pronouns."""
+    """ "separate question - ..." leaves the conversation: not merged with it, whatever its pronouns."""
     history = ("Is dantrolene useful in NMS?",)
     q = read(question, history)
     assert not q.follow_up

@@ -1,0 +1,111 @@
+"""Two answers a question sets side by side ("is the raised white count just from muscle activity, or part
+of an acute phase response?", "the consultant says A; the registrar says B"), and whether the sources
+give both.
+
+A clinician asks this way when sources differ, so the question names the two sides itself. Each
+alternative is embedded on its own; a sentence takes an alternative's side when it is close to that
+alternative (``alternative_similarity``), clearly closer to it than to the other (``alternative_margin``)
+and uses at least half of its own words (the words the other alternative does not use), and two of them
+when it has two. Each source takes the side of its
+clearest sentence (its lead, plus its similarity to the whole question). When at least one source takes each side, the claim is flagged, each side with its
+citations. Nothing here knows a topic: the sides are the question's own words.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+from assistant.candidates import Candidate
+from assistant.contested import Flag, Position, diverse
+from assistant.lexicon import ALTERNATIVE_OR, ALTERNATIVE_SAYS, QUESTION_STOPWORDS
+from assistant.query import content_stems
+from assistant.records import ContestReason, Stance
+from assistant.stance import TOPIC_ENDINGS, Role
+
+MIN_WORDS = 2  # an alternative of fewer words ("or not") is no answer of its own
+WORD_SHARE = 0.5  # a side's sentence uses at least this share of its alternative's own words ...
+PREFIX = 5  # ... two words sharing their first five letters counting as one (hypothalamic, hypothalamus)
+_SENTENCE_BREAK = re.compile(r"(?<=[?.!])\s+|\s+[-–—]\s+")
+_CLAUSE_START = re.compile(r"[:;]\s+")
+_CLAUSE_END = re.compile(r"[?;]|\s[-–—]\s")
+
+
+def alternatives(ask: str) -> tuple[str, str] | None:
+    """The two answers a question sets side by side, or None: "X says A; Y says B", else the two clauses
+    around an "or" that opens a clause of its own ("..., or is it ...?", "... or should they ...")."""
+    said = ALTERNATIVE_SAYS.search(ask)
+    if said:
+        return said.group("first").strip(" ,"), said.group("second").strip(" ,?")
+    for sentence in _SENTENCE_BREAK.split(ask):
+        match = ALTERNATIVE_OR.search(sentence)
+        if not match:
+            continue
+        first = _CLAUSE_START.split(sentence[: match.start()])[-1].strip(" ,")
+        second = _CLAUSE_END.split(sentence[match.end() :])[0].strip(" ,?")
+        if len(first.split()) >= MIN_WORDS and len(second.split()) >= MIN_WORDS:
+            return first, second
+    return None
+
+
+def own_words(first: str, second: str, skip: frozenset[str]) -> tuple[set[str], set[str]]:
+    """The stems each alternative uses and the other does not (the shared subject and ``skip`` left out)."""
+    questions = {s for w in QUESTION_STOPWORDS for s in content_stems(w)}
+    a = set(content_stems(first)) - skip - questions
+    b = set(content_stems(second)) - skip - questions
+    return a - b, b - a
+
+
+def alternative_flag(
+    pair: tuple[str, str],
+    pool: list[Candidate],
+    embed: Callable[[str], np.ndarray],
+    skip: frozenset[str],
+    similarity: float,
+    margin: float,
+    max_positions: int,
+) -> Flag | None:
+    """A flag when sources take both sides of ``pair`` (see the module docstring); ``skip`` holds the
+    field's own stems, which say nothing about a side."""
+    first, second = pair
+    words = own_words(first, second, skip)
+    if not pool or not all(words):
+        return None
+    vectors = np.stack([c.vector for c in pool])
+    near = [vectors @ embed(first), vectors @ embed(second)]
+    # at least half of a side's own words, and two of them when it has two ("cause" alone is no side)
+    needed = [max(math.ceil(WORD_SHARE * len(w)), min(2, len(w))) for w in words]
+    best: dict[str, tuple[float, Candidate, int]] = {}  # each source's clearest sentence and its side
+    for i, cand in enumerate(pool):
+        prefixes = {s[:PREFIX] for s in content_stems(cand.text)}
+        for side in (0, 1):
+            lead = float(near[side][i] - near[1 - side][i])
+            used = sum(w[:PREFIX] in prefixes for w in words[side])
+            if near[side][i] >= similarity and lead >= margin and used >= needed[side]:
+                clearest = lead + cand.similarity  # clearly on one side, and about what the question asks
+                if cand.doc_id not in best or clearest > best[cand.doc_id][0]:
+                    best[cand.doc_id] = (clearest, cand, side)
+    sides = {side for _, _, side in best.values()}
+    if sides != {0, 1}:
+        return None
+    stances = (Stance.SUPPORTS, Stance.DISPUTES)
+    positions: list[Position] = [(cand, stances[side]) for _, cand, side in best.values()]
+    per_side = max(1, max_positions // 2)
+    chosen = [p for side in stances for p in diverse([p for p in positions if p[1] == side], per_side)]
+    counts = [sum(1 for _, s in chosen if s == stances[side]) for side in (0, 1)]
+    said = [
+        f"{n} source{'s' if n > 1 else ''} {'give' if n > 1 else 'gives'} “{text}”" for n, text in zip(counts, pair)
+    ]
+    return Flag(
+        topic=alternative_topic(first, second),
+        summary=f"Sources give both answers the question sets side by side: {'; '.join(said)}.",
+        reason=ContestReason.OPPOSING,
+        positions=chosen,
+    )
+
+
+def alternative_topic(first: str, second: str) -> str:
+    return f"“{first}” or “{second}”{TOPIC_ENDINGS[Role.ALTERNATIVE]}"
