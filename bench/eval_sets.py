@@ -2,18 +2,18 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Fourteen indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+Fifteen indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
 ``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
 eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/), ``extended5`` (plus round 5's
 in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``extended7`` (plus round
 7's in eval/literature-h/), ``extended8`` (plus round 8's in eval/literature-i/), ``extended9`` (plus round
 9's in eval/literature-j/), ``extended10`` (plus round 10's in eval/literature-k/), ``extended11`` (plus
-round 11's in eval/literature-l/), ``extended12`` (plus round 12's in eval/literature-m/) and ``extended13`` (plus
-round 13's in eval/literature-n/). Each set has a role:
+round 11's in eval/literature-l/), ``extended12`` (plus round 12's in eval/literature-m/), ``extended13`` (plus
+round 13's in eval/literature-n/) and ``extended14`` (plus round 14's in eval/literature-o/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-12 have), heldout (none now: a round is reported, never read before its
-one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 13: written
+calibration once read, as rounds 1-12 have), heldout (round 13 now: a round is reported, never read before its
+one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 14: written
 before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
@@ -93,9 +93,13 @@ SETS = [
     ("round12.clinician (now calibration)", "round12/clinician.jsonl", "corpus", "calibration"),
     ("round12.literature (now calibration)", "round12/literature.jsonl", "extended12", "calibration"),
     # Round 13 (eval/round13/, over eval/literature-n/): written the same way at the end of the stop that ran round
-    # 12, before any run; reserved for the next held-out run.
-    ("round13.clinician", "round13/clinician.jsonl", "corpus", "reserved"),
-    ("round13.literature", "round13/literature.jsonl", "extended13", "reserved"),
+    # 12, before any run; held out for its one run.
+    ("round13.clinician", "round13/clinician.jsonl", "corpus", "heldout"),
+    ("round13.literature", "round13/literature.jsonl", "extended13", "heldout"),
+    # Round 14 (eval/round14/, over eval/literature-o/): written the same way at the start of the stop that ran
+    # round 13, before any run; reserved for the next held-out run.
+    ("round14.clinician", "round14/clinician.jsonl", "corpus", "reserved"),
+    ("round14.literature", "round14/literature.jsonl", "extended14", "reserved"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
@@ -114,6 +118,7 @@ ROUND_FOLDERS = (
     "literature-l",
     "literature-m",
     "literature-n",
+    "literature-o",
 )
 INDEX_NAMES = (
     "literature",
@@ -129,6 +134,7 @@ INDEX_NAMES = (
     "extended11",
     "extended12",
     "extended13",
+    "extended14",
 )
 INDEXES = {"corpus": ("corpus",)} | {name: ("corpus", *ROUND_FOLDERS[: n + 1]) for n, name in enumerate(INDEX_NAMES)}
 
