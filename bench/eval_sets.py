@@ -12,7 +12,7 @@ in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``
 round 11's in eval/literature-l/), ``extended12`` (plus round 12's in eval/literature-m/), ``extended13`` (plus
 round 13's in eval/literature-n/) and ``extended14`` (plus round 14's in eval/literature-o/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-12 have), heldout (round 13 now: a round is reported, never read before its
+calibration once read, as rounds 1-13 have), heldout (none now: a round is reported, never read before its
 one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 14: written
 before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
@@ -93,9 +93,9 @@ SETS = [
     ("round12.clinician (now calibration)", "round12/clinician.jsonl", "corpus", "calibration"),
     ("round12.literature (now calibration)", "round12/literature.jsonl", "extended12", "calibration"),
     # Round 13 (eval/round13/, over eval/literature-n/): written the same way at the end of the stop that ran round
-    # 12, before any run; held out for its one run.
-    ("round13.clinician", "round13/clinician.jsonl", "corpus", "heldout"),
-    ("round13.literature", "round13/literature.jsonl", "extended13", "heldout"),
+    # 12, before any run; run once as held out at commit 26c77b0 (bench/results/eval_round13.md), calibration since.
+    ("round13.clinician (now calibration)", "round13/clinician.jsonl", "corpus", "calibration"),
+    ("round13.literature (now calibration)", "round13/literature.jsonl", "extended13", "calibration"),
     # Round 14 (eval/round14/, over eval/literature-o/): written the same way at the start of the stop that ran
     # round 13, before any run; reserved for the next held-out run.
     ("round14.clinician", "round14/clinician.jsonl", "corpus", "reserved"),
