@@ -824,6 +824,7 @@ QUESTION_STOPWORDS = frozenset(
     # words that frame what is asked, never its topic ("is it easy to miss?", "a reasonable first step?")
     "easy easier hard harder difficult reasonable sensible appropriate okay ok fine miss missed practice "
     "realistic worth exactly precisely straightforward simple obvious tricky according overlook overlooked "
+    "order sequence "  # "in what order were the drugs given?"
     # words that ask whether the sources agree, not what about ("is there agreement?"), or what a label
     # means ("what do the boxes stand for?")
     "sources agree agrees disagree disagrees consensus stand stands".split()
@@ -1145,7 +1146,18 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect(
         "interactions",
         _any([r"interactions?", r"interact", r"co-?administ\w*", r"combined with", r"together with"]),
-        _any([r"interact\w*", r"co-?administ\w*", r"combined with", r"together with", r"concomitant\w*"]),
+        _any(
+            [
+                r"interact\w*",
+                r"co-?administ\w*",
+                r"(?:combined|in combination) with",
+                r"together with",
+                r"concomitant\w*",
+                # "avoiding its use with calcium channel blockers", "should not be given with X"
+                r"avoid\w* (?:\w+ ){0,3}with",
+                r"(?:not|never) (?:be )?(?:given|used|combined|taken) (?:\w+ ){0,2}with",
+            ]
+        ),
         "No indexed source addresses drug interactions.",
         search="interaction interactions combined",
     ),
@@ -1289,7 +1301,7 @@ ALTERNATIVE_SAYS = re.compile(  # "the consultant says A; the registrar says B"
 # A turn that says it leaves the conversation's subject ("separate question - ...", "on another note, ...",
 # "unrelated, but ..."): it is read on its own, whatever its pronouns
 TOPIC_CHANGE = re.compile(
-    r"^\W*(?:(?:(?:a|one|an?other|(?:totally|completely|quite)) )?(?:separate|different|unrelated) "
+    r"^\W*(?:separately|(?:(?:a|one|an?other|(?:totally|completely|quite)) )?(?:separate|different|unrelated) "
     r"(?:question|issue|thing|topic|matter|query|patient|case)|unrelated(?: question)?|new (?:topic|subject)|"
     r"on (?:a )?(?:different|separate|unrelated) (?:note|topic|subject)|chang(?:e|ing) (?:of )?(?:the )?(?:topic|subject))"
     r"\b[\s,:;.!?–—-]*",

@@ -147,6 +147,7 @@ def test_a_long_list_of_questions_is_answered_as_a_few_parts():
         ("Different question: when can it be restarted after surgery?", "when can it be restarted"),
         ("unrelated question, what about warfarin?", "what about warfarin?"),
         ("on a different note, is it safe in pregnancy?", "is it safe in pregnancy?"),
+        ("separately - how much lorazepam for her insomnia?", "how much lorazepam"),
     ],
 )
 def test_a_turn_that_changes_the_subject_is_read_on_its_own(question, standalone):

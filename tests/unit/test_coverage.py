@@ -89,6 +89,22 @@ def cand(
             [],
             ["duration"],
         ),
+        # an interaction worded as a precaution
+        (
+            "any interactions with bromocriptine?",
+            ["A key precaution with bromocriptine is avoiding its use with ergot alkaloids."],
+            [],
+            ["interactions"],
+            [],
+        ),
+        (
+            "any interactions with bromocriptine?",
+            ["Bromocriptine should not be given with other ergot drugs."],
+            [],
+            ["interactions"],
+            [],
+        ),
+        ("any interactions with bromocriptine?", ["Bromocriptine is given by mouth."], [], [], ["interactions"]),
     ],
 )
 def test_aspects(question, selected, pool, covered, named):
@@ -120,6 +136,13 @@ def test_an_added_statement_must_reach_the_floor():
         ),
         # anchored in the field: uncovered words never make it about something else
         ("Is dantrolene used for NMS in liver disease?", ["Dantrolene reduces rigidity in NMS."], {"liver"}, set()),
+        # "in what order" frames the question: "order" is no condition
+        (
+            "In what order were dantrolene and bromocriptine given in NMS?",
+            ["Dantrolene was given first, then bromocriptine."],
+            set(),
+            set(),
+        ),
         # common words of the field are not another condition
         (
             "What does the acute phase hypothesis imply for treatment?",
