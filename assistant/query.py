@@ -216,7 +216,10 @@ _QUESTION_WORD = (
     r"whom|whose|why|where)"
 )
 _PART_BREAK = re.compile(rf"(?:\?\s+|,?\s+and\s+|,\s+)(?={_QUESTION_WORD}\b)", re.IGNORECASE)
-_STARTS_AS_QUESTION = re.compile(rf"^\s*(?:and\s+|so\s+|but\s+)?{_QUESTION_WORD}\b", re.IGNORECASE)
+# a question, also after a leading phrase ("According to the Leeds authors, what ...", "In that study, how ...")
+_STARTS_AS_QUESTION = re.compile(
+    rf"^\s*(?:[^,?]{{1,80}},\s+)?(?:and\s+|so\s+|but\s+)?{_QUESTION_WORD}\b", re.IGNORECASE
+)
 MIN_PART_WORDS = 1  # content words a part needs to be asked on its own ("and how?" has none)
 MAX_PARTS = 4  # a longer list of questions is answered as this many: the last part keeps the rest
 
@@ -225,8 +228,9 @@ def ask_parts(ask: str) -> tuple[str, ...]:
     """The questions an ask puts together ("is it NMS, and is bromocriptine indicated?", "How high
     does CK rise, and should we dialyse?"), each as typed; one part when it asks one thing.
     A break is a question mark, "and" or a comma before a question word, when the text before it is itself
-    a question (it ends with "?" or starts as one, so "In the Danish study, what ..." stays whole) and both
-    sides have content words."""
+    a question (it ends with "?" or starts as one, after a leading phrase or not: "In the Danish study, what
+    was the incidence, and how was it measured?" is two parts, "In the Danish study, what ..." alone one) and
+    both sides have content words."""
     parts: list[str] = []
     start = 0
     for match in _PART_BREAK.finditer(ask):

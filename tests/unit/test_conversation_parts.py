@@ -27,6 +27,11 @@ from tests.unit.test_reading import ANCHOR, READER, read
         # one question: a list, a leading phrase, a last part without content of its own
         ("what death rates were seen with dantrolene alone, bromocriptine alone and amantadine alone?", None),
         ("In the Danish register study, what was the incidence of NMS?", None),
+        # a leading phrase before the first question word: still two questions
+        (
+            "According to the Leeds authors, what dose was given, and which drug did they stop?",
+            ("According to the Leeds authors, what dose was given", "which drug did they stop?"),
+        ),
         ("which antipsychotic can we restart, and how?", None),
         ("Who first described NMS and when?", None),
         ("Is dantrolene or bromocriptine better?", None),
