@@ -23,10 +23,13 @@ from nmsa.settings import ScoringSettings
 _LABEL = re.compile(r"^(?:figure|fig\.|table|box|panel) \d+\s*[:.]", re.IGNORECASE)
 # An abbreviation legend under a figure or table ("ACTH = adrenocorticotropic hormone, CPK = ...").
 _LEGEND = re.compile(r"(?:\b[A-Za-z][\w-]{0,9}\s?=\s?[^=,;]{2,60}[,;.]\s*){3,}")
-# An index-term list: "Keywords: ...", "MeSH terms include: Age Factors; Antiparkinson Agents / ...",
-# "Publication types: Case Reports; ...".
+# An index-term list or a front-matter field: "Keywords: ...", "MeSH terms include: Age Factors; Antiparkinson
+# Agents / ...", "Publication types: Case Reports; ...", "Article type: ...", "Substances: ...", "Affiliations: ...".
 _TERM_LIST = re.compile(
-    r"^\W*(?:mesh(?: terms)?|keywords?|key words|index terms|subject headings|publication types?)\b", re.IGNORECASE
+    r"^\W*(?:mesh(?: terms)?|keywords?|key words|index terms|subject (?:headings|terms)|publication types?|"
+    r"(?:article|source|document) types?\W*:|substances(?: listed)?\W*:|affiliations?\W*:|author information\W*:|"
+    r"(?:last )?updated\W*:)",
+    re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][\w\-]+")
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )([A-Z][a-z][\w\-]+)")

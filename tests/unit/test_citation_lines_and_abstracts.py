@@ -54,6 +54,10 @@ def test_a_table_whose_cells_are_sentences_stays_a_table():
         "Psychiatric Services 1998; 49(9): 1163-1172.",
         "American Journal of Psychiatry.",
         "Publication types: Case Reports; Research Support, U.S.",
+        "Article type: case report, with a short review of the literature.",  # front-matter fields
+        "**Source type:** consumer question-and-answer site on which several doctors answer.",
+        "Substances: Antipsychotic Agents; Haloperidol; Dantrolene.",
+        "Affiliations: Department of Psychiatry, University Hospital, Leeds.",
         "Mitsuhiro Nakamura, MD; Hideo Yasunaga, MD, PhD; Hiroaki Miyata, PhD",
         "First published online November 1, 2011.",
         "Received 3 May 2019; accepted 9 June 2019.",
@@ -73,6 +77,7 @@ def test_reference_author_and_journal_lines_are_not_statements(text):
         "Most patients recover within two to 14 days with no cognitive impairment.",
         "NMS was diagnosed in 1998 and treated with Dantrolene Sodium Injection.",  # capitals, but a sentence
         "Seven of the 500 patients (1.4%) had definite or probable NMS.",
+        "The article type matters less than the quality of the case description.",
         "Patients with DM or MS were excluded from the cohort.",  # abbreviations, not degrees after a name
         "He was given bromocriptine 2.5 mg [2].",  # a reference mark in brackets, not a note
     ],
