@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from assistant.lexicon import ALTERNATIVE_OR, ALTERNATIVE_SAYS, QUESTION_STOPWOR
 from assistant.query import content_stems
 from assistant.records import ContestReason, Stance
 from assistant.stance import TOPIC_ENDINGS, Role
+from index.synonyms import Vocabulary
 
 MIN_WORDS = 2  # an alternative of fewer words ("or not") is no answer of its own
 WORD_SHARE = 0.5  # a side's sentence uses at least this share of its alternative's own words ...
@@ -59,28 +60,48 @@ def own_words(first: str, second: str, skip: frozenset[str]) -> tuple[set[str], 
     return a - b, b - a
 
 
+def _named_groups(texts: Sequence[str], vocabulary: Vocabulary) -> list[tuple[str, ...]]:
+    """The synonym groups the texts name."""
+    return [
+        g
+        for g in vocabulary.groups + vocabulary.entities
+        if any(vocabulary.pattern(t).search(x) for t in g for x in texts)
+    ]
+
+
+def _one_name(text: str, groups: list[tuple[str, ...]], vocabulary: Vocabulary) -> str:
+    """``text`` with each term of ``groups`` written as one word for its group ("muscle breakdown" and
+    "rhabdomyolysis" alike), so an alternative's words are found in a sentence that names them otherwise."""
+    for n, group in enumerate(groups):
+        for term in sorted(group, key=len, reverse=True):
+            text = vocabulary.pattern(term).sub(f" synonymgroup{n} ", text)
+    return text
+
+
 def alternative_flag(
     pair: tuple[str, str],
     pool: list[Candidate],
     embed: Callable[[str], np.ndarray],
+    vocabulary: Vocabulary,
     skip: frozenset[str],
     similarity: float,
     margin: float,
     max_positions: int,
 ) -> Flag | None:
     """A flag when sources take both sides of ``pair`` (see the module docstring); ``skip`` holds the
-    field's own stems, which say nothing about a side."""
-    first, second = pair
+    field's own stems, which say nothing about a side, and the synonyms file's groups count as one word."""
+    groups = _named_groups(pair, vocabulary)
+    first, second = (_one_name(text, groups, vocabulary) for text in pair)
     words = own_words(first, second, skip)
     if not pool or not all(words):
         return None
     vectors = np.stack([c.vector for c in pool])
-    near = [vectors @ embed(first), vectors @ embed(second)]
+    near = [vectors @ embed(pair[0]), vectors @ embed(pair[1])]
     # at least half of a side's own words, and two of them when it has two ("cause" alone is no side)
     needed = [max(math.ceil(WORD_SHARE * len(w)), min(2, len(w))) for w in words]
     best: dict[str, tuple[float, Candidate, int]] = {}  # each source's clearest sentence and its side
     for i, cand in enumerate(pool):
-        prefixes = {s[:PREFIX] for s in content_stems(cand.text)}
+        prefixes = {s[:PREFIX] for s in content_stems(_one_name(cand.text, groups, vocabulary))}
         for side in (0, 1):
             lead = float(near[side][i] - near[1 - side][i])
             used = sum(w[:PREFIX] in prefixes for w in words[side])
@@ -100,7 +121,7 @@ def alternative_flag(
         f"{n} source{'s' if n > 1 else ''} {'give' if n > 1 else 'gives'} “{text}”" for n, text in zip(counts, pair)
     ]
     return Flag(
-        topic=alternative_topic(first, second),
+        topic=alternative_topic(*pair),
         summary=f"Sources give both answers the question sets side by side: {'; '.join(said)}.",
         reason=ContestReason.OPPOSING,
         positions=chosen,

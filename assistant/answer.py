@@ -467,6 +467,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
             pair,
             near,
             engine.embedder.embed_query,
+            vocabulary,
             skip,
             sel.alternative_similarity,
             sel.alternative_margin,

@@ -8,6 +8,7 @@ import pytest
 from assistant.alternatives import alternative_flag, alternatives, own_words
 from assistant.records import Stance
 from tests.unit.test_coverage import cand
+from tests.unit.test_reading import VOCABULARY
 
 SKIP = frozenset({"nms", "neurolept", "malign", "syndrom", "antipsychot"})
 
@@ -64,7 +65,7 @@ def test_two_sources_on_two_sides_are_flagged_with_both():
         _with_vector(cand("Fever results from hypothalamus dysfunction.", "a.txt", row=1), [0.9, 0.1, 0, 0]),
         _with_vector(cand("Cytokines and prostaglandins raise the fever.", "b.txt", row=2), [0.1, 0.9, 0, 0]),
     ]
-    flag = alternative_flag(PAIR, pool, EMBED, SKIP, 0.45, 0.1, 10)
+    flag = alternative_flag(PAIR, pool, EMBED, VOCABULARY, SKIP, 0.45, 0.1, 10)
     assert flag is not None and flag.topic.endswith("(two answers)")
     sides = {c.doc_id: s for c, s in flag.positions}
     assert sides == {"a.txt": Stance.SUPPORTS, "b.txt": Stance.DISPUTES}
@@ -83,7 +84,7 @@ def test_no_flag_without_a_clear_second_side(second_text, second_vector):
         _with_vector(cand("Fever results from hypothalamus dysfunction.", "a.txt", row=1), [0.9, 0.1, 0, 0]),
         _with_vector(cand(second_text, "b.txt", row=2), second_vector),
     ]
-    assert alternative_flag(PAIR, pool, EMBED, SKIP, 0.45, 0.1, 10) is None
+    assert alternative_flag(PAIR, pool, EMBED, VOCABULARY, SKIP, 0.45, 0.1, 10) is None
 
 
 def test_one_source_on_one_side_is_no_disagreement():
@@ -91,4 +92,17 @@ def test_one_source_on_one_side_is_no_disagreement():
         _with_vector(cand("Fever results from hypothalamus dysfunction.", "a.txt", row=1), [0.9, 0.1, 0, 0]),
         _with_vector(cand("The hypothalamus sets the fever.", "c.txt", row=3), [0.8, 0.1, 0, 0]),
     ]
-    assert alternative_flag(PAIR, pool, EMBED, SKIP, 0.45, 0.1, 10) is None
+    assert alternative_flag(PAIR, pool, EMBED, VOCABULARY, SKIP, 0.45, 0.1, 10) is None
+
+
+def test_a_side_named_by_a_synonym_is_found():
+    """ "muscle breakdown" in the question, "rhabdomyolysis" in the source: one word of the synonyms file."""
+    pair = ("is the white count from muscle breakdown", "is the white count from an acute phase response")
+    embed = _embed_table({pair[0]: [1, 0, 0, 0], pair[1]: [0, 1, 0, 0]})
+    pool = [
+        _with_vector(cand("The raised WBC is due to rhabdomyolysis.", "a.txt", row=1), [0.9, 0.1, 0, 0]),
+        _with_vector(cand("Leukocytosis is part of the acute phase response.", "b.txt", row=2), [0.1, 0.9, 0, 0]),
+    ]
+    flag = alternative_flag(pair, pool, embed, VOCABULARY, SKIP, 0.45, 0.1, 10)
+    assert flag is not None and {c.doc_id for c, _ in flag.positions} == {"a.txt", "b.txt"}
+    assert "synonymgroup" not in flag.topic + flag.summary
