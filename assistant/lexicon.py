@@ -956,8 +956,12 @@ ASPECTS: tuple[Aspect, ...] = (
         "treatment received",
         _any(
             [
-                r"how (?:was|were|is) (?:he|she|they|that|it|(?:the|this|that) (?:\w+ )?(?:patient|child|man|woman|case)) "
-                r"(?:\w+ )?(?:treated|managed)",
+                r"how (?:was|were|is) (?:he|she|they|that|it|(?:the|this|that|their|his|her|our) (?:\w+ )?"
+                r"(?:patient|child|man|woman|case)) (?:\w+ )?(?:treated|managed)",
+                # "which drugs were used to treat her NMS?", "what medication did he get?"
+                r"(?:which|what) (?:drugs?|medications?|medicines?|treatments?) (?:was|were) (?:\w+ )?(?:used|given) "
+                r"(?:to treat|for|in) (?:him|her|them|the patient)",
+                r"(?:which|what) (?:drugs?|medications?|medicines?) did (?:he|she|they|the patient) (?:get|receive)",
                 r"what treatment (?:did|was|were)",
                 r"what (?:was|were) (?:he|she|they|the patient) (?:given|treated with)",
                 r"what (?:tx|treatment) worked",

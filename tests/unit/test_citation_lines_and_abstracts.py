@@ -256,7 +256,11 @@ TREATMENT = next(a for a in ASPECTS if a.name == "treatment received")
         ("In the published case, how was he treated?", True),
         ("what treatment did she receive?", True),
         ("what tx worked?", True),
+        ("and how was their patient treated?", True),
+        ("which drugs were used to treat her NMS?", True),
+        ("what medication did he get?", True),
         ("Is bromocriptine an effective treatment?", False),  # whether a drug works, not what a patient received
+        ("which drugs are used to treat NMS?", False),  # what is used in general
     ],
 )
 def test_what_a_reported_patient_received_is_asked(question, asked):
