@@ -1270,7 +1270,9 @@ CLAIM_CHECK = re.compile(
 PUBLICATION_REFERENCE = re.compile(
     r"\b(?:the|that|this|a|an|one|which|what)\s+(?:[\w-]+\s+){0,3}?(?:case reports?|reports?|series|stud(?:y|ies)|"
     r"trial|cohort|paper|article|review|letter|label|authors?|survey|audit|analysis|table|chart|entry|handout|leaflet|monograph)\b|"
-    r"\b(?:published|reported|described)\s+(?:[\w-]+\s+)?cases?\b",
+    r"\b(?:published|reported|described)\s+(?:[\w-]+\s+)?cases?\b|"
+    # "the fatal fulminant case from Japan", "the clozapine case" (not "in that case": a word between)
+    r"\b(?:the|that|this)\s+(?:[\w-]+\s+){1,3}?cases?\s+(?:from|in|of|with|where|who|that|report)\b",
     re.IGNORECASE,
 )
 

@@ -60,6 +60,8 @@ def test_no_document_is_described_when_none_leads():
         ("What did the ICU series report?", True),
         ("what did the authors find", True),
         ("In a case like this, what should we do first?", False),  # a case like the patient's, no publication
+        ("in the fatal fulminant case from japan, how high did the fever get?", True),
+        ("In that case, should we stop the drug?", False),  # "in that case" is a conjunction
         ("68F on haloperidol, T 39.8, rigid. Start dantrolene?", False),
     ],
 )
