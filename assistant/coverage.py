@@ -25,17 +25,18 @@ from assistant.records import Uncovered
 PREFIX = 5  # two words sharing their first five letters count as the same concept (spastic/spasticity)
 # What a question is asked *for*: the words after "for", "in", "with", "after", "to treat" ... name the
 # condition, use or population it is about ("dantrolene for spasticity after a stroke").
-_SLOT_WORDS = r"((?:(?!(?:for|in|with|after|during|and|or|of|the|a|an)\b)[A-Za-z][\w\-]*\s*){1,4})"
+_SLOT_WORDS = (  # ... up to a word that starts another phrase or says who ("the jerky movements people get")
+    r"((?:(?!(?:for|in|with|after|during|and|or|of|the|a|an|people|patients|someone|he|she|they)\b)"
+    r"[A-Za-z][\w\-]*\s*){1,4})"
+)
 # ... not a phrase that points back ("in that case", "in its cohort"): it is the conversation's or the
 # document's own
 _POINTS_BACK = r"(?!(?:that|this|these|those|its|such)\b)"  # not "his": "for his pain" is a use
 # ... nor a phrase that only frames the question ("in terms of", "what do they stand for")
 _FRAMES = r"(?<!\bstand )(?<!\bstands )(?<!\baccount )(?<!\baccounts )(?<!\blook )(?<!\bask )(?<!\bwait )"
 _SLOT = re.compile(
-    _FRAMES
-    + r"\b(?:for|in(?! terms of\b)|with|after|during|following|to (?:treat|stop|prevent|manage|suppress))\s+"
-    + _POINTS_BACK
-    + _SLOT_WORDS,
+    _FRAMES + r"\b(?:for|in(?! terms of\b)(?! (?:the )?first place\b)|with|after|during|following|"
+    r"to (?:treat|stop|prevent|manage|suppress))\s+" + _POINTS_BACK + _SLOT_WORDS,
     re.IGNORECASE,
 )
 # ... or, in a terse query with no such word, the words after "<drug> dose" ("quetiapine dose <a use>")
@@ -293,7 +294,9 @@ def unrelated_use(
     question about another use. Returns the purpose's words; empty when the evidence relates them."""
     if anchored(read, reader) or read.case_terms or not read.entities:
         return []  # a case's description carries the subject; a follow-up is judged by its own ask
-    slot = slot_words(read.ask)
+    # a follow-up asking about the conversation's drug for something else ("what helps with the drooling?"):
+    # its use read through an article too
+    slot = slot_words(_ARTICLE_AFTER.sub(r"\1 ", read.ask) if read.follow_up else read.ask)
     # what is asked about the intervention (its mechanism of action, its mortality) is no other use
     asked = {s for p in FACETS.values() for m in p.finditer(read.ask) for s in content_stems(m.group(0))}
     words = [

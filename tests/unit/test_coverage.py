@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from assistant.candidates import Candidate
-from assistant.coverage import check_aspects, exposure_topics, other_condition, rare_use, slot_words, uncovered_concepts
+from assistant.coverage import (
+    check_aspects,
+    exposure_topics,
+    other_condition,
+    rare_use,
+    slot_words,
+    uncovered_concepts,
+    unrelated_use,
+)
 from ingest.records import Passage
 from tests.unit.test_reading import READER, read
 
@@ -205,6 +213,21 @@ def test_slot_words():
     assert slot_words("where does the rigidity end up, in terms of complications?") == set()
     assert slot_words("what do the letters stand for?") == set()
     assert slot_words("what dose do you use for his off episodes?") == {"his", "off", "episodes"}
+    # "in the first place" frames; a use ends where a phrase saying who begins
+    assert slot_words("why would they have had more ECT in the first place?") == set()
+    assert slot_words("for jerky movements people get after years") == {"jerky", "movements", "years"}
+
+
+def test_a_follow_up_asking_about_the_drug_for_another_use_through_an_article():
+    """ "ok, and what helps with the drooling it causes?" after a question on clozapine and NMS."""
+    q = read("ok, and what helps with the drooling it causes at night?", ("Can clozapine cause NMS?",))
+    assert q.follow_up and "clozapine" in q.entities
+    evidence = [cand("Clozapine can cause NMS, as case reports show.")]
+    df = {"drool": 1, "night": 3}
+    assert "drooling" in unrelated_use(q, READER, evidence, df, n_passages=200)
+    # the evidence speaks of that use: no other use
+    evidence = [cand("Clozapine causes drooling at night in many patients.")]
+    assert unrelated_use(q, READER, evidence, df, n_passages=200) == []
 
 
 def test_a_use_the_index_barely_mentions_is_found_through_its_article():
