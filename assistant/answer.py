@@ -277,9 +277,10 @@ def select_statements(
     lam: float,
     sel: SelectionSettings | None = None,
     first: Sequence[Candidate] = (),
+    asked_of: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
-    """Maximal marginal relevance over sentences, with a small penalty for repeating a source; ``first`` are
-    taken before any other."""
+    """Maximal marginal relevance over sentences, with a small penalty for repeating a source (not a document
+    the question asks about, ``asked_of``); ``first`` are taken before any other."""
     sel = sel or SelectionSettings()
     pool = sorted(candidates, key=lambda c: -c.score)[: sel.pool_size]
     selected: list[Candidate] = list(first)[:max_n]
@@ -292,7 +293,8 @@ def select_statements(
             redundancy = max((_redundancy(cand, s) for s in selected), default=0.0)
             if redundancy > sel.max_redundancy or any(cand.text == s.text for s in selected):
                 continue
-            value = lam * cand.score - (1 - lam) * redundancy - sel.source_repeat_penalty * per_doc[cand.doc_id]
+            repeats = 0 if cand.doc_id in asked_of else per_doc[cand.doc_id]
+            value = lam * cand.score - (1 - lam) * redundancy - sel.source_repeat_penalty * repeats
             if value > best_value:
                 best, best_value = cand, value
         if best is None:
@@ -312,7 +314,9 @@ def _select(ctx: _Context, engine: Engine) -> list[Candidate]:
     if ctx.named and sel.named_document_statements:
         own = [c for c in ctx.candidates if c.doc_id in ctx.named]
         first = select_statements(own, sel.named_document_statements, -1e9, cfg.mmr_lambda, sel)
-    return select_statements(ctx.candidates, cfg.max_statements, cutoff, cfg.mmr_lambda, sel, first)
+    return select_statements(
+        ctx.candidates, cfg.max_statements, cutoff, cfg.mmr_lambda, sel, first, frozenset(ctx.named)
+    )
 
 
 PART_STATEMENTS = 3  # statements each part of a question that asks several things is sure to get

@@ -93,3 +93,9 @@ def test_the_same_sentence_twice_is_taken_once():
         candidate("Other", 0.5, 45),
     ]
     assert names(select_statements(twice, 3, 0.0, 1.0, DEFAULT)) == ["Same", "Other"]
+
+
+def test_a_document_the_question_asks_about_is_not_penalised_for_repeating():
+    """ "What did the doc-a authors find?": a second doc-a sentence is not passed over for another source."""
+    assert names(select_statements(SOURCES, 2, 0.0, 1.0, DEFAULT)) == ["A", "C"]
+    assert names(select_statements(SOURCES, 2, 0.0, 1.0, DEFAULT, asked_of=frozenset({"doc-a"}))) == ["A", "B"]
