@@ -13,7 +13,7 @@ round 11's in eval/literature-l/), ``extended12`` (plus round 12's in eval/liter
 round 13's in eval/literature-n/), ``extended14`` (plus round 14's in eval/literature-o/) and ``extended15`` (plus
 round 15's in eval/literature-p/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-13 have), heldout (round 14 now: a round is reported, never read before its
+calibration once read, as rounds 1-14 have), heldout (none now: a round is reported, never read before its
 one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 15: written
 before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
@@ -98,9 +98,10 @@ SETS = [
     ("round13.clinician (now calibration)", "round13/clinician.jsonl", "corpus", "calibration"),
     ("round13.literature (now calibration)", "round13/literature.jsonl", "extended13", "calibration"),
     # Round 14 (eval/round14/, over eval/literature-o/): written the same way at the start of the stop that ran
-    # round 13, before any run; held out for its one run.
-    ("round14.clinician", "round14/clinician.jsonl", "corpus", "heldout"),
-    ("round14.literature", "round14/literature.jsonl", "extended14", "heldout"),
+    # round 13, before any run; run once as held out at commit a139a40 (bench/results/eval_round14.md), calibration
+    # since.
+    ("round14.clinician (now calibration)", "round14/clinician.jsonl", "corpus", "calibration"),
+    ("round14.literature (now calibration)", "round14/literature.jsonl", "extended14", "calibration"),
     # Round 15 (eval/round15/, over eval/literature-p/): written the same way in the stop that ran rounds 13 and
     # 14, before any run; reserved for the next held-out run.
     ("round15.clinician", "round15/clinician.jsonl", "corpus", "reserved"),
