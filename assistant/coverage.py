@@ -44,7 +44,7 @@ _TERSE_SLOT = re.compile(  # "<drug> [starting|maximum] dose <a use>"
     r"^\s*[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?\s+(?:dose|dosing|dosage)\s+" + _SLOT_WORDS + r"\s*$", re.IGNORECASE
 )
 # ... and, for a word the index has never seen, also "the odds of <an unseen condition>"
-_OF_SLOT = re.compile(r"\bof\s+" + _SLOT_WORDS, re.IGNORECASE)
+_OF_SLOT = re.compile(r"\bof\s+(?!(?:them|it|these|those|this|that|us|you|which|what)\b)" + _SLOT_WORDS, re.IGNORECASE)
 
 
 def subject_patterns(read: Query, reader: Reader) -> list[re.Pattern[str]]:
@@ -270,6 +270,7 @@ def other_condition(
     return out
 
 
+_PURPOSE_ARTICLE = re.compile(r"\b(for|with)\s+(?:the|an?)\s+", re.IGNORECASE)
 _ARTICLE_AFTER = re.compile(r"\b(for|in|with|after|during)\s+(?:the|an?)\s+", re.IGNORECASE)
 
 
@@ -295,8 +296,8 @@ def unrelated_use(
     if anchored(read, reader) or read.case_terms or not read.entities:
         return []  # a case's description carries the subject; a follow-up is judged by its own ask
     # a follow-up asking about the conversation's drug for something else ("what helps with the drooling?"):
-    # its use read through an article too
-    slot = slot_words(_ARTICLE_AFTER.sub(r"\1 ", read.ask) if read.follow_up else read.ask)
+    # its use read through an article too (after "for" and "with": "in the severe cases" is a subgroup)
+    slot = slot_words(_PURPOSE_ARTICLE.sub(r"\1 ", read.ask) if read.follow_up else read.ask)
     # what is asked about the intervention (its mechanism of action, its mortality) is no other use
     asked = {s for p in FACETS.values() for m in p.finditer(read.ask) for s in content_stems(m.group(0))}
     words = [

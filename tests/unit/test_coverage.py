@@ -228,6 +228,20 @@ def test_a_follow_up_asking_about_the_drug_for_another_use_through_an_article():
     # the evidence speaks of that use: no other use
     evidence = [cand("Clozapine causes drooling at night in many patients.")]
     assert unrelated_use(q, READER, evidence, df, n_passages=200) == []
+    # "in the severe cases looked at separately" is a subgroup, not a use
+    q = read("and in the severe cases looked at separately, did it do better?", ("Does clozapine cause NMS?",))
+    evidence = [cand("Clozapine can cause NMS, as case reports show.")]
+    assert unrelated_use(q, READER, evidence, {"look": 1, "sever": 5}, n_passages=200) == []
+
+
+def test_a_pronoun_after_of_is_no_condition():
+    """ "do some of them damp it down?": "them" points back; "damp", never seen, is no condition asked about."""
+    q = read("Do acute phase reactants only fuel inflammation, or do some of them damp it down?")
+    assert other_condition(q, READER, ["damp"], {"damp": 0}, n_passages=200, unknown=["damp"]) == []
+    q = read("What are the odds of glaucoma with dantrolene?")
+    assert other_condition(q, READER, ["glaucoma"], {"glaucoma": 0}, n_passages=200, unknown=["glaucoma"]) == [
+        "glaucoma"
+    ]
 
 
 def test_a_use_the_index_barely_mentions_is_found_through_its_article():
