@@ -230,7 +230,7 @@ def test_a_follow_up_asking_about_the_drug_for_another_use_through_an_article():
     assert unrelated_use(q, READER, evidence, df, n_passages=200) == []
     # "in the severe cases looked at separately" is a subgroup, not a use
     q = read("and in the severe cases looked at separately, did it do better?", ("Does clozapine cause NMS?",))
-    evidence = [cand("Clozapine can cause NMS, as case reports show.")]
+    evidence = [cand("Clozapine can cause NMS.")]
     assert unrelated_use(q, READER, evidence, {"look": 1, "sever": 5}, n_passages=200) == []
 
 
