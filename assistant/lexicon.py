@@ -685,7 +685,17 @@ FACETS: dict[str, re.Pattern[str]] = {
     "recurrence": _any(
         [r"recur(?:s|red|rence)?", r"rechallenge", r"re-?introduc(?:tion|ed|e)", r"restart(?:ed|ing)?", r"re-?exposure"]
     ),
-    "history": _any([r"first described", r"described in", r"discovered", r"first reported", r"known about"]),
+    "history": _any(
+        [
+            r"first described",
+            r"described in",
+            r"discovered",
+            r"first reported",
+            r"known about",
+            r"first descriptions?",
+            r"first (?:appear(?:ed|s)?|published|recogni[sz]ed)",
+        ]
+    ),
     # the time from a drug's start to the syndrome's beginning
     "onset": _any(
         [

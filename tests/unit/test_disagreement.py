@@ -168,6 +168,8 @@ def test_disagreement(positions, reasons):
         ("How often does NMS occur?", ["incidence"]),
         ("What is the death rate of NMS?", ["mortality"]),
         ("Who first described NMS?", ["history"]),
+        ("so was the first description in 1960 or 1968?", ["history"]),
+        ("when did NMS first appear in print?", ["history"]),
         ("Will NMS recur if the antipsychotic is restarted?", ["recurrence"]),
         ("Which drugs reverse NMS?", ["treatment"]),
         ("What are the symptoms of NMS?", []),
