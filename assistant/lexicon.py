@@ -1323,6 +1323,13 @@ TOPIC_CHANGE = re.compile(
     r"\b[\s,:;.!?–—-]*",
     re.IGNORECASE,
 )
+# A publication named only by "the" and its kind ("does the entry still call it fatal?", "what did the authors
+# conclude?"): the one the conversation was about
+BARE_PUBLICATION = re.compile(
+    r"\b(?:the|that|this|these|those)\s+(?:same\s+)?(?:entry|paper|article|study|review|report|authors?|letter|page|"
+    r"table|series|case report|monograph|leaflet|handout|chapter|summary|guideline)s?\b(?!\s+(?:of|on|by|from|in|about)\b)",
+    re.IGNORECASE,
+)
 # A pronoun that points back to an earlier turn ("in how many centres was it run?"), unless "it" is
 # only the grammatical subject of a judgment ("is it safe to ...", "it is unclear whether ...").
 REFERRING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their)\b", re.IGNORECASE)

@@ -22,6 +22,7 @@ from assistant.contested import drug_like_terms
 from assistant.lexicon import (
     ASK_INTENTS,
     ASPECTS,
+    BARE_PUBLICATION,
     CASE_CUES,
     CLAIM_CHECK,
     EXPLETIVE_IT,
@@ -308,6 +309,8 @@ def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
     gate's judgment, by its own words."""
     ask = query.ask
     if FOLLOW_UP_START.match(ask) or REFERRING_PRONOUN.search(EXPLETIVE_IT.sub(" ", ask)):
+        return True
+    if BARE_PUBLICATION.search(ask):  # "does the entry still ...": the publication the conversation named
         return True
     return not set(content_stems(ask)) & anchor
 

@@ -58,6 +58,10 @@ def test_a_part_is_read_with_the_case_of_the_whole_question():
         ("and how common is NMS?", True),  # a continuation
         ("Is NMS more common in men?", False),
         ("What blood tests help confirm the diagnosis of neuroleptic malignant syndrome?", False),
+        # a publication named only by its kind is the one the chat was about; one named otherwise is not
+        ("does the entry still regard NMS as usually fatal?", True),
+        ("What does the NEJM review say about NMS?", False),
+        ("what does the review of 20 NMS cases conclude?", False),
     ],
 )
 def test_a_turn_without_the_field_subject_leans_on_the_chat(question, follow_up):
