@@ -1,14 +1,15 @@
-"""Two answers a question sets side by side ("is the raised white count just from muscle activity, or part
-of an acute phase response?", "the consultant says A; the registrar says B"), and whether the sources
-give both.
+"""Two answers a question sets side by side ("is the fever central, or is it from the muscles?", "my
+colleague says A; the registrar says B"), and whether the sources give both.
 
 A clinician asks this way when sources differ, so the question names the two sides itself. Each
 alternative is embedded on its own; a sentence takes an alternative's side when it is close to that
 alternative (``alternative_similarity``), clearly closer to it than to the other (``alternative_margin``)
 and uses at least half of its own words (the words the other alternative does not use), and two of them
-when it has two. Each source takes the side of its
-clearest sentence (its lead, plus its similarity to the whole question). When at least one source takes each side, the claim is flagged, each side with its
-citations. Nothing here knows a topic: the sides are the question's own words.
+when it has two. Each source takes the side of its clearest sentence (its lead, plus its similarity to
+the whole question). When at least one source takes each side, the claim is flagged, each side with its
+citations: the first answer's positions carry ``Stance.SUPPORTS``, the second's ``Stance.DISPUTES``, and
+the topic ends with " (two answers)" so that they are labelled as answers, not as benefit and harm.
+Nothing here knows a topic: the sides are the question's own words.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def alternative_flag(
     positions: list[Position] = [(cand, stances[side]) for _, cand, side in best.values()]
     per_side = max(1, max_positions // 2)
     chosen = [p for side in stances for p in diverse([p for p in positions if p[1] == side], per_side)]
-    counts = [sum(1 for _, s in chosen if s == stances[side]) for side in (0, 1)]
+    counts = [sum(1 for _, _, s in best.values() if s == side) for side in (0, 1)]  # every source, shown or not
     said = [
         f"{n} source{'s' if n > 1 else ''} {'give' if n > 1 else 'gives'} “{text}”" for n, text in zip(counts, pair)
     ]

@@ -25,7 +25,7 @@ from assistant.records import Uncovered
 PREFIX = 5  # two words sharing their first five letters count as the same concept (spastic/spasticity)
 # What a question is asked *for*: the words after "for", "in", "with", "after", "to treat" ... name the
 # condition, use or population it is about ("dantrolene for spasticity after a stroke").
-_SLOT_WORDS = (  # ... up to a word that starts another phrase or says who ("the jerky movements people get")
+_SLOT_WORDS = (  # ... up to a word that starts another phrase or says who ("for tremors patients report")
     r"((?:(?!(?:for|in|with|after|during|and|or|of|the|a|an|people|patients|someone|he|she|they)\b)"
     r"[A-Za-z][\w\-]*\s*){1,4})"
 )
@@ -295,8 +295,8 @@ def unrelated_use(
     question about another use. Returns the purpose's words; empty when the evidence relates them."""
     if anchored(read, reader) or read.case_terms or not read.entities:
         return []  # a case's description carries the subject; a follow-up is judged by its own ask
-    # a follow-up asking about the conversation's drug for something else ("what helps with the drooling?"):
-    # its use read through an article too (after "for" and "with": "in the severe cases" is a subgroup)
+    # a follow-up asking about the conversation's drug for something else ("does it help the hiccups?"):
+    # its use read through an article too (after "for" and "with": "in the oldest patients" is a subgroup)
     slot = slot_words(_PURPOSE_ARTICLE.sub(r"\1 ", read.ask) if read.follow_up else read.ask)
     # what is asked about the intervention (its mechanism of action, its mortality) is no other use
     asked = {s for p in FACETS.values() for m in p.finditer(read.ask) for s in content_stems(m.group(0))}

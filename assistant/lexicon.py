@@ -834,7 +834,7 @@ QUESTION_STOPWORDS = frozenset(
     # words that frame what is asked, never its topic ("is it easy to miss?", "a reasonable first step?")
     "easy easier hard harder difficult reasonable sensible appropriate okay ok fine miss missed practice "
     "realistic worth exactly precisely straightforward simple obvious tricky according overlook overlooked "
-    "order sequence "  # "in what order were the drugs given?"
+    "order sequence "  # "the order the drugs came in"
     # words that ask whether the sources agree, not what about ("is there agreement?"), or what a label
     # means ("what do the boxes stand for?")
     "sources agree agrees disagree disagrees consensus stand stands".split()
@@ -968,7 +968,7 @@ ASPECTS: tuple[Aspect, ...] = (
             [
                 r"how (?:was|were|is) (?:he|she|they|that|it|(?:the|this|that|their|his|her|our) (?:\w+ )?"
                 r"(?:patient|child|man|woman|case)) (?:\w+ )?(?:treated|managed)",
-                # "which drugs were used to treat her NMS?", "what medication did he get?"
+                # "which medications were given for her?", "what medication did she receive?"
                 r"(?:which|what) (?:drugs?|medications?|medicines?|treatments?) (?:was|were) (?:\w+ )?(?:used|given) "
                 r"(?:to treat|for|in) (?:him|her|them|the patient)",
                 r"(?:which|what) (?:drugs?|medications?|medicines?) did (?:he|she|they|the patient) (?:get|receive)",
@@ -1293,7 +1293,7 @@ FOLLOW_UP_START = re.compile(
     re.IGNORECASE,
 )
 # Two answers a question sets side by side (assistant.alternatives): an "or" that opens a clause of its own
-# ("is it just X, or is it Y?", "... or should they be told apart?"), not "or not", "or other ..." nor a list
+# ("is it just X, or is it Y?", "... or should we wait?"), not "or not", "or other ..." nor a list
 # of two names ("haloperidol or droperidol")
 _CLAUSE_OPENERS = (
     r"(?:is|are|does|do|can|could|should|would|was|were|has|have|will|just|only|rather|instead|simply|mainly|"
@@ -1323,8 +1323,8 @@ TOPIC_CHANGE = re.compile(
     r"\b[\s,:;.!?–—-]*",
     re.IGNORECASE,
 )
-# A publication named only by "the" and its kind ("does the entry still call it fatal?", "what did the authors
-# conclude?"): the one the conversation was about
+# A publication named only by "the" and its kind ("is the leaflet still current?", "did the paper give a
+# dose?"): the one the conversation was about
 BARE_PUBLICATION = re.compile(
     r"\b(?:the|that|this|these|those)\s+(?:same\s+)?(?:entry|paper|article|study|review|report|authors?|letter|page|"
     r"table|series|case report|monograph|leaflet|handout|chapter|summary|guideline)s?\b(?!\s+(?:of|on|by|from|in|about)\b)",

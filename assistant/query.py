@@ -230,7 +230,7 @@ def ask_parts(ask: str) -> tuple[str, ...]:
     does CK rise, and should we dialyse?"), each as typed; one part when it asks one thing.
     A break is a question mark, "and" or a comma before a question word, when the text before it is itself
     a question (it ends with "?" or starts as one, after a leading phrase or not: "In the Danish study, what
-    was the incidence, and how was it measured?" is two parts, "In the Danish study, what ..." alone one) and
+    dose was used, and why?" is two parts, "In the Danish study, what ..." alone one) and
     both sides have content words."""
     parts: list[str] = []
     start = 0
@@ -310,7 +310,7 @@ def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
     ask = query.ask
     if FOLLOW_UP_START.match(ask) or REFERRING_PRONOUN.search(EXPLETIVE_IT.sub(" ", ask)):
         return True
-    if BARE_PUBLICATION.search(ask):  # "does the entry still ...": the publication the conversation named
+    if BARE_PUBLICATION.search(ask):  # "is the leaflet ...": the publication the conversation named
         return True
     return not set(content_stems(ask)) & anchor
 
