@@ -22,8 +22,8 @@ import numpy as np
 
 from assistant.candidates import Candidate
 from assistant.contested import Flag, Position, diverse
-from assistant.lexicon import ALTERNATIVE_OR, ALTERNATIVE_SAYS, QUESTION_STOPWORDS
-from assistant.query import content_stems
+from assistant.lexicon import ALTERNATIVE_OR, ALTERNATIVE_SAYS
+from assistant.query import content_stems, question_stems
 from assistant.records import ContestReason, Stance
 from assistant.stance import TOPIC_ENDINGS, Role
 from index.synonyms import Vocabulary
@@ -55,9 +55,8 @@ def alternatives(ask: str) -> tuple[str, str] | None:
 
 def own_words(first: str, second: str, skip: frozenset[str]) -> tuple[set[str], set[str]]:
     """The stems each alternative uses and the other does not (the shared subject and ``skip`` left out)."""
-    questions = {s for w in QUESTION_STOPWORDS for s in content_stems(w)}
-    a = set(content_stems(first)) - skip - questions
-    b = set(content_stems(second)) - skip - questions
+    a = set(content_stems(first)) - skip - question_stems()
+    b = set(content_stems(second)) - skip - question_stems()
     return a - b, b - a
 
 

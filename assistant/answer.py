@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from itertools import zip_longest
 
 import numpy as np
@@ -44,11 +43,10 @@ from assistant.lexicon import (
     NO_EVIDENCE_MESSAGE,
     PUBLICATION_REFERENCE,
     QUANTITY_QUESTION,
-    QUESTION_STOPWORDS,
     Aspect,
     negated_names,
 )
-from assistant.query import Query, content_stems, part_query, strip_instructions, understand
+from assistant.query import Query, content_stems, part_query, question_stems, strip_instructions, understand
 from assistant.records import Answer, Category, Citation, ContestedClaim, Stance, Statement, Status, Uncovered
 from assistant.render import TABLE_LABEL
 from index.search import Filters, Hit, Searcher
@@ -187,12 +185,6 @@ def _score(ctx: _Context, engine: Engine) -> None:
     ctx.unknown = [w for w in unknown if ctx.stats.file_words.get(w.lower()) not in ctx.named]
 
 
-@lru_cache(maxsize=1)
-def _question_stems() -> frozenset[str]:
-    """Stems of the words every question uses ("what", "paper", "say"), computed once."""
-    return frozenset(s for w in QUESTION_STOPWORDS for s in content_stems(w))
-
-
 NAMED_MATCH = 0.5  # a sentence of the document a question names with this share of the question's other words
 
 
@@ -203,7 +195,7 @@ def _named_document_answers(ctx: _Context, engine: Engine) -> bool:
     if not ctx.named:
         return False
     named_words = set().union(*(ctx.stats.header.get(d, frozenset()) for d in ctx.named))
-    wanted = set(content_stems(ctx.read.ask)) - engine.reader(ctx.snapshot).anchor - named_words - _question_stems()
+    wanted = set(content_stems(ctx.read.ask)) - engine.reader(ctx.snapshot).anchor - named_words - question_stems()
     if not wanted:
         return False
     return any(
@@ -464,8 +456,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
     pair = alternatives(ctx.read.typed)
     if pair:  # "is it A, or B?": do sources give both answers?
         sel = settings.selection
-        floor = config.min_relevance * config.position_similarity_factor
-        near = [c for c in pool if c.similarity >= floor]
+        near = [c for c in pool if c.similarity >= config.position_floor]
         skip = engine.reader(ctx.snapshot).anchor
         both = alternative_flag(
             pair,

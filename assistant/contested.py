@@ -60,6 +60,11 @@ class ContestedSettings:
     max_positions: int
     figure_similarity_factor: float
 
+    @property
+    def position_floor(self) -> float:
+        """The similarity to the question a position must reach (keeps far-off sentences out of the box)."""
+        return self.min_relevance * self.position_similarity_factor
+
     @classmethod
     def from_settings(cls, answer: AnswerSettings, selection: SelectionSettings) -> ContestedSettings:
         return cls(
@@ -261,7 +266,7 @@ def facet_flags(
     flags: list[Flag] = []
     for facet in facets:
         pattern = FACET_ANCHORS.get(facet, FACETS[facet])
-        floor = config.min_relevance * config.position_similarity_factor
+        floor = config.position_floor
         figure_floor = config.min_relevance * config.figure_similarity_factor
         relevant = [c for c in pool if pattern.search(c.text) and c.similarity >= floor]
         explicit: list[Position] = [(c, Stance.UNCERTAIN) for c in relevant if CONTROVERSY_CUES.search(c.text)]

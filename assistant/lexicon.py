@@ -1167,7 +1167,7 @@ ASPECTS: tuple[Aspect, ...] = (
                 r"(?:combined|in combination) with",
                 r"together with",
                 r"concomitant\w*",
-                # "avoiding its use with calcium channel blockers", "should not be given with X"
+                # "avoiding its use with X", "should not be given with X"
                 r"avoid\w* (?:\w+ ){0,3}with",
                 r"(?:not|never) (?:be )?(?:given|used|combined|taken) (?:\w+ ){0,2}with",
             ]

@@ -30,6 +30,7 @@ from assistant.lexicon import (
     FACETS,
     FOLLOW_UP_START,
     FUNCTION_WORDS,
+    QUESTION_STOPWORDS,
     REFERRING_PRONOUN,
     TOPIC_CHANGE,
     Aspect,
@@ -101,6 +102,12 @@ def strip_instructions(question: str) -> tuple[str, list[str]]:
 @lru_cache(maxsize=1)
 def _function_stems() -> frozenset[str]:
     return frozenset(s for w in FUNCTION_WORDS for s in tokenize([w])[0])
+
+
+@lru_cache(maxsize=1)
+def question_stems() -> frozenset[str]:
+    """Stems of the words every question uses ("what", "paper", "say"), computed once."""
+    return frozenset(s for w in QUESTION_STOPWORDS for s in content_stems(w))
 
 
 def content_stems(text: str) -> list[str]:
