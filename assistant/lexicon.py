@@ -1019,10 +1019,11 @@ ASPECTS: tuple[Aspect, ...] = (
                 r"timing",
                 r"interval",
                 r"delay before",
+                r"how long (?:\w+ )*before (?:we|you|i|one|they|he|she) (?:can|could|may|should)",
             ]
         ),
         re.compile(
-            r"\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:hours?|days?|weeks?|months?)\b|\bwait\w*|\binterval\b|\bdelay",
+            r"\b\d+(?:[.,]\d+)?\s?(?:-|–|to)?\s?\d*\s?(?:hours?|days?|weeks?|months?)\b|\bwait\w*|\binterval\b|\bdelay (?:of|before)\b",
             re.I,
         ),
         "No indexed source gives a waiting time.",

@@ -113,6 +113,21 @@ def cand(
             [],
         ),
         ("any interactions with bromocriptine?", ["Bromocriptine is given by mouth."], [], [], ["interactions"]),
+        # "how long before we can ..." asks for a waiting time; a delayed treatment is no waiting time
+        (
+            "how long before we can give haloperidol again?",
+            ["Delayed treatment of haloperidol toxicity worsens the outcome."],
+            [],
+            [],
+            ["timing"],
+        ),
+        (
+            "how long before we can give haloperidol again?",
+            ["Haloperidol was given again after a delay of two weeks."],
+            [],
+            ["timing"],
+            [],
+        ),
     ],
 )
 def test_aspects(question, selected, pool, covered, named):
