@@ -385,7 +385,7 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
             f"The indexed sources do not cover {', '.join(repr(w) for w in elsewhere[:3])}: what they say about this "
             "is about another condition. The closest passages are listed for browsing; nothing has been inferred from them."
         )
-    undosed = dosed_without_mention(ctx.read, reader, selected)
+    undosed = dosed_without_mention(ctx.read, reader, selected, ctx.stats.df, ctx.stats.n)
     if undosed:
         return f"No indexed source gives a dose of {' '.join(undosed)!r}; {BROWSE}"
     return None

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.candidates import Candidate
-from assistant.lexicon import ASK_INTENTS, DOSE_QUALIFIERS, FACETS, QUESTION_STOPWORDS, Aspect
+from assistant.lexicon import ASK_INTENTS, ASPECTS, DOSE_QUALIFIERS, FACETS, QUESTION_STOPWORDS, Aspect
 from assistant.query import Query, Reader, content_stems
 from assistant.records import Uncovered
 
@@ -54,6 +54,8 @@ def subject_patterns(read: Query, reader: Reader) -> list[re.Pattern[str]]:
     for entity in read.entities:
         group = next((g for g in vocabulary.entities if g[0] == entity), (entity,))
         patterns += [vocabulary.pattern(t) for t in group]
+    if not patterns:  # "the maximum dose of <X>": a dose of something else is not the one asked
+        patterns = [vocabulary.pattern(w) for w in dosed_words(read, reader, terse=False)]
     if not patterns:
         patterns = [FACETS[f] for f in read.facets]
     return patterns
@@ -189,7 +191,8 @@ def covered(stem: str, word: str, texts_stems: set[str], texts: str, reader: Rea
 
 _DOSE_OF = (  # "the dose of <X>", else a terse "<X> [starting] dose ..."
     re.compile(
-        r"\b(?:doses?|dosing|dosage)\s+(?:range\s+)?of\s+(?:the\s+|an?\s+)?([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)",
+        r"\b(?:doses?|dosing|dosage)\s+(?:range\s+)?of\s+(?:the\s+|an?\s+)?([A-Za-z][\w-]*(?:\s+"
+        r"(?!(?:per|a|an|each|every|in|for|by|to|at|on|when|if|and|or|than)\b)[A-Za-z][\w-]*)?)",
         re.IGNORECASE,
     ),
     re.compile(
@@ -199,21 +202,38 @@ _DOSE_OF = (  # "the dose of <X>", else a terse "<X> [starting] dose ..."
 )
 
 
-def dosed_without_mention(read: Query, reader: Reader, selected: list[Candidate]) -> list[str]:
-    """The words naming what a question asks the dose of ("magnesium dose ...", "the dose of activated charcoal")
-    when no selected statement mentions any of them (nor a synonym): the doses shown are of something else."""
-    if read.follow_up:  # "max dose?": the conversation names what is dosed
+def dosed_words(read: Query, reader: Reader, terse: bool = True) -> list[str]:
+    """The words naming what a question asks the dose of ("the dose of activated charcoal", and with
+    ``terse`` "magnesium dose ..."), not in a follow-up: "max dose?" leans on the conversation for what is
+    dosed."""
+    if read.follow_up:
         return []
-    match = next((m for pattern in _DOSE_OF if (m := pattern.search(read.ask))), None)
+    match = next((m for pattern in _DOSE_OF[: None if terse else 1] if (m := pattern.search(read.ask))), None)
     if not match:
         return []
     words = [w for w in match.group(1).split() if content_stems(w) and w.lower() not in DOSE_QUALIFIERS]
-    words = [w for w in words if w.lower() not in QUESTION_STOPWORDS and not set(content_stems(w)) & reader.anchor]
+    return [w for w in words if w.lower() not in QUESTION_STOPWORDS and not set(content_stems(w)) & reader.anchor]
+
+
+def dosed_without_mention(
+    read: Query, reader: Reader, selected: list[Candidate], df: dict[str, int], n_passages: int
+) -> list[str]:
+    """The words naming what a question asks the dose of when no selected statement mentions any of them
+    (nor a synonym), or when the index barely mentions them (see ``RARE_SHARE``) and no selected statement
+    gives a dose of them: the doses shown are of something else."""
+    words = dosed_words(read, reader)
     if not words:
         return []
     texts = "\n".join(c.text for c in selected)
     stems = set(content_stems(texts))
-    if any(covered(content_stems(w)[0], w, stems, texts, reader) for w in words):
+    if not any(covered(content_stems(w)[0], w, stems, texts, reader) for w in words):
+        return words
+    rare = max(2, RARE_SHARE * n_passages)
+    if any(df.get(content_stems(w)[0], 0) > rare for w in words):
+        return []
+    dose = next(a for a in ASPECTS if a.name == "dose")
+    subjects = [reader.vocabulary.pattern(w) for w in words]
+    if any(gives(dose, c.text, subjects, c.passage.section or "", c.passage.title) for c in selected):
         return []
     return words
 

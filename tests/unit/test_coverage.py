@@ -325,12 +325,37 @@ def test_an_aspect_asked_of_a_named_document_is_given_by_that_document_only():
         ("What dose of dantrolene?", ["Dantrolene 2.5 mg/kg IV."], []),  # the doses shown are of it
         ("What dose of dantrolene?", ["Cooling and fluids."], ["dantrolene"]),
         ("What is the usual dose?", ["Dantrolene 2.5 mg/kg IV."], []),  # no subject named
+        # a drug the index barely mentions, named only in passing beside doses of other drugs
+        (
+            "What is the maximum dose of paracetamol per day?",
+            ["He was given paracetamol and fluids.", "Dantrolene 2.5 mg/kg IV."],
+            ["paracetamol"],
+        ),
+        ("What is the maximum dose of paracetamol per day?", ["Paracetamol 1 g every 6 hours."], []),
     ],
 )
 def test_a_dose_asked_of_something_no_statement_mentions(question, statements, undosed):
     from assistant.coverage import dosed_without_mention
 
-    assert dosed_without_mention(read(question), READER, [cand(t, row=i) for i, t in enumerate(statements)]) == undosed
+    chosen = [cand(t, row=i) for i, t in enumerate(statements)]
+    assert dosed_without_mention(read(question), READER, chosen, {"paracetamol": 1}, 500) == undosed
+
+
+def test_a_drug_the_index_discusses_is_no_refusal_for_lack_of_a_dose():
+    """The shipped corpus names dantrolene often and gives no dose: the answer says so, it does not refuse."""
+    from assistant.coverage import dosed_without_mention
+
+    chosen = [cand("Dantrolene was given and the fever settled.")]
+    assert dosed_without_mention(read("What dose of dantrolene?"), READER, chosen, {"dantrolen": 40}, 500) == []
+    assert dosed_without_mention(read("What dose of dantrolene?"), READER, chosen, {"dantrolen": 1}, 500) == [
+        "dantrolene"
+    ]
+
+
+def test_a_dose_of_another_drug_does_not_answer_a_dose_of_one_the_question_names_outside_the_synonyms():
+    q = read("What is the maximum dose of paracetamol per day?")
+    check = check_aspects(q, READER, [cand("Dantrolene 2.5 mg/kg IV, up to 10 mg/kg per day.")], [], floor=0.5)
+    assert [u.aspect for u in check.uncovered] == ["dose"]
 
 
 def test_who_a_named_document_is_about_may_be_given_by_another_statement():
@@ -347,9 +372,9 @@ def test_words_that_say_which_dose_name_nothing_dosed():
     from assistant.coverage import dosed_without_mention
 
     statements = [cand("Cooling and fluids.")]
-    assert dosed_without_mention(read("max dose?"), READER, statements) == []
-    assert dosed_without_mention(read("oral dose?"), READER, statements) == []
-    assert dosed_without_mention(read("magnesium dose?"), READER, statements) == ["magnesium"]
+    assert dosed_without_mention(read("max dose?"), READER, statements, {}, 500) == []
+    assert dosed_without_mention(read("oral dose?"), READER, statements, {}, 500) == []
+    assert dosed_without_mention(read("magnesium dose?"), READER, statements, {}, 500) == ["magnesium"]
 
 
 def test_a_span_written_in_words_gives_how_long():
