@@ -13,9 +13,9 @@ round 11's in eval/literature-l/), ``extended12`` (plus round 12's in eval/liter
 round 13's in eval/literature-n/), ``extended14`` (plus round 14's in eval/literature-o/) and ``extended15`` (plus
 round 15's in eval/literature-p/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-14 have), heldout (none now: a round is reported, never read before its
-one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 15: written
-before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
+calibration once read, as rounds 1-14 have), heldout (round 15 now: a round is reported, never read before its
+one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (written before any
+run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -103,9 +103,9 @@ SETS = [
     ("round14.clinician (now calibration)", "round14/clinician.jsonl", "corpus", "calibration"),
     ("round14.literature (now calibration)", "round14/literature.jsonl", "extended14", "calibration"),
     # Round 15 (eval/round15/, over eval/literature-p/): written the same way in the stop that ran rounds 13 and
-    # 14, before any run; reserved for the next held-out run.
-    ("round15.clinician", "round15/clinician.jsonl", "corpus", "reserved"),
-    ("round15.literature", "round15/literature.jsonl", "extended15", "reserved"),
+    # 14, before any run; run once as held out in the stop after.
+    ("round15.clinician", "round15/clinician.jsonl", "corpus", "heldout"),
+    ("round15.literature", "round15/literature.jsonl", "extended15", "heldout"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
