@@ -13,7 +13,7 @@ round 11's in eval/literature-l/), ``extended12`` (plus round 12's in eval/liter
 round 13's in eval/literature-n/), ``extended14`` (plus round 14's in eval/literature-o/) and ``extended15`` (plus
 round 15's in eval/literature-p/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-14 have), heldout (round 15 now: a round is reported, never read before its
+calibration once read, as rounds 1-15 have), heldout (none now: a round is reported, never read before its
 one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (written before any
 run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
@@ -103,9 +103,10 @@ SETS = [
     ("round14.clinician (now calibration)", "round14/clinician.jsonl", "corpus", "calibration"),
     ("round14.literature (now calibration)", "round14/literature.jsonl", "extended14", "calibration"),
     # Round 15 (eval/round15/, over eval/literature-p/): written the same way in the stop that ran rounds 13 and
-    # 14, before any run; run once as held out in the stop after.
-    ("round15.clinician", "round15/clinician.jsonl", "corpus", "heldout"),
-    ("round15.literature", "round15/literature.jsonl", "extended15", "heldout"),
+    # 14, before any run; run once as held out at commit 0490c7d in the stop after (bench/results/eval_round15.md),
+    # calibration since.
+    ("round15.clinician (now calibration)", "round15/clinician.jsonl", "corpus", "calibration"),
+    ("round15.literature (now calibration)", "round15/literature.jsonl", "extended15", "calibration"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
