@@ -198,8 +198,8 @@ def _named_document_answers(ctx: _Context, engine: Engine) -> bool:
     wanted = set(content_stems(ctx.read.ask)) - engine.reader(ctx.snapshot).anchor - named_words - question_stems()
     if not wanted:
         return False
-    return any(
-        len(wanted & sentence_tokens(c.text)) >= NAMED_MATCH * len(wanted)
+    return any(  # a table's row is read with its header row, which names what each column is about
+        len(wanted & (sentence_tokens(c.text) | sentence_tokens(c.table_header or ""))) >= NAMED_MATCH * len(wanted)
         for c in ctx.candidates
         if c.doc_id in ctx.named
     )

@@ -48,6 +48,22 @@ ABBREVIATION_MATCHES = 3  # names and years of a question that must begin words 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's name): a name is rare
 _FILE_WORD = re.compile(r"[a-z][a-z0-9]*")  # the words of a file's name, and of texts and questions alike
+_DETERMINER = frozenset("the per this that our your".split())  # "per the explainer", "the online encyclopedia"
+
+
+def document_nouns(question: str) -> list[str]:
+    """Words a question may use as a document's name: the two words after a determiner, and a word before "'s"."""
+    tokens = re.findall(r"[A-Za-z][\w'’-]*", question)
+    nouns = []
+    for i, token in enumerate(tokens):
+        low = token.lower()
+        if low.endswith(("'s", "’s")):
+            nouns.append(low[:-2])
+        if low in _DETERMINER:
+            nouns += [t.lower() for t in tokens[i + 1 : i + 3]]
+    return nouns
+
+
 FILE_WORD_MIN = 4  # a file name's word this long names its file ("rcem"), not a prefix or an extension
 FILE_WORD_PREFIX = 6  # a file's word sharing this many first letters with a text's word is a form of it
 FILE_PHRASE = 3  # words of a file's name in a row that name it ("drug treatment explainer")
@@ -150,6 +166,13 @@ class LexicalStats:
             for word, docs in by_file.items()
             if len(docs) == 1 and (is_rare is None or is_rare(word)) and word[:FILE_WORD_PREFIX] not in prefixes
         }
+        # ... and an everyday word of one file's name that no text writes, when the question uses it as the name of
+        # a document ("per the explainer", "the encyclopedia's list"), though a text writes a form of it
+        self.file_nouns: dict[str, str] = {
+            word: next(iter(docs))
+            for word, docs in by_file.items()
+            if len(docs) == 1 and word not in self.file_words and word not in QUESTION_STOPWORDS
+        }
 
     def named_documents(self, question: str) -> list[str]:
         """Documents a question names by a capitalised word (a name, not the question's first word unless in
@@ -189,8 +212,9 @@ class LexicalStats:
         if len(exact) > 1:  # a name several headers share ("Iranian"): the one the question's details describe
             scores = self._description_scores(question)
             best = self._leading({d: scores.get(d, 0.0) for d in exact}, NAMED_LEAD)
-            return [best] if best else exact
-        return exact
+            exact = [best] if best else exact
+        # each everyday word of one file's name that the question uses as a name names that file besides
+        return list(dict.fromkeys(exact + [d for w in document_nouns(question) if (d := self.file_nouns.get(w))]))
 
     def _named_by_file(self, question: str) -> list[str]:
         """Documents a question names by their file's name (see ``file_words``, ``file_names``)."""

@@ -61,6 +61,11 @@ def subject_patterns(read: Query, reader: Reader) -> list[re.Pattern[str]]:
     return patterns
 
 
+def _heading(c: Candidate) -> str:
+    """What a sentence is read under: its section, and for a table's row the table's header row."""
+    return "\n".join(h for h in (c.passage.section, c.table_header) if h)
+
+
 def gives(
     aspect: Aspect,
     text: str,
@@ -107,7 +112,7 @@ def check_aspects(
         within = frozenset() if aspect.population else named  # who a named document is about, it need not repeat
         together = [a for a in read.aspects if aspect.population and not a.population]
         if any(
-            gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)
+            gives(aspect, c.text, subjects, _heading(c), c.passage.title, together)
             for c in selected + added
             if not within or c.doc_id in within
         ):
@@ -118,7 +123,7 @@ def check_aspects(
             if c.key not in taken
             and (not within or c.doc_id in within)
             and c.score >= floor
-            and gives(aspect, c.text, subjects, c.passage.section or "", c.passage.title, together)
+            and gives(aspect, c.text, subjects, _heading(c), c.passage.title, together)
         ]
         if extra:
             best = max(extra, key=lambda c: c.score)
@@ -233,7 +238,7 @@ def dosed_without_mention(
         return []
     dose = next(a for a in ASPECTS if a.name == "dose")
     subjects = [reader.vocabulary.pattern(w) for w in words]
-    if any(gives(dose, c.text, subjects, c.passage.section or "", c.passage.title) for c in selected):
+    if any(gives(dose, c.text, subjects, _heading(c), c.passage.title) for c in selected):
         return []
     return words
 

@@ -8,6 +8,7 @@ started with (never half of one and half of another).
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.candidates import LexicalStats
@@ -83,7 +84,7 @@ class Engine:
         cached = self._reader
         if cached is None or cached[0] != snapshot.generation:
             stats = self.lexical_stats(snapshot)
-            speller = Speller(snapshot.lexical.vocab, lambda: (p.text for p in snapshot.passages))
+            speller = Speller(snapshot.lexical.vocab, lambda: _spelt_texts(snapshot))
             reader = Reader(
                 self.vocabulary,
                 snapshot.lexical.vocab,
@@ -139,3 +140,11 @@ class Engine:
         """Load the model and the index now rather than on the first question."""
         self.embedder.warm_up()
         self.snapshot()
+
+
+def _spelt_texts(snapshot: Snapshot) -> Iterator[str]:
+    """The words a question may misspell: the passages', and the documents' titles and file names, by which a
+    reader names them ("the encylopedia" for nms-encyclopedia-article.txt)."""
+    yield from (p.text for p in snapshot.passages)
+    for doc_id, info in snapshot.documents.items():
+        yield f"{info.title} {doc_id.replace('-', ' ').replace('_', ' ')}"

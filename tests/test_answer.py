@@ -486,3 +486,23 @@ def test_a_question_none_of_whose_parts_is_answered_is_not_answered(tmp_path, em
     )
     assert result.status == "no_evidence"
     assert "any part" in (result.message or "")
+
+
+def test_a_document_named_by_a_misspelt_everyday_word_of_its_title_is_the_one_asked(corpus_engine):
+    """"the encylopedia" is corrected from the documents' titles and file names, no text writing the word; used as
+    a name, the word names the encyclopedia article, whose sentence on lithium answers."""
+    result = answer("what does the encylopedia say about lithium?", corpus_engine)
+    assert result.status == "answered"
+    assert "encyclopedia" in (result.understood_as or "")
+    statements = result.guideline_statements + result.research_findings
+    assert any("lithium" in s.text for s in statements)
+    cited = {c.doc_id for s in statements for c in result.citations if c.id in s.citations}
+    assert cited == {"nms-encyclopedia-article.txt"}
+
+
+def test_a_table_row_answers_for_the_drug_its_header_names(corpus_engine):
+    """The explainer's 'Route of Administration' row names no drug itself; read with the table's header row it
+    gives the route for each drug, so the route is not reported missing."""
+    result = answer("dantrolene route per the explainer?", corpus_engine)
+    assert result.status == "answered"
+    assert not [u for u in result.uncovered if u.aspect == "route"]

@@ -255,8 +255,22 @@ def test_a_file_is_named_by_a_word_of_its_name_no_text_uses_or_by_three_of_its_w
     stats = lexical_stats(FILE_DOCS)
     assert stats.named_documents("what does the rcem module say about cooling?") == ["i-rcem-drug-hyperthermia.md"]
     assert stats.named_documents("what does the drug-treatment explainer say?") == ["drug-treatment-explainer.txt"]
-    assert stats.named_documents("what does the explainer say?") == []  # one word, a form of the text's "explained"
     assert stats.named_documents("is recurrent NMS common?") == []  # "recurrent" is a form of a text's "recurrence"
+    assert stats.named_documents("does it explain the drug?") == []
+
+
+def test_an_everyday_word_of_one_file_name_names_it_when_used_as_a_name():
+    """"the explainer", "per explainer", "the explainer's table": a form of the text's "explained", but used as a
+    document's name; each such word names its own file beside a name the question gives another document."""
+    stats = lexical_stats(FILE_DOCS)
+    assert stats.named_documents("what does the explainer say?") == ["drug-treatment-explainer.txt"]
+    assert stats.named_documents("dantrolene route per explainer table?") == ["drug-treatment-explainer.txt"]
+    assert stats.named_documents("is the explainer's table right?") == ["drug-treatment-explainer.txt"]
+    assert sorted(stats.named_documents("do the explainer and the rcem module agree?")) == [
+        "drug-treatment-explainer.txt",
+        "i-rcem-drug-hyperthermia.md",
+    ]
+    assert stats.named_documents("is the hyperthermia treated?") == []  # a word the texts write names nothing
 
 
 SHARED_BY_THREE = {
