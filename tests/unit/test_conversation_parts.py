@@ -157,6 +157,9 @@ def test_a_long_list_of_questions_is_answered_as_a_few_parts():
         ("unrelated question, what about warfarin?", "what about warfarin?"),
         ("on a different note, is it safe in pregnancy?", "is it safe in pregnancy?"),
         ("separately - how much lorazepam for her insomnia?", "how much lorazepam"),
+        # what the turn leaves is named, and is no part of the new question
+        ("unrelated to NMS now: how is an abscess drained?", "how is an abscess drained?"),
+        ("different question, not related to the dantrolene - what is gout?", "what is gout?"),
     ],
 )
 def test_a_turn_that_changes_the_subject_is_read_on_its_own(question, standalone):
