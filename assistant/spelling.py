@@ -23,6 +23,15 @@ ONE_EDIT_UP_TO = 10  # words up to this long get one edit ("creatinine" is not "
 CANDIDATES = 5  # nearest forms compared; at the smallest distance, a dropped letter before a changed one, then
 # the most frequent ("stoped" is "stopped", not the "stored" of a corpus that often says "the stored copy")
 _WORD = re.compile(r"[A-Za-z][a-z]+")  # words as written in prose; all-caps runs (acronyms) are not forms
+# contractions typed without their apostrophe are no near misses of the index's words ("arent" is not "agent")
+CONTRACTIONS = {
+    w.replace("'", ""): w
+    for w in (
+        "aren't isn't wasn't weren't don't doesn't didn't hasn't haven't hadn't can't couldn't shouldn't wouldn't "
+        "won't mustn't needn't they're we're you're it's that's what's there's who's he's she's i'm i've we've "
+        "they've you've i'd we'd they'd"
+    ).split()
+}
 
 
 def _substitutions(typed: str, form: str) -> int:
@@ -56,6 +65,8 @@ class Speller:
     def word(self, word: str) -> str | None:
         """The index's word ``word`` is a near miss of, or None (known, short, or no near word)."""
         low = word.lower()
+        if low in CONTRACTIONS:
+            return CONTRACTIONS[low]
         if len(low) < MIN_WORD or not low.isalpha():
             return None
         stems = tokenize([low])[0]

@@ -53,3 +53,12 @@ def test_a_dropped_letter_is_read_before_a_changed_one_even_against_a_more_frequ
     texts = ["The stored copy. The stored copy. The stored copy.", "The drug was stopped."]
     known = {s for t in texts for s in tokenize([t])[0]}
     assert Speller(known, lambda: texts).text("when it was stoped") == "when it was stopped"
+
+
+def test_a_contraction_typed_without_its_apostrophe_is_read_as_the_contraction():
+    """"arent" is one edit from the index's "agent", but it is "aren't": a negation must not become a noun."""
+    texts = ["The agent was stopped; they were there."]
+    known = {s for t in texts for s in tokenize([t])[0]}
+    speller = Speller(known, lambda: texts)
+    assert speller.text("drugs that arent antipsychotics") == "drugs that aren't antipsychotics"
+    assert speller.text("theyre stiff") == "they're stiff"
