@@ -150,7 +150,11 @@ class LexicalStats:
         # a file's name as a reader who saw it cited names it, in any case: a rare word of it that no document's
         # text uses nor a form of one ("rcem", "hkmj"; not "recurrent" beside a text's "recurrence"), or three of
         # its words in a row, one of them unwritten (drug-treatment-explainer.txt read as "drug treatment explainer")
-        written = {w for p in snapshot.passages for w in _FILE_WORD.findall(p.text.lower())}
+        written_by: dict[str, set[str]] = {}
+        for p in snapshot.passages:
+            for w in _FILE_WORD.findall(p.text.lower()):
+                written_by.setdefault(w, set()).add(p.doc_id)
+        written = set(written_by)
         prefixes = {w[:FILE_WORD_PREFIX] for w in written if len(w) >= FILE_WORD_PREFIX}
         self.file_names: dict[str, list[str]] = {
             doc_id: _FILE_WORD.findall(re.sub(r"\.\w{1,4}$", "", doc_id.lower())) for doc_id in first
@@ -166,6 +170,23 @@ class LexicalStats:
             for word, docs in by_file.items()
             if len(docs) == 1 and (is_rare is None or is_rare(word)) and word[:FILE_WORD_PREFIX] not in prefixes
         }
+        # ... or a rare word of one file's name that only that document's own text writes (its site, "iahealth.net")
+        # and no other document writes a form of
+        forms: dict[str, set[str]] = {}
+        for w, docs in written_by.items():
+            if len(w) >= FILE_WORD_PREFIX:
+                forms.setdefault(w[:FILE_WORD_PREFIX], set()).update(docs)
+        for doc_id, words in self.file_names.items():
+            for word in words:
+                if (
+                    len(word) >= FILE_WORD_MIN
+                    and written_by.get(word, {doc_id}) <= {doc_id}
+                    and forms.get(word[:FILE_WORD_PREFIX], set()) <= {doc_id}
+                    and sum(word in w for w in self.file_names.values()) == 1
+                    and is_rare is not None  # without telling everyday words from rare ones, none
+                    and is_rare(word)
+                ):
+                    self.file_words.setdefault(word, doc_id)
         # ... and an everyday word of one file's name that no text writes, when the question uses it as the name of
         # a document ("per the explainer", "the encyclopedia's list"), though a text writes a form of it
         self.file_nouns: dict[str, str] = {

@@ -837,7 +837,9 @@ QUESTION_STOPWORDS = frozenset(
     "order sequence "  # "the order the drugs came in"
     # words that ask whether the sources agree, not what about ("is there agreement?"), or what a label
     # means ("what do the boxes stand for?")
-    "sources agree agrees disagree disagrees consensus stand stands".split()
+    "sources agree agrees disagree disagrees consensus stand stands "
+    # question words as they are often typed, too short for the speller ("wat", "wich")
+    "wat wot wut wht whta waht wich whic whcih wen wher hw".split()
 )
 NO_EVIDENCE_MESSAGE = (
     "No indexed source answers this question well enough. The closest passages are listed for browsing; "

@@ -259,6 +259,17 @@ def test_a_file_is_named_by_a_word_of_its_name_no_text_uses_or_by_three_of_its_w
     assert stats.named_documents("does it explain the drug?") == []
 
 
+def test_a_file_is_named_by_a_rare_word_of_its_name_only_its_own_text_writes():
+    """A blog's site ("iahealth.net") written in its own source line still names it; a word another document's
+    text writes ("hyperthermia") does not."""
+    docs = FILE_DOCS | {
+        "p-iahealth-nms-blog-post.txt": ["NMS (blog post)", "Source: a short post on iahealth.net. Use ice packs."]
+    }
+    stats = lexical_stats(docs, is_rare=lambda w: w == "iahealth")
+    assert stats.named_documents("wat does the iahealth blog say about ice packs?") == ["p-iahealth-nms-blog-post.txt"]
+    assert stats.named_documents("what about hyperthermia?") == []
+
+
 def test_an_everyday_word_of_one_file_name_names_it_when_used_as_a_name():
     """"the explainer", "per explainer", "the explainer's table": a form of the text's "explained", but used as a
     document's name; each such word names its own file beside a name the question gives another document."""
