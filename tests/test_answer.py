@@ -489,7 +489,7 @@ def test_a_question_none_of_whose_parts_is_answered_is_not_answered(tmp_path, em
 
 
 def test_a_document_named_by_a_misspelt_everyday_word_of_its_title_is_the_one_asked(corpus_engine):
-    """"the encylopedia" is corrected from the documents' titles and file names, no text writing the word; used as
+    """ "the encylopedia" is corrected from the documents' titles and file names, no text writing the word; used as
     a name, the word names the encyclopedia article, whose sentence on lithium answers."""
     result = answer("what does the encylopedia say about lithium?", corpus_engine)
     assert result.status == "answered"

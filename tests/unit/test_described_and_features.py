@@ -271,7 +271,7 @@ def test_a_file_is_named_by_a_rare_word_of_its_name_only_its_own_text_writes():
 
 
 def test_an_everyday_word_of_one_file_name_names_it_when_used_as_a_name():
-    """"the explainer", "per explainer", "the explainer's table": a form of the text's "explained", but used as a
+    """ "the explainer", "per explainer", "the explainer's table": a form of the text's "explained", but used as a
     document's name; each such word names its own file beside a name the question gives another document."""
     stats = lexical_stats(FILE_DOCS)
     assert stats.named_documents("what does the explainer say?") == ["drug-treatment-explainer.txt"]

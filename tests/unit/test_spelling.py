@@ -56,7 +56,7 @@ def test_a_dropped_letter_is_read_before_a_changed_one_even_against_a_more_frequ
 
 
 def test_a_contraction_typed_without_its_apostrophe_is_read_as_the_contraction():
-    """"arent" is one edit from the index's "agent", but it is "aren't": a negation must not become a noun."""
+    """ "arent" is one edit from the index's "agent", but it is "aren't": a negation must not become a noun."""
     texts = ["The agent was stopped; they were there."]
     known = {s for t in texts for s in tokenize([t])[0]}
     speller = Speller(known, lambda: texts)
