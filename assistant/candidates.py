@@ -173,16 +173,16 @@ class LexicalStats:
         # ... or a rare word of one file's name that only that document's own text writes (its site, "iahealth.net")
         # and no other document writes a form of
         forms: dict[str, set[str]] = {}
-        for w, docs in written_by.items():
-            if len(w) >= FILE_WORD_PREFIX:
-                forms.setdefault(w[:FILE_WORD_PREFIX], set()).update(docs)
+        for form, docs in written_by.items():
+            if len(form) >= FILE_WORD_PREFIX:
+                forms.setdefault(form[:FILE_WORD_PREFIX], set()).update(docs)
         for doc_id, words in self.file_names.items():
             for word in words:
                 if (
                     len(word) >= FILE_WORD_MIN
                     and written_by.get(word, {doc_id}) <= {doc_id}
                     and forms.get(word[:FILE_WORD_PREFIX], set()) <= {doc_id}
-                    and sum(word in w for w in self.file_names.values()) == 1
+                    and sum(word in names for names in self.file_names.values()) == 1
                     and is_rare is not None  # without telling everyday words from rare ones, none
                     and is_rare(word)
                 ):
