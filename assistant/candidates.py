@@ -152,8 +152,8 @@ class LexicalStats:
         # its words in a row, one of them unwritten (drug-treatment-explainer.txt read as "drug treatment explainer")
         written_by: dict[str, set[str]] = {}
         for p in snapshot.passages:
-            for w in _FILE_WORD.findall(p.text.lower()):
-                written_by.setdefault(w, set()).add(p.doc_id)
+            for word in _FILE_WORD.findall(p.text.lower()):
+                written_by.setdefault(word, set()).add(p.doc_id)
         written = set(written_by)
         prefixes = {w[:FILE_WORD_PREFIX] for w in written if len(w) >= FILE_WORD_PREFIX}
         self.file_names: dict[str, list[str]] = {
