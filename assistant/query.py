@@ -238,17 +238,18 @@ def ask_parts(ask: str) -> tuple[str, ...]:
     A break is a question mark, "and" or a comma before a question word, when the text before it is itself
     a question (it ends with "?" or starts as one, after a leading phrase or not: "In the Danish study, what
     dose was used, and why?" is two parts, "In the Danish study, what ..." alone one) and
-    both sides have content words."""
+    both sides have content words, or say in everyday words what they ask ("and what now?")."""
     parts: list[str] = []
     start = 0
     for match in _PART_BREAK.finditer(ask):
         before = ask[start : match.start()]
         asked = "?" in match.group(0) or _STARTS_AS_QUESTION.match(before)
-        if asked and len(content_stems(before)) >= MIN_PART_WORDS:
+        if asked and len(content_stems(_ask_plainly(before))) >= MIN_PART_WORDS:
             parts.append(before.strip(" ,"))
             start = match.end()
     rest = ask[start:].strip(" ,")
-    if parts and len(content_stems(rest)) >= MIN_PART_WORDS:
+    # a part asked in everyday words has the plain words of what it asks ("what should we do?": management)
+    if parts and len(content_stems(_ask_plainly(rest))) >= MIN_PART_WORDS:
         found = [*parts, rest]
         return (*found[: MAX_PARTS - 1], " ".join(found[MAX_PARTS - 1 :])) if len(found) > MAX_PARTS else tuple(found)
     return (ask,)
@@ -415,7 +416,10 @@ def part_query(whole: Query, part: str, reader: Reader) -> Query:
     ask = with_spelling(_ask_plainly(part), reader)
     context = list(dict.fromkeys(context))
     # scored against what it asks and the field's own terms; the case's other details only help the search
-    anchor_words = [t for t in context if set(content_stems(t)) & reader.anchor or t in own]
+    # a part that names nothing but the field's subject ("is this NMS?") is about the case's drugs too
+    bare = set(content_stems(part)) <= reader.anchor
+    drugs = own or (whole.entities if bare else ())
+    anchor_words = [t for t in context if set(content_stems(t)) & reader.anchor or t in drugs]
     return replace(
         whole,
         retrieval=" ".join([ask, *context]),

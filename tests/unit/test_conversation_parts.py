@@ -35,6 +35,8 @@ from tests.unit.test_reading import ANCHOR, READER, read
         ("which antipsychotic can we restart, and how?", None),
         ("Who first described NMS and when?", None),
         ("Is dantrolene or bromocriptine better?", None),
+        # a part asked in everyday words only ("what should we do?") is a part: it asks for management
+        ("is this NMS and what should we do?", ("is this NMS", "what should we do?")),
     ],
 )
 def test_the_parts_of_an_ask(ask, parts):
@@ -48,6 +50,15 @@ def test_a_part_is_read_with_the_case_of_the_whole_question():
     assert "haloperidol" in diagnosis.retrieval and "diagnosis" in diagnosis.retrieval
     assert "dantrolene" not in diagnosis.retrieval.lower()  # the other part's drug does not steer this one
     assert drug.entities == ("dantrolene",) and not drug.parts
+
+
+def test_a_part_naming_only_the_syndrome_is_scored_with_the_case_s_drug():
+    """ "is this NMS?" of a patient whose levodopa was stopped: what makes it NMS or not is the drug, so the part is
+    scored against it too; a part with a topic of its own is not."""
+    whole = read("72M, Parkinson's, levodopa stopped 3 days ago, T 39.8, rigid. is this NMS and how rare is it?")
+    diagnosis, rarity = (part_query(whole, p, READER) for p in whole.parts)
+    assert "levodopa" in diagnosis.focus_text.lower()
+    assert "levodopa" not in rarity.focus_text.lower()
 
 
 @pytest.mark.parametrize(
