@@ -242,11 +242,12 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     # or an indexed document ("the Leeds authors on sodium?") is about what the sources cover: a
     # lower bar than a question that might be about something else
     floor = cfg.min_relevance
-    if not ctx.unknown:
-        if _named_document_answers(ctx, engine):
-            floor = 0.0  # the named document itself uses the question's words
-        elif set(content_stems(ctx.read.ask)) & engine.reader(ctx.snapshot).anchor or _case_in_own_words(ctx, engine):
-            floor = min(cfg.min_relevance, cfg.min_relevance_anchored)
+    if _named_document_answers(ctx, engine):
+        floor = 0.0  # the named document itself uses the question's words (a word no text uses counts against)
+    elif not ctx.unknown and (
+        set(content_stems(ctx.read.ask)) & engine.reader(ctx.snapshot).anchor or _case_in_own_words(ctx, engine)
+    ):
+        floor = min(cfg.min_relevance, cfg.min_relevance_anchored)
     if ctx.candidates and ctx.best >= floor and not topic_elsewhere:
         return None
     if ctx.unknown and ctx.candidates and ctx.best >= cfg.min_relevance:

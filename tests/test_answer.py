@@ -506,3 +506,14 @@ def test_a_table_row_answers_for_the_drug_its_header_names(corpus_engine):
     result = answer("dantrolene route per the explainer?", corpus_engine)
     assert result.status == "answered"
     assert not [u for u in result.uncovered if u.aspect == "route"]
+
+
+def test_a_word_no_text_uses_counts_against_a_named_document_but_does_not_veto_it(corpus_engine):
+    """ "credited" is in no passage; the CMAJ paper, named by the conversation, still has the sentence on its
+    illustration, so the turn is answered from it rather than refused for one unknown word."""
+    result = answer(
+        "who is credited with the illustration?", corpus_engine, history=["What does Figure 1 of the CMAJ paper show?"]
+    )
+    assert result.status == "answered"
+    statements = result.guideline_statements + result.research_findings
+    assert any("Friesen" in s.text for s in statements)
