@@ -53,6 +53,13 @@ def alternatives(ask: str) -> tuple[str, str] | None:
     return None
 
 
+def names_unseen(pair: tuple[str, str], unknown: Sequence[str]) -> bool:
+    """Whether an alternative names what no indexed passage mentions ("do you need a DaTscan, or ..."): no
+    source can give that answer, whatever else of it they mention."""
+    unseen = {s for word in unknown for s in content_stems(word)}
+    return any(unseen & set(content_stems(side)) for side in pair)
+
+
 def own_words(first: str, second: str, skip: frozenset[str]) -> tuple[set[str], set[str]]:
     """The stems each alternative uses and the other does not (the shared subject and ``skip`` left out)."""
     a = set(content_stems(first)) - skip - question_stems()

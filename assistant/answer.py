@@ -20,7 +20,7 @@ from itertools import zip_longest
 
 import numpy as np
 
-from assistant.alternatives import alternative_flag, alternatives
+from assistant.alternatives import alternative_flag, alternatives, names_unseen
 from assistant.candidates import Candidate, LexicalStats, collect, context_of, score, sentence_tokens
 from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
@@ -455,7 +455,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
         ctx.query, entities, facets, pool, vocabulary, config, engine.stance_detector, exposures, features
     )
     pair = alternatives(ctx.read.typed)
-    if pair:  # "is it A, or B?": do sources give both answers?
+    if pair and not names_unseen(pair, ctx.unknown):  # "is it A, or B?": do sources give both answers?
         sel = settings.selection
         near = [c for c in pool if c.similarity >= config.position_floor]
         skip = engine.reader(ctx.snapshot).anchor

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.alternatives import alternative_flag, alternatives, own_words
+from assistant.alternatives import alternative_flag, alternatives, names_unseen, own_words
 from assistant.records import Stance
 from tests.unit.test_coverage import cand
 from tests.unit.test_reading import VOCABULARY
@@ -106,3 +106,10 @@ def test_a_side_named_by_a_synonym_is_found():
     flag = alternative_flag(pair, pool, embed, VOCABULARY, SKIP, 0.45, 0.1, 10)
     assert flag is not None and {c.doc_id for c, _ in flag.positions} == {"a.txt", "b.txt"}
     assert "synonymgroup" not in flag.topic + flag.summary
+
+
+def test_an_answer_naming_what_no_passage_mentions_is_no_side_sources_can_take():
+    pair = ("do you need a DaTscan to confirm dementia with Lewy bodies", "is the clinical picture enough")
+    assert names_unseen(pair, ["DaTscan"])
+    assert not names_unseen(pair, [])
+    assert not names_unseen(pair, ["gout"])  # a word of the question outside both answers
