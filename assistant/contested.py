@@ -342,6 +342,9 @@ def drug_like_terms(query: str, vocabulary: Vocabulary, is_rare: Callable[[str],
     ending, and (when ``is_rare`` is given) a word the model's tokenizer splits into pieces, as it does
     drug names and not everyday words ("outside", "guide")."""
     out = []
+    for group in vocabulary.groups:  # a word of a named test or finding ("creatine" of creatine kinase) is no drug
+        for term in group:
+            query = vocabulary.pattern(term).sub(" ", query)
     for word in re.findall(r"[A-Za-z][a-z]{5,}", query):
         low = word.lower()
         if low in QUESTION_STOPWORDS or vocabulary.canonical_entities(word):

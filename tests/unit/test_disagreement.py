@@ -188,6 +188,8 @@ def test_question_facets(question, facets):
         ("What dose of lurasidone for bipolar depression?", ["lurasidone"]),  # ends in "done", is no "done"
         ("when can warfarin be restarted after surgery?", ["warfarin"]),  # the anticoagulants' endings
         ("enoxaparin or dalteparin?", ["enoxaparin", "dalteparin"]),
+        # a word of a synonym group's term names a test, not a drug: the creatine of creatine kinase
+        ("on clozapine, creatine kinase 3100: NMS or catatonia?", []),
     ],
 )
 def test_drug_like_terms(query, terms, word_pieces):
