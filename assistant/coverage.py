@@ -31,12 +31,16 @@ _SLOT_WORDS = (  # ... up to a word that starts another phrase or says who ("for
 )
 # ... not a phrase that points back ("in that case", "in its cohort"): it is the conversation's or the
 # document's own
-_POINTS_BACK = r"(?!(?:that|this|these|those|its|such)\b)"  # not "his": "for his pain" is a use
-# ... nor a phrase that only frames the question ("in terms of", "what do they stand for")
+_POINTS_BACK = (
+    r"(?!(?:that|this|these|those|its|such|how|what|which|whom|whose)\b)"  # not "his": "for his pain" is a use
+)
+# (nor a question's own words: "after how many sessions?", "for which patients")
+# ... nor a phrase that only frames the question ("in terms of", "what do they stand for", "for example")
 _FRAMES = r"(?<!\bstand )(?<!\bstands )(?<!\baccount )(?<!\baccounts )(?<!\blook )(?<!\bask )(?<!\bwait )"
 _SLOT = re.compile(
-    _FRAMES + r"\b(?:for|in(?! terms of\b)(?! (?:the )?first place\b)|with|after|during|following|"
-    r"to (?:treat|stop|prevent|manage|suppress))\s+" + _POINTS_BACK + _SLOT_WORDS,
+    _FRAMES
+    + r"\b(?:for(?! (?:example|instance)\b)|in(?! terms of\b)(?! (?:the )?first place\b)|with|after|during|following|"
+    r"regarding|concerning|to (?:treat|stop|prevent|manage|suppress))\s+" + _POINTS_BACK + _SLOT_WORDS,
     re.IGNORECASE,
 )
 # ... or, in a terse query with no such word, the words after "<drug> dose" ("quetiapine dose <a use>")

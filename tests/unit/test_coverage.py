@@ -231,6 +231,13 @@ def test_slot_words():
     # "in the first place" frames; a use ends where a phrase saying who begins
     assert slot_words("why would they have had more ECT in the first place?") == set()
     assert slot_words("for jerky movements people get after years") == {"jerky", "movements", "years"}
+    # "for example" frames, and a question's own words ("after how many sessions") ask for no use
+    assert slot_words("is potency what matters - for example by preferring low-potency drugs?") == set()
+    assert slot_words("what finally worked, and after how many sessions?") == set()
+    assert slot_words("is it safe in the first trimester, for example regarding gestational diabetes?") == {
+        "gestational",
+        "diabetes",
+    }
 
 
 def test_a_follow_up_asking_about_the_drug_for_another_use_through_an_article():
