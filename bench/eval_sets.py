@@ -2,7 +2,7 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Eighteen indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+Nineteen indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
 ``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
 eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/), ``extended5`` (plus round 5's
@@ -11,12 +11,12 @@ in eval/literature-f/), ``extended6`` (plus round 6's in eval/literature-g/), ``
 9's in eval/literature-j/), ``extended10`` (plus round 10's in eval/literature-k/), ``extended11`` (plus
 round 11's in eval/literature-l/), ``extended12`` (plus round 12's in eval/literature-m/), ``extended13`` (plus
 round 13's in eval/literature-n/), ``extended14`` (plus round 14's in eval/literature-o/), ``extended15`` (plus
-round 15's in eval/literature-p/), ``extended16`` (plus round 16's in eval/literature-q/) and ``extended17`` (plus
-round 17's in eval/literature-r/). Each set has a role:
+round 15's in eval/literature-p/), ``extended16`` (plus round 16's in eval/literature-q/), ``extended17`` (plus
+round 17's in eval/literature-r/) and ``extended18`` (plus round 18's in eval/literature-s/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
 calibration once read, as rounds 1-17 have), heldout (none now: a round is reported, never read before its
-one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (written before any run
-and kept for the next held-out run; no split runs it until it is made heldout). ``--split
+one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 18: written before
+any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -118,6 +118,10 @@ SETS = [
     # (bench/results/eval_round17.md), calibration since.
     ("round17.clinician (now calibration)", "round17/clinician.jsonl", "corpus", "calibration"),
     ("round17.literature (now calibration)", "round17/literature.jsonl", "extended17", "calibration"),
+    # Round 18 (eval/round18/, over eval/literature-s/): written the same way at the end of the stop that ran rounds
+    # 15-17, before any run; reserved for the next held-out run.
+    ("round18.clinician", "round18/clinician.jsonl", "corpus", "reserved"),
+    ("round18.literature", "round18/literature.jsonl", "extended18", "reserved"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
@@ -140,6 +144,7 @@ ROUND_FOLDERS = (
     "literature-p",
     "literature-q",
     "literature-r",
+    "literature-s",
 )
 INDEX_NAMES = (
     "literature",
@@ -159,6 +164,7 @@ INDEX_NAMES = (
     "extended15",
     "extended16",
     "extended17",
+    "extended18",
 )
 INDEXES = {"corpus": ("corpus",)} | {name: ("corpus", *ROUND_FOLDERS[: n + 1]) for n, name in enumerate(INDEX_NAMES)}
 
