@@ -54,7 +54,7 @@ def alternatives(ask: str) -> tuple[str, str] | None:
 
 
 def names_unseen(pair: tuple[str, str], unknown: Sequence[str]) -> bool:
-    """Whether an alternative names what no indexed passage mentions ("do you need a DaTscan, or ..."): no
+    """Whether an alternative names what no indexed passage mentions ("is it the Zeta assay, or ..."): no
     source can give that answer, whatever else of it they mention."""
     unseen = {s for word in unknown for s in content_stems(word)}
     return any(unseen & set(content_stems(side)) for side in pair)

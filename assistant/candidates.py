@@ -170,7 +170,7 @@ class LexicalStats:
             for word, docs in by_file.items()
             if len(docs) == 1 and (is_rare is None or is_rare(word)) and word[:FILE_WORD_PREFIX] not in prefixes
         }
-        # ... or a rare word of one file's name that only that document's own text writes (its site, "iahealth.net")
+        # ... or a rare word of one file's name that only that document's own text writes (its site, "somehealthblog.net")
         # and no other document writes a form of
         forms: dict[str, set[str]] = {}
         for form, docs in written_by.items():

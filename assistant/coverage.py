@@ -34,7 +34,7 @@ _SLOT_WORDS = (  # ... up to a word that starts another phrase or says who ("for
 _POINTS_BACK = (
     r"(?!(?:that|this|these|those|its|such|how|what|which|whom|whose)\b)"  # not "his": "for his pain" is a use
 )
-# (nor a question's own words: "after how many sessions?", "for which patients")
+# (nor a question's own words: "after how many doses?", "for which patients")
 # ... nor a phrase that only frames the question ("in terms of", "what do they stand for", "for example")
 _FRAMES = r"(?<!\bstand )(?<!\bstands )(?<!\baccount )(?<!\baccounts )(?<!\blook )(?<!\bask )(?<!\bwait )"
 _SLOT = re.compile(

@@ -1323,7 +1323,7 @@ TOPIC_CHANGE = re.compile(
     r"^\W*(?:separately|(?:(?:a|one|an?other|(?:totally|completely|quite)) )?(?:separate|different|unrelated) "
     r"(?:question|issue|thing|topic|matter|query|patient|case)|unrelated(?: question)?|new (?:topic|subject)|"
     r"on (?:a )?(?:different|separate|unrelated) (?:note|topic|subject)|chang(?:e|ing) (?:of )?(?:the )?(?:topic|subject))"
-    r"(?:,? (?:(?:not |un)related |nothing )?to (?:do with )?\w+(?: \w+){0,3}?(?=\s*[,:;.!?–—-]))?"  # "unrelated to NMS now:"
+    r"(?:,? (?:(?:not |un)related |nothing )?to (?:do with )?\w+(?: \w+){0,3}?(?=\s*[,:;.!?–—-]))?"  # "unrelated to the case:"
     r"\b[\s,:;.!?–—-]*",
     re.IGNORECASE,
 )
