@@ -48,6 +48,12 @@ ABBREVIATION_MATCHES = 3  # names and years of a question that must begin words 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's name): a name is rare
 _FILE_WORD = re.compile(r"[a-z][a-z0-9]*")  # the words of a file's name, and of texts and questions alike
+FILE_WORD_MIN = 4  # a file name's word this long names its file ("rcem"), not a prefix or an extension
+FILE_WORD_PREFIX = 6  # a file's word sharing this many first letters with a text's word is a form of it
+FILE_PHRASE = 3  # words of a file's name in a row that name it ("drug treatment explainer")
+NAMED_SHARED_MAX = 4  # a name this few headers (and documents) share names the one the question describes best
+NAMED_LEAD = 2.0  # of the documents one name names, the one the question's rare words describe this much better
+_CAPITALISED_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")  # "Australian Prescriber"
 _DETERMINER = frozenset("the per this that our your".split())  # "per the explainer", "the online encyclopedia"
 
 
@@ -62,14 +68,6 @@ def document_nouns(question: str) -> list[str]:
         if low in _DETERMINER:
             nouns += [t.lower() for t in tokens[i + 1 : i + 3]]
     return nouns
-
-
-FILE_WORD_MIN = 4  # a file name's word this long names its file ("rcem"), not a prefix or an extension
-FILE_WORD_PREFIX = 6  # a file's word sharing this many first letters with a text's word is a form of it
-FILE_PHRASE = 3  # words of a file's name in a row that name it ("drug treatment explainer")
-NAMED_SHARED_MAX = 4  # a name this few headers (and documents) share names the one the question describes best
-NAMED_LEAD = 2.0  # of the documents one name names, the one the question's rare words describe this much better
-_CAPITALISED_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")  # "Australian Prescriber"
 
 
 @dataclass
@@ -170,8 +168,8 @@ class LexicalStats:
             for word, docs in by_file.items()
             if len(docs) == 1 and (is_rare is None or is_rare(word)) and word[:FILE_WORD_PREFIX] not in prefixes
         }
-        # ... or a rare word of one file's name that only that document's own text writes (its site, "somehealthblog.net")
-        # and no other document writes a form of
+        # ... or a rare word of one file's name that only that document's own text writes (its site,
+        # "somehealthblog.net") and no other document writes a form of
         forms: dict[str, set[str]] = {}
         for form, docs in written_by.items():
             if len(form) >= FILE_WORD_PREFIX:

@@ -31,10 +31,10 @@ _SLOT_WORDS = (  # ... up to a word that starts another phrase or says who ("for
 )
 # ... not a phrase that points back ("in that case", "in its cohort"): it is the conversation's or the
 # document's own
+# (nor a question's own words: "after how many doses?", "for which patients")
 _POINTS_BACK = (
     r"(?!(?:that|this|these|those|its|such|how|what|which|whom|whose)\b)"  # not "his": "for his pain" is a use
 )
-# (nor a question's own words: "after how many doses?", "for which patients")
 # ... nor a phrase that only frames the question ("in terms of", "what do they stand for", "for example")
 _FRAMES = r"(?<!\bstand )(?<!\bstands )(?<!\baccount )(?<!\baccounts )(?<!\blook )(?<!\bask )(?<!\bwait )"
 _SLOT = re.compile(
@@ -224,6 +224,9 @@ def dosed_words(read: Query, reader: Reader, terse: bool = True) -> list[str]:
     return [w for w in words if w.lower() not in QUESTION_STOPWORDS and not set(content_stems(w)) & reader.anchor]
 
 
+_DOSE = next(a for a in ASPECTS if a.name == "dose")
+
+
 def dosed_without_mention(
     read: Query, reader: Reader, selected: list[Candidate], df: dict[str, int], n_passages: int
 ) -> list[str]:
@@ -240,9 +243,8 @@ def dosed_without_mention(
     rare = max(2, RARE_SHARE * n_passages)
     if any(df.get(content_stems(w)[0], 0) > rare for w in words):
         return []
-    dose = next(a for a in ASPECTS if a.name == "dose")
     subjects = [reader.vocabulary.pattern(w) for w in words]
-    if any(gives(dose, c.text, subjects, _heading(c), c.passage.title) for c in selected):
+    if any(gives(_DOSE, c.text, subjects, _heading(c), c.passage.title) for c in selected):
         return []
     return words
 
