@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -153,10 +154,15 @@ class LexicalStats:
             for word in _FILE_WORD.findall(p.text.lower()):
                 written_by.setdefault(word, set()).add(p.doc_id)
         written = set(written_by)
-        prefixes = {w[:FILE_WORD_PREFIX] for w in written if len(w) >= FILE_WORD_PREFIX}
+        forms: dict[str, set[str]] = {}  # the documents writing a word with each first FILE_WORD_PREFIX letters
+        for form, docs in written_by.items():
+            if len(form) >= FILE_WORD_PREFIX:
+                forms.setdefault(form[:FILE_WORD_PREFIX], set()).update(docs)
+        prefixes = forms.keys()
         self.file_names: dict[str, list[str]] = {
             doc_id: _FILE_WORD.findall(re.sub(r"\.\w{1,4}$", "", doc_id.lower())) for doc_id in first
         }
+        files_with = Counter(word for words in self.file_names.values() for word in set(words))
         by_file: dict[str, set[str]] = {}
         for doc_id, words in self.file_names.items():
             for word in words:
@@ -170,17 +176,13 @@ class LexicalStats:
         }
         # ... or a rare word of one file's name that only that document's own text writes (its site,
         # "somehealthblog.net") and no other document writes a form of
-        forms: dict[str, set[str]] = {}
-        for form, docs in written_by.items():
-            if len(form) >= FILE_WORD_PREFIX:
-                forms.setdefault(form[:FILE_WORD_PREFIX], set()).update(docs)
         for doc_id, words in self.file_names.items():
             for word in words:
                 if (
                     len(word) >= FILE_WORD_MIN
                     and written_by.get(word, {doc_id}) <= {doc_id}
                     and forms.get(word[:FILE_WORD_PREFIX], set()) <= {doc_id}
-                    and sum(word in names for names in self.file_names.values()) == 1
+                    and files_with[word] == 1
                     and is_rare is not None  # without telling everyday words from rare ones, none
                     and is_rare(word)
                 ):
