@@ -10,6 +10,12 @@ the whole question). When at least one source takes each side, the claim is flag
 citations: the first answer's positions carry ``Stance.SUPPORTS``, the second's ``Stance.DISPUTES``, and
 the topic ends with " (two answers)" so that they are labelled as answers, not as benefit and harm.
 Nothing here knows a topic: the sides are the question's own words.
+
+A question may instead set named sources against each other ("the encyclopedia says A, but the CMAJ paper
+says B", "A (NEJM) vs B (CMAJ)"): :func:`attributed_sides` reads which documents each side names, and
+:func:`attributed_flag` shows each named source's own sentences closest to what the question asks and to
+what the question says it says, side by side (``ContestReason.ASKED``): the question's claim that they
+differ is the user's, and the box lets the reader check it against each source's words.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import numpy as np
 
 from assistant.candidates import Candidate
 from assistant.contested import Flag, Position, diverse
-from assistant.lexicon import ALTERNATIVE_OR, ALTERNATIVE_SAYS
+from assistant.lexicon import ALTERNATIVE_OR, ALTERNATIVE_SAYS, OTHER_SOURCES, SIDES_TURN, SOURCES_DIFFER
 from assistant.query import content_stems, question_stems
 from assistant.records import ContestReason, Stance
 from assistant.stance import TOPIC_ENDINGS, Role
@@ -137,3 +143,92 @@ def alternative_flag(
 
 def alternative_topic(first: str, second: str) -> str:
     return f"“{first}” or “{second}”{TOPIC_ENDINGS[Role.ALTERNATIVE]}"
+
+
+Side = tuple[str, tuple[str, ...]]  # a clause of the question and the documents it names
+ISSUE_CHARS = 160  # the longest issue shown as a topic
+PER_SOURCE = 1  # sentences shown for each source the question names
+PER_OTHERS = 2  # sources shown for a side given as "other texts"
+_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<=\.)\s+(?=[A-Z])")  # not after "est." in "which est. to quote?"
+
+
+OTHERS = "*"  # a side's documents given as "the other sources" (the best of those no side names)
+
+
+def attributed_sides(text: str, named_in: Callable[[str], list[str]]) -> list[Side] | None:
+    """The sides a question sets against each other by source, or None: its clauses around a turn ("but",
+    "whereas", "vs", ";"), each with the documents it names (``named_in``) or, for "other texts", ``OTHERS``,
+    when at least two clauses name sources and each names others than those before it; else, when the question
+    says its sources differ ("the encyclopedia and the CMAJ paper tell it differently"), each source it names."""
+    sides: list[Side] = []
+    taken: set[str] = set()
+    for clause in SIDES_TURN.split(text):
+        said = _SENTENCE.split(clause.strip())[-1].strip(" ,;:-?.")  # the sentence naming them, not the question
+        docs = tuple(d for d in named_in(clause) if d not in taken)
+        if not docs and sides and OTHER_SOURCES.search(said):
+            docs = (OTHERS,)
+        if said and docs:
+            sides.append((said, docs))
+            taken.update(docs)
+    if len(sides) >= 2:
+        return sides
+    for sentence in _SENTENCE.split(text):
+        named = named_in(sentence)
+        if SOURCES_DIFFER.search(sentence) and len(named) >= 2:
+            return [(sentence.strip(" ,;:-?."), (doc,)) for doc in named]
+    return None
+
+
+def issue_of(text: str, named_in: Callable[[str], list[str]]) -> str:
+    """What the question asks of the sources it sets side by side: its first question that names none of
+    them ("Is NMS genetic?"), else its first question ("NMS incidence: 0.02% (NEJM) vs 3% (CMAJ) - which?")."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    asked = [s for s in sentences if s.endswith("?")] or sentences[:1]
+    issue = next((s for s in asked if not named_in(s)), asked[0] if asked else "").rstrip("?").strip()
+    return issue if len(issue) <= ISSUE_CHARS else issue[: ISSUE_CHARS - 1].rstrip() + "…"
+
+
+def attributed_flag(
+    sides: list[Side],
+    issue: str,
+    pool: list[Candidate],
+    embed: Callable[[str], np.ndarray],
+    floor: float,
+    max_positions: int,
+) -> Flag | None:
+    """Each named source's sentences nearest to what the question asks (``Candidate.similarity``) plus, when the
+    question says what that source says ("the encyclopedia lists it among the mimics"), nearest to that; no
+    sentence under ``floor``. The first side's sources carry ``Stance.SUPPORTS``, the others'
+    ``Stance.DISPUTES``. None unless sources of two sides have such a sentence."""
+    positions: list[Position] = []
+    sides_shown: set[int] = set()
+    named = {d for _, docs in sides for d in docs}
+    for n, (clause, docs) in enumerate(sides):
+        said = len(set(content_stems(clause)) - question_stems()) >= MIN_WORDS
+        clause_vector = embed(clause) if said else None
+
+        def near(c: Candidate, v: np.ndarray | None = clause_vector) -> float:
+            return c.similarity + (float(c.vector @ v) if v is not None else 0.0)
+
+        if docs == (OTHERS,):  # "other texts": the sources no side names, those nearest first
+            ranked = sorted((c for c in pool if c.doc_id not in named), key=near, reverse=True)
+            docs = tuple(dict.fromkeys(c.doc_id for c in ranked if c.similarity >= floor))[:PER_OTHERS]
+        for doc_id in docs:
+            own = [c for c in pool if c.doc_id == doc_id and c.similarity >= floor]
+            if not own:
+                continue
+            best = sorted(own, key=near, reverse=True)[:PER_SOURCE]
+            positions += [(c, Stance.SUPPORTS if n == 0 else Stance.DISPUTES) for c in best]
+            sides_shown.add(min(n, 1))
+    if sides_shown != {0, 1}:
+        return None
+    quoted = [f"“{clause}”" for clause, _ in sides]
+    return Flag(
+        topic=f"{issue or 'What these sources say'}{TOPIC_ENDINGS[Role.ATTRIBUTED]}",
+        summary=(
+            f"The question sets {quoted[0]} against {' and '.join(quoted[1:])}. Each source's own sentences "
+            "closest to it are shown side by side, to judge whether they differ."
+        ),
+        reason=ContestReason.ASKED,
+        positions=diverse(positions, max_positions),
+    )

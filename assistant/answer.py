@@ -20,7 +20,14 @@ from itertools import zip_longest
 
 import numpy as np
 
-from assistant.alternatives import alternative_flag, alternatives, names_unseen
+from assistant.alternatives import (
+    alternative_flag,
+    alternatives,
+    attributed_flag,
+    attributed_sides,
+    issue_of,
+    names_unseen,
+)
 from assistant.candidates import Candidate, LexicalStats, collect, context_of, score, sentence_tokens
 from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
@@ -242,8 +249,10 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     # or an indexed document ("the Leeds authors on sodium?") is about what the sources cover: a
     # lower bar than a question that might be about something else
     floor = cfg.min_relevance
-    if _named_document_answers(ctx, engine):
-        floor = 0.0  # the named document itself uses the question's words (a word no text uses counts against)
+    if _named_document_answers(ctx, engine) or (ctx.named and not ctx.unknown):
+        # the named document itself uses the question's words (a word no text uses counts against), or the
+        # question names an indexed document in the index's own words ("the key points of the CMAJ paper's box?")
+        floor = 0.0
     elif not ctx.unknown and (
         set(content_stems(ctx.read.ask)) & engine.reader(ctx.snapshot).anchor or _case_in_own_words(ctx, engine)
     ):
@@ -440,6 +449,14 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
         extra_rows += [
             row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(text), settings.selection.entity_rows, mask)
         ]
+    # sources the question sets against each other ("the encyclopedia says A, but the CMAJ paper says B"): their
+    # passages are read too (in the question as understood: a follow-up's own words, else spelt right)
+    asked = ctx.read.typed if ctx.read.follow_up else ctx.read.text
+    sides = attributed_sides(asked, ctx.stats.named_documents)
+    for _, docs in sides or []:
+        for doc_id in docs:
+            rows = ctx.stats.rows_of.get(doc_id, [])[: settings.selection.named_document_rows]  # not OTHERS
+            extra_rows += [r for r in rows if r not in extra_rows and (mask is None or mask[r])]
     pool = collect(ctx.snapshot, ctx.hits, extra_rows)
     score(
         pool,
@@ -470,6 +487,16 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
             sel.max_positions,
         )
         flags += [both] if both else []
+    if sides:
+        compared = attributed_flag(
+            sides,
+            issue_of(asked, ctx.stats.named_documents),
+            pool,
+            engine.embedder.embed_query,
+            config.position_floor,
+            settings.selection.max_positions,
+        )
+        flags += [compared] if compared else []
     return extra_rows, flags
 
 

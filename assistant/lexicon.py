@@ -1317,6 +1317,27 @@ ALTERNATIVE_SAYS = re.compile(  # "the consultant says A; the registrar says B"
     re.IGNORECASE,
 )
 
+# Where a question turns from one source's view to another's ("the encyclopedia says A, but the CMAJ paper
+# says B", "A (NEJM) vs B (CMAJ)"): the clauses it separates are the sides the question sets against each other
+SIDES_TURN = re.compile(
+    r"\s*(?:[,;:]\s*)?\b(?:(?<!all )(?<!anything )(?<!nothing )but\b(?! also)|whereas\b|however\b|yet\b|vs\b\.?|versus\b)\s*"
+    r"|,\s*while\s+|\s*;\s*",  # not "all but the mildest", "but also"
+    re.IGNORECASE,
+)
+
+# A question that says the sources it names differ, naming them together ("the encyclopedia and the CMAJ paper
+# seem to tell it differently", "... pull in different directions"): each named source is a side of its own
+SOURCES_DIFFER = re.compile(
+    r"\b(?:dif+er(?:ent(?:ly)?)?\b(?!ial)|disagree|contradict|conflict|inconsistent|at odds|pull (?:in )?(?:both|different|opposite))",
+    re.IGNORECASE,
+)
+# A side named as the sources the question does not name ("but other texts play them down")
+OTHER_SOURCES = re.compile(
+    r"\b(?:other|remaining|rest of the)\s+(?:\w+\s+)?(?:texts|sources|documents|docs|papers|pages|references|refs|reports|"
+    r"articles|reviews|studies)\b",
+    re.IGNORECASE,
+)
+
 # A turn that says it leaves the conversation's subject ("separate question - ...", "on another note, ...",
 # "unrelated, but ..."): it is read on its own, whatever its pronouns
 TOPIC_CHANGE = re.compile(

@@ -36,6 +36,7 @@ class ContestReason(StrEnum):
     OPPOSING = "opposing"  # sources take opposite stances
     EXPLICIT = "explicit"  # sources call it controversial, unclear or weakly supported
     FIGURES = "figures"  # sources give different figures for one quantity
+    ASKED = "asked"  # the question says these sources differ: each one's own words, side by side
 
 
 class _Record(BaseModel):

@@ -66,6 +66,7 @@ class Role(StrEnum):
     FACET = "facet"  # a quantity or an account (incidence, mechanism): stated or doubted
     FEATURE = "feature"  # a clinical feature: required for the diagnosis, or seen absent
     ALTERNATIVE = "alternative"  # one of two answers the question sets side by side (assistant.alternatives)
+    ATTRIBUTED = "attributed"  # one of the sources a question sets against each other (assistant.alternatives)
 
 
 # How a contested topic is named, by its role ("dantrolene efficacy", "lithium as a risk factor").
@@ -74,6 +75,7 @@ TOPIC_ENDINGS = {
     Role.EXPOSURE: " as a risk factor",
     Role.FEATURE: " as a required feature",
     Role.ALTERNATIVE: " (two answers)",
+    Role.ATTRIBUTED: " (sources the question sets side by side)",
 }
 
 
@@ -112,6 +114,12 @@ SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
     Role.ALTERNATIVE: {
         Stance.SUPPORTS: ("gives the first answer", "give the first answer"),
         Stance.DISPUTES: ("gives the second answer", "give the second answer"),
+        Stance.UNCERTAIN: _WEAK,
+        Stance.FIGURE: _FIGURE,
+    },
+    Role.ATTRIBUTED: {
+        Stance.SUPPORTS: ("is the source the question quotes first", "are the sources the question quotes first"),
+        Stance.DISPUTES: ("is a source the question sets against it", "are the sources the question sets against it"),
         Stance.UNCERTAIN: _WEAK,
         Stance.FIGURE: _FIGURE,
     },

@@ -5,8 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.alternatives import alternative_flag, alternatives, names_unseen, own_words
-from assistant.records import Stance
+from assistant.alternatives import (
+    alternative_flag,
+    alternatives,
+    attributed_flag,
+    attributed_sides,
+    issue_of,
+    names_unseen,
+    own_words,
+)
+from assistant.records import ContestReason, Stance
 from tests.unit.test_coverage import cand
 from tests.unit.test_reading import VOCABULARY
 
@@ -113,3 +121,111 @@ def test_an_answer_naming_what_no_passage_mentions_is_no_side_sources_can_take()
     assert names_unseen(pair, ["DaTscan"])
     assert not names_unseen(pair, [])
     assert not names_unseen(pair, ["gout"])  # a word of the question outside both answers
+
+
+# --- sources a question sets against each other ("the encyclopedia says A, but the CMAJ paper says B") ---
+
+
+def _names(text: str) -> list[str]:
+    """A stand-in for LexicalStats.named_documents: two documents named by one word each."""
+    low = text.lower()
+    return [doc for word, doc in (("encyclopedia", "enc.txt"), ("cmaj", "cmaj.txt")) if word in low]
+
+
+@pytest.mark.parametrize(
+    "text,sides",
+    [
+        (
+            "Is NMS genetic? The encyclopedia sounds sure, but the CMAJ paper calls it a question for research.",
+            [
+                ("The encyclopedia sounds sure", ("enc.txt",)),
+                ("the CMAJ paper calls it a question for research", ("cmaj.txt",)),
+            ],
+        ),
+        (
+            "Is the D2 theory well corroborated? Encyclopedia vs CMAJ.",
+            [("Encyclopedia", ("enc.txt",)), ("CMAJ", ("cmaj.txt",))],
+        ),
+        (
+            "The encyclopedia lists it; the CMAJ paper does not.",
+            [("The encyclopedia lists it", ("enc.txt",)), ("the CMAJ paper does not", ("cmaj.txt",))],
+        ),
+        # not two sides: one source, a turn without a second source, both named in one clause, no turn at all
+        ("The encyclopedia says it is rare, but is it?", None),
+        ("Is it rare? The encyclopedia and the CMAJ paper both say so.", None),
+        ("Does the encyclopedia agree with the CMAJ paper on the dose?", None),
+        ("The encyclopedia calls it rare, but the encyclopedia also gives 3%.", None),
+        # the sources named together, said to differ: each a side of its own
+        (
+            "Is it the drug or the muscle? The encyclopedia and the CMAJ paper seem to tell it diferently",
+            [
+                ("The encyclopedia and the CMAJ paper seem to tell it diferently", ("enc.txt",)),
+                ("The encyclopedia and the CMAJ paper seem to tell it diferently", ("cmaj.txt",)),
+            ],
+        ),
+        # the other side given as the sources the question does not name
+        (
+            "The encyclopedia lists diazepam, but other texts seem to play it down.",
+            [("The encyclopedia lists diazepam", ("enc.txt",)), ("other texts seem to play it down", ("*",))],
+        ),
+        ("Other texts seem to play it down, but what does the encyclopedia say?", None),  # "other" before any source
+    ],
+)
+def test_the_sources_a_question_sets_against_each_other(text, sides):
+    assert attributed_sides(text, _names) == sides
+
+
+def test_the_issue_is_the_question_that_names_no_source():
+    assert issue_of("Is NMS genetic or not? The encyclopedia says yes, but the CMAJ paper says no.", _names) == (
+        "Is NMS genetic or not"
+    )
+    assert issue_of("Incidence 0.02% (encyclopedia) vs 3% (CMAJ) - which est. to quote?", _names) == (
+        "Incidence 0.02% (encyclopedia) vs 3% (CMAJ) - which est. to quote"  # every question names one: the first
+    )
+
+
+SIDES = [("the encyclopedia calls it genetic", ("enc.txt",)), ("the CMAJ paper calls it unknown", ("cmaj.txt",))]
+SIDE_EMBED = _embed_table({SIDES[0][0]: [1, 0, 0, 0], SIDES[1][0]: [0, 1, 0, 0]})
+
+
+def _scored(text, doc, row, vector, similarity):
+    c = _with_vector(cand(text, doc, row=row), vector)
+    c.similarity = similarity
+    return c
+
+
+def test_each_named_source_shows_its_sentence_nearest_to_what_the_question_says_it_says():
+    pool = [
+        _scored("Twins have both had NMS, so a genetic factor is purported.", "enc.txt", 1, [0.9, 0, 0, 0], 0.5),
+        _scored("NMS is usually caused by antipsychotic drugs.", "enc.txt", 2, [0, 0, 1, 0], 0.55),
+        _scored("Further research on genomic variants is needed.", "cmaj.txt", 3, [0, 0.9, 0, 0], 0.45),
+        _scored("A genetic note from a third source.", "other.txt", 4, [0.9, 0, 0, 0], 0.9),
+    ]
+    flag = attributed_flag(SIDES, "Is NMS genetic", pool, SIDE_EMBED, 0.3, 10)
+    assert flag is not None and flag.reason == ContestReason.ASKED
+    assert flag.topic.startswith("Is NMS genetic") and "the CMAJ paper calls it unknown" in flag.summary
+    shown = {(c.doc_id, c.text[:5], s) for c, s in flag.positions}
+    assert shown == {("enc.txt", "Twins", Stance.SUPPORTS), ("cmaj.txt", "Furth", Stance.DISPUTES)}  # not other.txt
+
+
+def test_no_comparison_when_a_named_source_has_nothing_near_the_question():
+    pool = [
+        _scored("Twins have both had NMS, so a genetic factor is purported.", "enc.txt", 1, [0.9, 0, 0, 0], 0.5),
+        _scored("The paper was funded by a grant.", "cmaj.txt", 3, [0, 0.9, 0, 0], 0.1),  # under the floor
+    ]
+    assert attributed_flag(SIDES, "Is NMS genetic", pool, SIDE_EMBED, 0.3, 10) is None
+
+
+def test_a_side_given_as_other_texts_shows_the_nearest_sources_no_side_names():
+    sides = [SIDES[0], ("other texts call it unknown", ("*",))]
+    embed = _embed_table({SIDES[0][0]: [1, 0, 0, 0], "other texts call it unknown": [0, 1, 0, 0]})
+    pool = [
+        _scored("Twins have both had NMS, so a genetic factor is purported.", "enc.txt", 1, [0.9, 0, 0, 0], 0.5),
+        _scored("Research on genomic variants is needed.", "b.txt", 2, [0, 0.9, 0, 0], 0.5),
+        _scored("Its genetics are unknown.", "c.txt", 3, [0, 0.8, 0, 0], 0.5),
+        _scored("Little is known of heredity.", "d.txt", 4, [0, 0.7, 0, 0], 0.5),
+    ]
+    flag = attributed_flag(sides, "Is NMS genetic", pool, embed, 0.3, 10)
+    assert flag is not None
+    against = {c.doc_id for c, s in flag.positions if s == Stance.DISPUTES}
+    assert against == {"b.txt", "c.txt"}  # the two nearest others, not the named source, not a third
