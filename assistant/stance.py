@@ -118,8 +118,8 @@ SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
         Stance.FIGURE: _FIGURE,
     },
     Role.ATTRIBUTED: {
-        Stance.SUPPORTS: ("is the source the question quotes first", "are the sources the question quotes first"),
-        Stance.DISPUTES: ("is a source the question sets against it", "are the sources the question sets against it"),
+        Stance.SUPPORTS: ("named first in the question", "named first in the question"),
+        Stance.DISPUTES: ("set against it in the question", "set against it in the question"),
         Stance.UNCERTAIN: _WEAK,
         Stance.FIGURE: _FIGURE,
     },

@@ -147,6 +147,24 @@ def test_an_answer_no_source_gives_raises_no_two_answer_flag(corpus_engine):
     assert not [c for c in result.contested if c.topic.endswith("(two answers)")]
 
 
+def test_sources_a_question_sets_against_each_other_are_shown_side_by_side(corpus_engine):
+    result = answer(
+        "Is there a hereditary side to NMS? The encyclopedia mentions twins, whereas the NEJM summary leaves "
+        "genomics to future research.",
+        corpus_engine,
+    )
+    flag = next(c for c in result.contested if c.reason == "asked")
+    docs = {p.stance: result.citation(p.citations[0]).doc_id for p in flag.positions}
+    assert docs == {"supports": "nms-encyclopedia-article.txt", "disputes": "nejm-review-summary-hcn.txt"}
+    assert flag.topic.startswith("Is there a hereditary side to NMS")
+
+
+def test_sources_asked_to_agree_are_not_set_side_by_side(corpus_engine):
+    result = answer("Do the encyclopedia and the NEJM summary both call NMS rare?", corpus_engine)
+    assert result.status == "answered"
+    assert not [c for c in result.contested if c.reason == "asked"]
+
+
 CONTRADICTING = """Amantadine in neuroleptic malignant syndrome: a retrospective cohort
 
 Results

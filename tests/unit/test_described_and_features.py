@@ -194,6 +194,13 @@ def test_the_sides_of_a_contested_topic_are_named_by_its_kind():
     assert stance_label("fever as a required feature", "disputes") == "Reports cases without it"
     assert stance_label("lithium as a risk factor", "supports") == "Reports a link"
     assert stance_label("fever as a required feature", "uncertain").startswith("Calls the evidence")
+    # the sources a question sets against each other are labelled by where the question puts them
+    assert stance_label("Is NMS genetic (sources the question sets side by side)", "supports") == (
+        "Named first in the question"
+    )
+    assert stance_label("Is NMS genetic (sources the question sets side by side)", "disputes") == (
+        "Set against it in the question"
+    )
 
 
 # documents that name nothing, so that a word in three headers is not a word of most passages (ubiquitous)
