@@ -51,6 +51,7 @@ NAMED_MAX_DOCUMENTS = 3  # ... nor one the text of more documents uses (a drug's
 _FILE_WORD = re.compile(r"[a-z][a-z0-9]*")  # the words of a file's name, and of texts and questions alike
 FILE_WORD_MIN = 4  # a file name's word this long names its file ("rcem"), not a prefix or an extension
 FILE_WORD_PREFIX = 6  # a file's word sharing this many first letters with a text's word is a form of it
+FILE_WORD_ENDING = 3  # ... or, for a longer word, all but this many of its last letters ("-ent", "-ence")
 FILE_PHRASE = 3  # words of a file's name in a row that name it ("drug treatment explainer")
 NAMED_SHARED_MAX = 4  # a name this few headers (and documents) share names the one the question describes best
 NAMED_LEAD = 2.0  # of the documents one name names, the one the question's rare words describe this much better
@@ -154,11 +155,17 @@ class LexicalStats:
             for word in _FILE_WORD.findall(p.text.lower()):
                 written_by.setdefault(word, set()).add(p.doc_id)
         written = set(written_by)
-        forms: dict[str, set[str]] = {}  # the documents writing a word with each first FILE_WORD_PREFIX letters
-        for form, docs in written_by.items():
+        by_prefix: dict[str, list[str]] = {}  # the words texts write, by their first FILE_WORD_PREFIX letters
+        for form in written_by:
             if len(form) >= FILE_WORD_PREFIX:
-                forms.setdefault(form[:FILE_WORD_PREFIX], set()).update(docs)
-        prefixes = forms.keys()
+                by_prefix.setdefault(form[:FILE_WORD_PREFIX], []).append(form)
+
+        def forms_of(word: str) -> set[str]:
+            """The documents writing a form of ``word``: a word sharing its first letters, all but its last
+            FILE_WORD_ENDING and at least FILE_WORD_PREFIX ("recurrence" for "recurrent"; not "neurosis" for
+            "neuroscript")."""
+            n = max(FILE_WORD_PREFIX, len(word) - FILE_WORD_ENDING)
+            return {d for form in by_prefix.get(word[:FILE_WORD_PREFIX], []) if form[:n] == word[:n] for d in written_by[form]}
         self.file_names: dict[str, list[str]] = {
             doc_id: _FILE_WORD.findall(re.sub(r"\.\w{1,4}$", "", doc_id.lower())) for doc_id in first
         }
@@ -172,7 +179,7 @@ class LexicalStats:
         self.file_words: dict[str, str] = {
             word: next(iter(docs))
             for word, docs in by_file.items()
-            if len(docs) == 1 and (is_rare is None or is_rare(word)) and word[:FILE_WORD_PREFIX] not in prefixes
+            if len(docs) == 1 and (is_rare is None or is_rare(word)) and not forms_of(word)
         }
         # ... or a rare word of one file's name that only that document's own text writes (its site,
         # "somehealthblog.net") and no other document writes a form of
@@ -181,7 +188,7 @@ class LexicalStats:
                 if (
                     len(word) >= FILE_WORD_MIN
                     and written_by.get(word, {doc_id}) <= {doc_id}
-                    and forms.get(word[:FILE_WORD_PREFIX], set()) <= {doc_id}
+                    and forms_of(word) <= {doc_id}
                     and files_with[word] == 1
                     and is_rare is not None  # without telling everyday words from rare ones, none
                     and is_rare(word)
