@@ -165,7 +165,13 @@ class LexicalStats:
             FILE_WORD_ENDING and at least FILE_WORD_PREFIX ("recurrence" for "recurrent"; not "neurosis" for
             "neuroscript")."""
             n = max(FILE_WORD_PREFIX, len(word) - FILE_WORD_ENDING)
-            return {d for form in by_prefix.get(word[:FILE_WORD_PREFIX], []) if form[:n] == word[:n] for d in written_by[form]}
+            return {
+                d
+                for form in by_prefix.get(word[:FILE_WORD_PREFIX], [])
+                if form[:n] == word[:n]
+                for d in written_by[form]
+            }
+
         self.file_names: dict[str, list[str]] = {
             doc_id: _FILE_WORD.findall(re.sub(r"\.\w{1,4}$", "", doc_id.lower())) for doc_id in first
         }

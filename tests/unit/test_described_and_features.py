@@ -277,6 +277,18 @@ def test_a_file_is_named_by_a_rare_word_of_its_name_only_its_own_text_writes():
     assert stats.named_documents("what about hyperthermia?") == []
 
 
+def test_a_long_rare_file_word_is_no_form_of_a_text_word_sharing_only_its_first_letters():
+    """ "neuroscript" (its own page writes "neuroscript.com") names its page though another text writes "neurosis":
+    a form shares all but the last three letters, as "recurrence" does with "recurrent"."""
+    docs = FILE_DOCS | {
+        "q-neuroscript-emergency-page.md": ["NMS (emergency page)", "From neuroscript.com. Labs are abnormal."],
+        "z-other.txt": ["A case", "Her neurosis was treated first."],
+    }
+    stats = lexical_stats(docs, is_rare=lambda w: w == "neuroscript")
+    assert stats.named_documents("what labs does the neuroscript page list?") == ["q-neuroscript-emergency-page.md"]
+    assert stats.named_documents("is recurrent NMS common?") == []  # still a form of a text's "recurrence"
+
+
 def test_an_everyday_word_of_one_file_name_names_it_when_used_as_a_name():
     """ "the explainer", "per explainer", "the explainer's table": a form of the text's "explained", but used as a
     document's name; each such word names its own file beside a name the question gives another document."""
