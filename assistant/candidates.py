@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.lexicon import AIM, FIGURE_IN_TEXT, METHOD_SECTION, QUESTION_STOPWORDS
+from assistant.lexicon import AIM, FIGURE_IN_TEXT, FRAMING_WORDS, METHOD_SECTION, QUESTION_STOPWORDS
 from index.lexical import tokenize
 from index.search import Hit
 from index.store import Snapshot
@@ -335,9 +335,14 @@ class LexicalStats:
         return docs
 
     def focus(self, question: str) -> str:
-        """The question without its ubiquitous words, or the question itself if little would be left."""
+        """The question without its ubiquitous words and the words that frame what it asks ("do the sources
+        agree that ..."), or the question itself if little would be left."""
         words = re.findall(r"\S+", question)
-        kept = [w for w in words if not (set(tokenize([w])[0]) & self.ubiquitous)]
+        kept = [
+            w
+            for w in words
+            if not (set(tokenize([w])[0]) & self.ubiquitous) and w.lower().strip("?.,;:!'\"()") not in FRAMING_WORDS
+        ]
         content = [w for w in kept if tokenize([w])[0]]
         return " ".join(kept) if len(content) >= 2 else question
 

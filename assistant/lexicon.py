@@ -841,6 +841,12 @@ QUESTION_STOPWORDS = frozenset(
     # question words as they are often typed, too short for the speller ("wat", "wich")
     "wat wot wut wht whta waht wich whic whcih wen wher hw".split()
 )
+# Words that point at the sources or ask whether they agree, never at what a question is about ("do our texts
+# agree that tremor is part of it?"): left out of the words a sentence is scored against
+FRAMING_WORDS = frozenset(
+    "paper papers article articles authors publication say says sources source texts text documents document "
+    "refs references agree agrees disagree disagrees consensus".split()
+)
 NO_EVIDENCE_MESSAGE = (
     "No indexed source answers this question well enough. The closest passages are listed for browsing; "
     "nothing has been inferred from them."

@@ -318,3 +318,11 @@ def test_a_name_three_headers_share_names_the_one_the_question_describes():
     question = "What does the Medbook poisoning entry say about toxicology screens?"
     assert stats.named_documents(question) == ["a-medbook-poisoning-entry.md"]
     assert stats.named_documents("What does Medbook say about the drug?") == []  # two use it: neither leads
+
+
+def test_the_focus_leaves_out_the_words_that_point_at_the_sources():
+    """ "do our texts agree that tremor ...": the sentence is scored on tremor, not on "texts" and "agree"."""
+    stats = lexical_stats(FILE_DOCS)
+    focus = stats.focus("Do our texts agree that tremor can be part of it?")
+    assert "tremor" in focus and "texts" not in focus and "agree" not in focus
+    assert stats.focus("texts agree?") == "texts agree?"  # too little left: the question itself
