@@ -28,7 +28,16 @@ import numpy as np
 
 from assistant.candidates import Candidate
 from assistant.contested import Flag, Position, diverse
-from assistant.lexicon import ALTERNATIVE_OR, ALTERNATIVE_SAYS, OTHER_SOURCES, SIDES_TURN, SOURCES_DIFFER
+from assistant.lexicon import (
+    ALTERNATIVE_OR,
+    ALTERNATIVE_SAYS,
+    ASKING_CLAUSE,
+    OTHER_SOURCES,
+    SAYING,
+    SAYING_CLAUSE,
+    SIDES_TURN,
+    SOURCES_DIFFER,
+)
 from assistant.query import content_stems, question_stems
 from assistant.records import ContestReason, Stance
 from assistant.stance import TOPIC_ENDINGS, Role
@@ -149,6 +158,7 @@ Side = tuple[str, tuple[str, ...]]  # a clause of the question and the documents
 ISSUE_CHARS = 160  # the longest issue shown as a topic
 PER_SOURCE = 1  # sentences shown for each source the question names
 PER_OTHERS = 2  # sources shown for a side given as "other texts"
+_LIST_ITEM = re.compile(r",\s*|\s+and\s+")  # the items of a list of sources
 _SENTENCE = re.compile(r"(?<=[?!])\s+|(?<=\.)\s+(?=[A-Z])")  # not after "est." in "which est. to quote?"
 
 
@@ -157,12 +167,25 @@ OTHERS = "*"  # a side's documents given as "the other sources" (the best of tho
 
 def attributed_sides(text: str, named_in: Callable[[str], list[str]]) -> list[Side] | None:
     """The sides a question sets against each other by source, or None: its clauses around a turn ("but",
-    "whereas", "vs", ";"), each with the documents it names (``named_in``) or, for "other texts", ``OTHERS``,
-    when at least two clauses name sources and each names others than those before it; else, when the question
-    says its sources differ ("the encyclopedia and the CMAJ paper tell it differently"), each source it names."""
+    "whereas", "vs", ";"), else the statements of what each says after a comma ("A says hours, B says days"), each
+    with the documents it names (``named_in``) or, for "other texts", ``OTHERS``, when at least two clauses name
+    sources and each names others than those before it; else, when the question says its sources differ ("the
+    encyclopedia and the CMAJ paper tell it differently"), each source it names."""
+    said = [c for c in SAYING_CLAUSE.split(text) if _is_saying(_SENTENCE.split(c.strip())[-1])]
+    return _sides(SIDES_TURN.split(text), named_in) or _sides(said, named_in) or _differ(text, named_in)
+
+
+def _is_saying(clause: str) -> bool:
+    """Whether a clause states what a source says ("the German pages say days - which is it?"), not asks it."""
+    stated = re.split(r"\s[-–—]\s", clause)[0]  # the question's own tag after a dash left out
+    return bool(SAYING.search(stated)) and not ASKING_CLAUSE.search(stated)
+
+
+def _sides(clauses: list[str], named_in: Callable[[str], list[str]]) -> list[Side] | None:
+    """Each clause naming sources no clause before it names, with them; None unless two do."""
     sides: list[Side] = []
     taken: set[str] = set()
-    for clause in SIDES_TURN.split(text):
+    for clause in clauses:
         said = _SENTENCE.split(clause.strip())[-1].strip(" ,;:-?.")  # the sentence naming them, not the question
         docs = tuple(d for d in named_in(clause) if d not in taken)
         if not docs and sides and OTHER_SOURCES.search(said):
@@ -170,11 +193,17 @@ def attributed_sides(text: str, named_in: Callable[[str], list[str]]) -> list[Si
         if said and docs:
             sides.append((said, docs))
             taken.update(docs)
-    if len(sides) >= 2:
-        return sides
+    return sides if len(sides) >= 2 else None
+
+
+def _differ(text: str, named_in: Callable[[str], list[str]]) -> list[Side] | None:
+    """Each source a sentence that says its sources differ names (in each of its items: "the French review, the
+    2004 letter and our texts"), a side of its own."""
     for sentence in _SENTENCE.split(text):
-        named = named_in(sentence)
-        if SOURCES_DIFFER.search(sentence) and len(named) >= 2:
+        if not SOURCES_DIFFER.search(sentence):
+            continue
+        named = list(dict.fromkeys(d for item in _LIST_ITEM.split(sentence) for d in named_in(item)))
+        if len(named) >= 2:
             return [(sentence.strip(" ,;:-?."), (doc,)) for doc in named]
     return None
 

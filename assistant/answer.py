@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import zip_longest
 
 import numpy as np
@@ -418,6 +419,15 @@ def _aspect_rows(ctx: _Context, engine: Engine, aspects: list[Aspect]) -> list[i
     return rows
 
 
+def _sources_named(stats: LexicalStats, lead: float, clause: str) -> list[str]:
+    """The documents a clause names ("the CMAJ paper"), else the one it describes ("the Brazilian review")."""
+    named = stats.named_documents(clause)
+    if named or not lead or not PUBLICATION_REFERENCE.search(clause):
+        return named
+    described = stats.described_document(clause, lead)
+    return [described] if described else []
+
+
 def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[list[int], list[Flag]]:
     """Contested claims on the question's interventions and facets, over a deeper pool: the deeper
     retrieval plus a lexical search for each intervention, so every source taking a position is seen.
@@ -452,7 +462,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
     # sources the question sets against each other ("the encyclopedia says A, but the CMAJ paper says B"): their
     # passages are read too (in the question as understood: a follow-up's own words, else spelt right)
     asked = ctx.read.typed if ctx.read.follow_up else ctx.read.text
-    sides = attributed_sides(asked, ctx.stats.named_documents)
+    sides = attributed_sides(asked, partial(_sources_named, ctx.stats, settings.selection.described_document_lead))
     for _, docs in sides or []:
         for doc_id in docs:
             rows = ctx.stats.rows_of.get(doc_id, [])[: settings.selection.named_document_rows]  # not OTHERS

@@ -1288,7 +1288,8 @@ CLAIM_CHECK = re.compile(
 # "which drug did those authors use"): the document it describes is found by the details it gives.
 PUBLICATION_REFERENCE = re.compile(
     r"\b(?:the|that|this|a|an|one|which|what)\s+(?:[\w-]+\s+){0,3}?(?:case reports?|reports?|series|stud(?:y|ies)|"
-    r"trial|cohort|paper|article|review|letter|label|authors?|survey|audit|analysis|table|chart|entry|handout|leaflet|monograph)\b|"
+    r"trial|cohort|paper|article|review|letter|label|authors?|survey|audit|analysis|table|chart|entry|handout|leaflet|monograph|"
+    r"pages?|site|website|blog|sheet|abstract|podcast|episode)\b|"
     r"\b(?:published|reported|described)\s+(?:[\w-]+\s+)?cases?\b|"
     # "the fatal fulminant case from Japan", "the clozapine case" (not "in that case": a word between)
     r"\b(?:the|that|this)\s+(?:[\w-]+\s+){1,3}?cases?\s+(?:from|in|of|with|where|who|that|report)\b",
@@ -1331,6 +1332,13 @@ SIDES_TURN = re.compile(
     re.IGNORECASE,
 )
 
+# ... or where a statement of what one source says follows another's after a comma ("the Brazilian review says hours,
+# the German pages say a couple of days"); a question about each ("what does A say ..., and what does B say ...?")
+# is no such statement
+_SAYING = r"\b(?:says?|calls?|reports?|found|finds|gives?|lists?|claims?|states?|puts?)\b"
+SAYING_CLAUSE = re.compile(r"[,;]\s+(?=[^,;]*" + _SAYING + ")", re.IGNORECASE)
+SAYING = re.compile(_SAYING, re.IGNORECASE)
+ASKING_CLAUSE = re.compile(r"\b(?:does|do|did|what|which|how|where|when|who|why|whether)\b", re.IGNORECASE)
 # A question that says the sources it names differ, naming them together ("the encyclopedia and the CMAJ paper
 # seem to tell it differently", "... pull in different directions"): each named source is a side of its own
 SOURCES_DIFFER = re.compile(

@@ -163,6 +163,20 @@ def _names(text: str) -> list[str]:
                 ("The encyclopedia and the CMAJ paper seem to tell it diferently", ("cmaj.txt",)),
             ],
         ),
+        # what each says, after a comma; a question about what each says is no such statement
+        (
+            "How fast does it develop? the encyclopedia says hours, the CMAJ paper says days - which is it?",
+            [("the encyclopedia says hours", ("enc.txt",)), ("the CMAJ paper says days - which is it", ("cmaj.txt",))],
+        ),
+        ("What does the encyclopedia say about the unit, and which problems does the CMAJ paper list?", None),
+        # a list of the sources said to differ
+        (
+            "Is it one disorder? The encyclopedia, the CMAJ paper and our notes pull in different directions.",
+            [
+                ("The encyclopedia, the CMAJ paper and our notes pull in different directions", ("enc.txt",)),
+                ("The encyclopedia, the CMAJ paper and our notes pull in different directions", ("cmaj.txt",)),
+            ],
+        ),
         # the other side given as the sources the question does not name
         (
             "The encyclopedia lists diazepam, but other texts seem to play it down.",
