@@ -976,6 +976,12 @@ ASPECTS: tuple[Aspect, ...] = (
             [
                 r"how (?:was|were|is) (?:he|she|they|that|it|(?:the|this|that|their|his|her|our) (?:\w+ )?"
                 r"(?:patient|child|man|woman|case)) (?:\w+ )?(?:treated|managed)",
+                # "how was the authors' own patient treated?", "how was the NMS finally treated?"
+                r"how (?:was|were) (?:the|this|that|their|his|her|our) (?:[\w'’]+ ){1,3}?(?:finally |eventually |then )?"
+                r"(?:treated|managed)\b",
+                # "which specific treatment did he receive?"
+                r"(?:which|what) (?:specific |particular )?(?:treatments?|therap(?:y|ies)) did (?:he|she|they|the patient) "
+                r"(?:get|receive)",
                 # "which medications were given for her?", "what medication did she receive?"
                 r"(?:which|what) (?:drugs?|medications?|medicines?|treatments?) (?:was|were) (?:\w+ )?(?:used|given) "
                 r"(?:to treat|for|in) (?:him|her|them|the patient)",

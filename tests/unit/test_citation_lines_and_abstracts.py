@@ -259,6 +259,10 @@ TREATMENT = next(a for a in ASPECTS if a.name == "treatment received")
         ("and how was their patient treated?", True),
         ("which drugs were used to treat her NMS?", True),
         ("what medication did he get?", True),
+        ("and how was the authors' own patient treated?", True),
+        ("how was the NMS finally treated?", True),
+        ("which specific treatment did he receive?", True),
+        ("how was the diagnosis made?", False),
         ("Is bromocriptine an effective treatment?", False),  # whether a drug works, not what a patient received
         ("which drugs are used to treat NMS?", False),  # what is used in general
     ],
