@@ -101,6 +101,18 @@ def downloads(monkeypatch) -> dict[str, bytes]:
     return files
 
 
+def test_sources_the_question_sets_against_each_other_are_shown_side_by_side(app_env):
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.chat_input[0].set_value(
+        "Is there a hereditary side to NMS? The encyclopedia mentions twins, whereas the NEJM summary leaves "
+        "genomics to future research."
+    ).run()
+    assert not at.exception
+    text = markdown_text(at)
+    assert ":blue-badge[:material/compare_arrows: Set side by side]" in text
+    assert "*Named first in the question*" in text and "*Set against it in the question*" in text
+
+
 def download(at: AppTest, files: dict[str, bytes], label: str) -> str:
     button = next(b for b in at.get("download_button") if b.label == label)
     return files[button.proto.url.rsplit("/", 1)[-1].split(".")[0]].decode()

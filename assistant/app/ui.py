@@ -13,7 +13,7 @@ import streamlit as st
 
 from assistant.engine import Engine
 from assistant.export import EXPORT_FORMATS, export
-from assistant.records import Answer, Citation, ContestedClaim, Statement, Synthesis
+from assistant.records import Answer, Citation, ContestedClaim, ContestReason, Statement, Synthesis
 from assistant.render import (
     OCR_NOTE,
     SYNTHESIS_NOTE,
@@ -144,7 +144,10 @@ def statement_row(statement: Statement, answer: Cites, key: str, compact: bool =
 
 
 def contested_block(claim: ContestedClaim, answer: Cites, key: str) -> None:
-    st.badge("Contested", icon=":material/warning:", color="orange")
+    if claim.reason == ContestReason.ASKED:  # the question says these sources differ: shown to judge, not judged
+        st.badge("Set side by side", icon=":material/compare_arrows:", color="blue")
+    else:
+        st.badge("Contested", icon=":material/warning:", color="orange")
     st.markdown(f"**{md(claim.topic)}** — {md(claim.summary)}")
     sides = [s for s in ("supports", "disputes", "uncertain", "figure") if any(p.stance == s for p in claim.positions)]
     columns = st.columns(len(sides)) if sides else []
