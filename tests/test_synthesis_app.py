@@ -16,7 +16,7 @@ from assistant.render import SYNTHESIS_TITLE, escape_markdown
 from assistant.synthesis import _bare, verify
 from tests.llm_server import MODEL_NAME, llm_base_url_fixture  # noqa: F401 - the llm_base_url fixture
 from tests.test_app import APP, block, nodes
-from tests.test_synthesis_labelled import KNOWN_MISSES, load_labelled
+from tests.test_synthesis_labelled import KNOWN_MISSES, label_index, label_key, load_labelled
 from tests.test_synthesis_model import QUESTION_IDS
 
 pytestmark = [pytest.mark.slow, pytest.mark.model, pytest.mark.llm]
@@ -37,18 +37,9 @@ def synthesis_app(corpus_engine, llm_base_url, monkeypatch):
     get_engine.clear()
 
 
-def labels() -> dict[str, set[str]]:
-    """Each hand-labelled sentence (bare text) with the labels it was given."""
-    out: dict[str, set[str]] = {}
-    for record in load_labelled():
-        for sentence in record["sentences"]:
-            out.setdefault(_bare(sentence["text"]), set()).add(sentence["label"])
-    return out
-
-
 def test_the_chat_shows_a_verified_synthesis_or_a_clear_fallback(synthesis_app, corpus_engine):
     records = {r["id"]: r for r in load_labelled()}
-    labelled = labels()
+    labelled = label_index()
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S + 120).run()
     assert not at.exception
     assert any(c.value.startswith("On: model") for c in at.sidebar.caption)
@@ -91,7 +82,7 @@ def test_the_chat_shows_a_verified_synthesis_or_a_clear_fallback(synthesis_app, 
                 assert sentence.citations == sorted(
                     {c for n in sentence.statements for c in statements[n - 1].citations}
                 )
-                label = labelled.get(_bare(sentence.text))
+                label = labelled.get(label_key(sentence.text, [statements[n - 1].text for n in sentence.statements]))
                 if label is not None:
                     checked_against_labels += 1
                     known = qid in KNOWN_MISSES and _bare(KNOWN_MISSES[qid]) == _bare(sentence.text)

@@ -13,6 +13,7 @@ rest null to label by hand.
 from __future__ import annotations
 
 import json
+import re
 
 from assistant.answer import strip_instructions
 from assistant.synthesis import _split, verify
@@ -40,7 +41,31 @@ HELDOUT_LET_THROUGH = {"u06", "u07", "u15", "u19", "u28"}  # of 33
 
 
 def load_labelled() -> list[dict]:
+    """Every labelled run; an id may have several (greedy output differs between CPUs and OpenVINO builds)."""
     return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+LabelKey = tuple[str, tuple[str, ...]]
+
+
+def label_key(text: str, cited: list[str]) -> LabelKey:
+    """A sentence as its label depends on it: its bare text and the texts of the statements it cites (the same
+    words citing another statement may be unsupported)."""
+    from assistant.synthesis import _bare
+
+    return _bare(text), tuple(sorted(cited))
+
+
+def label_index() -> dict[LabelKey, set[str]]:
+    """Each labelled sentence of every run, by ``label_key``, with the labels it was given."""
+    out: dict[LabelKey, set[str]] = {}
+    for record in load_labelled():
+        statements = record["statements"]
+        for sentence in record["sentences"]:
+            numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence["text"])]
+            cited = [statements[n - 1] for n in numbers if 1 <= n <= len(statements)]
+            out.setdefault(label_key(sentence["text"], cited), set()).add(sentence["label"])
+    return out
 
 
 def verdicts(record: dict) -> list[tuple[dict, str | None]]:
