@@ -15,7 +15,7 @@ round 15's in eval/literature-p/), ``extended16`` (plus round 16's in eval/liter
 round 17's in eval/literature-r/), ``extended18`` (plus round 18's in eval/literature-s/) and ``extended19`` (plus round
 19's in eval/literature-t/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-17 have), heldout (round 18 now: a round is reported, never read before its
+calibration once read, as rounds 1-18 have), heldout (none now: a round is reported, never read before its
 one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 19: written
 before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
@@ -120,9 +120,10 @@ SETS = [
     ("round17.clinician (now calibration)", "round17/clinician.jsonl", "corpus", "calibration"),
     ("round17.literature (now calibration)", "round17/literature.jsonl", "extended17", "calibration"),
     # Round 18 (eval/round18/, over eval/literature-s/): written the same way at the end of the stop that ran rounds
-    # 15-17, before any run; the held-out round of this stop, run once on the final code of its tuning.
-    ("round18.clinician", "round18/clinician.jsonl", "corpus", "heldout"),
-    ("round18.literature", "round18/literature.jsonl", "extended18", "heldout"),
+    # 15-17, before any run; run once as held out on the final code of the next stop's tuning at commit 8ae7619
+    # (bench/results/eval_round18.md), calibration since.
+    ("round18.clinician (now calibration)", "round18/clinician.jsonl", "corpus", "calibration"),
+    ("round18.literature (now calibration)", "round18/literature.jsonl", "extended18", "calibration"),
     # Round 19 (eval/round19/, over eval/literature-t/): written the same way early in the stop that ran round 18,
     # before any run; reserved for the held-out run after it.
     ("round19.clinician", "round19/clinician.jsonl", "corpus", "reserved"),
