@@ -13,7 +13,7 @@ Nothing here knows a topic: the sides are the question's own words.
 
 A question may instead set named sources against each other ("the encyclopedia says A, but the CMAJ paper
 says B", "A (NEJM) vs B (CMAJ)"): :func:`attributed_sides` reads which documents each side names, and
-:func:`attributed_flag` shows each named source's own sentences closest to what the question asks and to
+:func:`attributed_flag` shows each named source's own sentence closest to what the question asks and to
 what the question says it says, side by side (``ContestReason.ASKED``): the question's claim that they
 differ is the user's, and the box lets the reader check it against each source's words.
 """
@@ -225,7 +225,7 @@ def attributed_flag(
     floor: float,
     max_positions: int,
 ) -> Flag | None:
-    """Each named source's sentences nearest to what the question asks (``Candidate.similarity``) plus, when the
+    """Each named source's sentence nearest to what the question asks (``Candidate.similarity``) plus, when the
     question says what that source says ("the encyclopedia lists it among the mimics"), nearest to that; no
     sentence under ``floor``. The first side's sources carry ``Stance.SUPPORTS``, the others'
     ``Stance.DISPUTES``. None unless sources of two sides have such a sentence."""
@@ -255,8 +255,8 @@ def attributed_flag(
     return Flag(
         topic=f"{issue or 'What these sources say'}{TOPIC_ENDINGS[Role.ATTRIBUTED]}",
         summary=(
-            f"The question sets {quoted[0]} against {' and '.join(quoted[1:])}. Each source's own sentences "
-            "closest to it are shown side by side, to judge whether they differ."
+            f"The question sets {quoted[0]} against {' and '.join(quoted[1:])}. Each source's own sentence "
+            "closest to it is shown side by side, to judge whether they differ."
         ),
         reason=ContestReason.ASKED,
         positions=diverse(positions, max_positions),
