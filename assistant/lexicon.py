@@ -896,11 +896,10 @@ ASPECTS: tuple[Aspect, ...] = (
             [
                 r"child(?:ren)?",
                 r"kids?",
-                r"p(?:a)?ediatric\w*",
+                r"p(?:a)?ediatric(?!s\b|ians?\b)\w*",  # not the specialty or its doctor ("paediatrics wants ...")
                 r"infants?",
                 r"adolescen\w*",
                 r"teen\w*",
-                r"paediatric\w*",
                 r"minors?",
             ]
         ),
@@ -923,7 +922,15 @@ ASPECTS: tuple[Aspect, ...] = (
     ),
     Aspect(
         "older adults",
-        _any([r"elderly", r"older (?:adults|people|patients)", r"geriatric\w*", r"aged (?:over|above) \d+"]),
+        # not the specialty or its doctor ("geriatrics thinks NMS", "the geriatrician"): a speaker, not the patients
+        _any(
+            [
+                r"elderly",
+                r"older (?:adults|people|patients)",
+                r"geriatric(?!s\b|ians?\b)\w*",
+                r"aged (?:over|above) \d+",
+            ]
+        ),
         _any([r"elderly", r"older", r"geriatric\w*", r"aged (?:over|above) \d+"]),
         "No indexed source addresses older adults.",
         population=True,

@@ -331,3 +331,19 @@ def test_a_multiple_of_the_upper_limit_of_normal_is_a_threshold(sentence, figure
 def test_a_threshold_is_an_asked_quantity():
     assert "threshold" in question_facets("Can NMS be diagnosed when the CK is below four times the ULN?")
     assert "threshold" not in question_facets("How high does the CK go in NMS?")
+
+
+@pytest.mark.parametrize(
+    "question,aspect,asked",
+    [
+        ("is NMS different in geriatric patients?", "older adults", True),
+        ("58M, rigid, CK 9000. Ortho says post-op fever, geriatrics thinks NMS - what first?", "older adults", False),
+        ("the geriatrician wants to restart it - is that safe?", "older adults", False),
+        ("how common is NMS in paediatric patients?", "children", True),
+        ("paediatrics wants to give dantrolene - dose?", "children", False),
+    ],
+)
+def test_a_specialty_or_its_doctor_is_a_speaker_not_the_patients(question, aspect, asked):
+    """ "geriatrics thinks NMS" names who speaks; "geriatric patients" names whom the question is about."""
+    pattern = next(a for a in ASPECTS if a.name == aspect).asked
+    assert bool(pattern.search(question)) is asked
