@@ -11,8 +11,8 @@ citations: the first answer's positions carry ``Stance.SUPPORTS``, the second's 
 the topic ends with " (two answers)" so that they are labelled as answers, not as benefit and harm.
 Nothing here knows a topic: the sides are the question's own words.
 
-A question may instead set named sources against each other ("the encyclopedia says A, but the CMAJ paper
-says B", "A (NEJM) vs B (CMAJ)"): :func:`attributed_sides` reads which documents each side names, and
+A question may instead set named sources against each other ("the review says A, but the guideline says
+B", "A (review) vs B (label)"): :func:`attributed_sides` reads which documents each side names, and
 :func:`attributed_flag` shows each named source's own sentence closest to what the question asks and to
 what the question says it says, side by side (``ContestReason.ASKED``): the question's claim that they
 differ is the user's, and the box lets the reader check it against each source's words.
@@ -159,7 +159,7 @@ ISSUE_CHARS = 160  # the longest issue shown as a topic
 PER_SOURCE = 1  # sentences shown for each source the question names
 PER_OTHERS = 2  # sources shown for a side given as "other texts"
 _LIST_ITEM = re.compile(r",\s*|\s+and\s+")  # the items of a list of sources
-_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<=\.)\s+(?=[A-Z])")  # not after "est." in "which est. to quote?"
+_SENTENCE = re.compile(r"(?<=[?!])\s+|(?<=\.)\s+(?=[A-Z])")  # not after "approx." in "approx. 3% or 5%?"
 
 
 OTHERS = "*"  # a side's documents given as "the other sources" (the best of those no side names)
@@ -170,13 +170,16 @@ def attributed_sides(text: str, named_in: Callable[[str], list[str]]) -> list[Si
     "whereas", "vs", ";"), else the statements of what each says after a comma ("A says hours, B says days"), each
     with the documents it names (``named_in``) or, for "other texts", ``OTHERS``, when at least two clauses name
     sources and each names others than those before it; else, when the question says its sources differ ("the
-    encyclopedia and the CMAJ paper tell it differently"), each source it names."""
-    said = [c for c in SAYING_CLAUSE.split(text) if _is_saying(_SENTENCE.split(c.strip())[-1])]
-    return _sides(SIDES_TURN.split(text), named_in) or _sides(said, named_in) or _differ(text, named_in)
+    review and the label see it differently"), each source it names."""
+    return (
+        _sides(SIDES_TURN.split(text), named_in)
+        or _sides([c for c in SAYING_CLAUSE.split(text) if _is_saying(_SENTENCE.split(c.strip())[-1])], named_in)
+        or _differ(text, named_in)
+    )
 
 
 def _is_saying(clause: str) -> bool:
-    """Whether a clause states what a source says ("the German pages say days - which is it?"), not asks it."""
+    """Whether a clause states what a source says ("the label says days - which is right?"), not asks it."""
     stated = re.split(r"\s[-–—]\s", clause)[0]  # the question's own tag after a dash left out
     return bool(SAYING.search(stated)) and not ASKING_CLAUSE.search(stated)
 
@@ -197,8 +200,8 @@ def _sides(clauses: list[str], named_in: Callable[[str], list[str]]) -> list[Sid
 
 
 def _differ(text: str, named_in: Callable[[str], list[str]]) -> list[Side] | None:
-    """Each source a sentence that says its sources differ names (in each of its items: "the French review, the
-    2004 letter and our texts"), a side of its own."""
+    """Each source a sentence that says its sources differ names (in each of its items: "the review, the letter
+    and the guideline"), a side of its own."""
     for sentence in _SENTENCE.split(text):
         if not SOURCES_DIFFER.search(sentence):
             continue
@@ -210,7 +213,7 @@ def _differ(text: str, named_in: Callable[[str], list[str]]) -> list[Side] | Non
 
 def issue_of(text: str, named_in: Callable[[str], list[str]]) -> str:
     """What the question asks of the sources it sets side by side: its first question that names none of
-    them ("Is NMS genetic?"), else its first question ("NMS incidence: 0.02% (NEJM) vs 3% (CMAJ) - which?")."""
+    them ("Is it inherited?"), else its first question ("incidence: 0.1% (review) vs 2% (label) - which?")."""
     sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
     asked = [s for s in sentences if s.endswith("?")] or sentences[:1]
     issue = next((s for s in asked if not named_in(s)), asked[0] if asked else "").rstrip("?").strip()
@@ -226,7 +229,7 @@ def attributed_flag(
     max_positions: int,
 ) -> Flag | None:
     """Each named source's sentence nearest to what the question asks (``Candidate.similarity``) plus, when the
-    question says what that source says ("the encyclopedia lists it among the mimics"), nearest to that; no
+    question says what that source says ("the review lists it as a look-alike"), nearest to that; no
     sentence under ``floor``. The first side's sources carry ``Stance.SUPPORTS``, the others'
     ``Stance.DISPUTES``. None unless sources of two sides have such a sentence."""
     positions: list[Position] = []

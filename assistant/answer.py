@@ -155,10 +155,7 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
     described_by = f"{ctx.read.typed} {ctx.read.text}"  # the case's details too, and the conversation's subject
     # read in the question as understood and as typed, each with its own first word (a follow-up's own name)
     named = ctx.stats.named_documents(ctx.read.text) + ctx.stats.named_documents(ctx.read.typed)
-    ctx.named = tuple(dict.fromkeys(named))
-    if not ctx.named and sel.described_document_lead and PUBLICATION_REFERENCE.search(described_by):
-        described = ctx.stats.described_document(described_by, sel.described_document_lead)
-        ctx.named = (described,) if described else ()
+    ctx.named = tuple(dict.fromkeys(named)) or tuple(_described(ctx.stats, sel.described_document_lead, described_by))
     for doc_id in ctx.named:
         for row in ctx.stats.rows_of[doc_id][: sel.named_document_rows]:
             if row not in read and (mask is None or mask[row]):
@@ -252,7 +249,7 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     floor = cfg.min_relevance
     if _named_document_answers(ctx, engine) or (ctx.named and not ctx.unknown):
         # the named document itself uses the question's words (a word no text uses counts against), or the
-        # question names an indexed document in the index's own words ("the key points of the CMAJ paper's box?")
+        # question names an indexed document in the index's own words ("what does the Smith review's summary list?")
         floor = 0.0
     elif not ctx.unknown and (
         set(content_stems(ctx.read.ask)) & engine.reader(ctx.snapshot).anchor or _case_in_own_words(ctx, engine)
@@ -419,13 +416,18 @@ def _aspect_rows(ctx: _Context, engine: Engine, aspects: list[Aspect]) -> list[i
     return rows
 
 
-def _sources_named(stats: LexicalStats, lead: float, clause: str) -> list[str]:
-    """The documents a clause names ("the CMAJ paper"), else the one it describes ("the Brazilian review")."""
-    named = stats.named_documents(clause)
-    if named or not lead or not PUBLICATION_REFERENCE.search(clause):
-        return named
-    described = stats.described_document(clause, lead)
+def _described(stats: LexicalStats, lead: float, text: str) -> list[str]:
+    """The one document a text that points at a publication describes by its details ("the published case
+    with CK above 30,000"), when it leads by ``lead`` (0: never)."""
+    if not lead or not PUBLICATION_REFERENCE.search(text):
+        return []
+    described = stats.described_document(text, lead)
     return [described] if described else []
+
+
+def _sources_named(stats: LexicalStats, lead: float, clause: str) -> list[str]:
+    """The documents a clause names ("the Smith paper"), else the one it describes ("the Danish review")."""
+    return stats.named_documents(clause) or _described(stats, lead, clause)
 
 
 def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[list[int], list[Flag]]:
@@ -459,7 +461,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
         extra_rows += [
             row for row, _ in ctx.snapshot.lexical.search(vocabulary.expand(text), settings.selection.entity_rows, mask)
         ]
-    # sources the question sets against each other ("the encyclopedia says A, but the CMAJ paper says B"): their
+    # sources the question sets against each other ("the review says A, but the guideline says B"): their
     # passages are read too (in the question as understood: a follow-up's own words, else spelt right)
     asked = ctx.read.typed if ctx.read.follow_up else ctx.read.text
     sides = attributed_sides(asked, partial(_sources_named, ctx.stats, settings.selection.described_document_lead))

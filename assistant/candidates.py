@@ -162,8 +162,8 @@ class LexicalStats:
 
         def forms_of(word: str) -> set[str]:
             """The documents writing a form of ``word``: a word sharing its first letters, all but its last
-            FILE_WORD_ENDING and at least FILE_WORD_PREFIX ("recurrence" for "recurrent"; not "neurosis" for
-            "neuroscript")."""
+            FILE_WORD_ENDING and at least FILE_WORD_PREFIX ("recurrence" for "recurrent"; not "pharmacology"
+            for "pharmacopedia")."""
             n = max(FILE_WORD_PREFIX, len(word) - FILE_WORD_ENDING)
             return {
                 d

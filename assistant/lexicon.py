@@ -842,7 +842,7 @@ QUESTION_STOPWORDS = frozenset(
     "wat wot wut wht whta waht wich whic whcih wen wher hw".split()
 )
 # Words that point at the sources or ask whether they agree, never at what a question is about ("do our texts
-# agree that tremor is part of it?"): left out of the words a sentence is scored against
+# agree that fever is part of it?"): left out of the words a sentence is scored against
 FRAMING_WORDS = frozenset(
     "paper papers article articles authors publication say says sources source texts text documents document "
     "refs references agree agrees disagree disagrees consensus".split()
@@ -922,7 +922,7 @@ ASPECTS: tuple[Aspect, ...] = (
     ),
     Aspect(
         "older adults",
-        # not the specialty or its doctor ("geriatrics thinks NMS", "the geriatrician"): a speaker, not the patients
+        # not the specialty or its doctor ("geriatrics wants a scan", "the geriatrician"): a speaker, not the patients
         _any(
             [
                 r"elderly",
@@ -983,10 +983,10 @@ ASPECTS: tuple[Aspect, ...] = (
             [
                 r"how (?:was|were|is) (?:he|she|they|that|it|(?:the|this|that|their|his|her|our) (?:\w+ )?"
                 r"(?:patient|child|man|woman|case)) (?:\w+ )?(?:treated|managed)",
-                # "how was the authors' own patient treated?", "how was the NMS finally treated?"
+                # "how was the reported woman treated?", "how was the episode eventually managed?"
                 r"how (?:was|were) (?:the|this|that|their|his|her|our) (?:[\w'’]+ ){1,3}?(?:finally |eventually |then )?"
                 r"(?:treated|managed)\b",
-                # "which specific treatment did he receive?"
+                # "which particular therapy did she get?"
                 r"(?:which|what) (?:specific |particular )?(?:treatments?|therap(?:y|ies)) did (?:he|she|they|the patient) "
                 r"(?:get|receive)",
                 # "which medications were given for her?", "what medication did she receive?"
@@ -1337,28 +1337,28 @@ ALTERNATIVE_SAYS = re.compile(  # "the consultant says A; the registrar says B"
     re.IGNORECASE,
 )
 
-# Where a question turns from one source's view to another's ("the encyclopedia says A, but the CMAJ paper
-# says B", "A (NEJM) vs B (CMAJ)"): the clauses it separates are the sides the question sets against each other
+# Where a question turns from one source's view to another's ("the review says A, but the guideline says
+# B", "A (review) vs B (label)"): the clauses it separates are the sides the question sets against each other
 SIDES_TURN = re.compile(
     r"\s*(?:[,;:]\s*)?\b(?:(?<!all )(?<!anything )(?<!nothing )but\b(?! also)|whereas\b|however\b|yet\b|vs\b\.?|versus\b)\s*"
-    r"|,\s*while\s+|\s*;\s*",  # not "all but the mildest", "but also"
+    r"|,\s*while\s+|\s*;\s*",  # not "all but the first", "but also"
     re.IGNORECASE,
 )
 
-# ... or where a statement of what one source says follows another's after a comma ("the Brazilian review says hours,
-# the German pages say a couple of days"); a question about each ("what does A say ..., and what does B say ...?")
+# ... or where a statement of what one source says follows another's after a comma ("the review says weeks, the
+# leaflet says days"); a question about each ("what does A say ..., and what does B say ...?")
 # is no such statement
 _SAYING = r"\b(?:says?|calls?|reports?|found|finds|gives?|lists?|claims?|states?|puts?)\b"
 SAYING_CLAUSE = re.compile(r"[,;]\s+(?=[^,;]*" + _SAYING + ")", re.IGNORECASE)
 SAYING = re.compile(_SAYING, re.IGNORECASE)
 ASKING_CLAUSE = re.compile(r"\b(?:does|do|did|what|which|how|where|when|who|why|whether)\b", re.IGNORECASE)
-# A question that says the sources it names differ, naming them together ("the encyclopedia and the CMAJ paper
-# seem to tell it differently", "... pull in different directions"): each named source is a side of its own
+# A question that says the sources it names differ, naming them together ("the review and the label see it
+# differently", "... are at odds"): each named source is a side of its own
 SOURCES_DIFFER = re.compile(
     r"\b(?:dif+er(?:ent(?:ly)?)?\b(?!ial)|disagree|contradict|conflict|inconsistent|at odds|pull (?:in )?(?:both|different|opposite))",
     re.IGNORECASE,
 )
-# A side named as the sources the question does not name ("but other texts play them down")
+# A side named as the sources the question does not name ("but other papers call it rare")
 OTHER_SOURCES = re.compile(
     r"\b(?:other|remaining|rest of the)\s+(?:\w+\s+)?(?:texts|sources|documents|docs|papers|pages|references|refs|reports|"
     r"articles|reviews|studies)\b",
