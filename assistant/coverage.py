@@ -291,7 +291,9 @@ def other_condition(
         return []
     slot = slot_words(read.ask)
     of_slot = slot | {w.lower() for m in _OF_SLOT.finditer(read.ask) for w in m.group(1).split()}
-    never_seen = {w.lower() for w in unknown if w.lower() in of_slot} if not read.follow_up else set()
+    # ... a word never seen also after an article ("a dose for a prolactinoma"): what the question is asked for
+    asked_for = of_slot | slot_words(_PURPOSE_ARTICLE.sub(r"\1 ", read.ask))
+    never_seen = {w.lower() for w in unknown if w.lower() in asked_for} if not read.follow_up else set()
     rare = max(2, RARE_SHARE * n_passages)
     out = []
     for word in missing:

@@ -392,3 +392,11 @@ def test_a_span_written_in_words_gives_how_long():
     assert "duration" not in [u.aspect for u in given.uncovered]
     missing = check_aspects(q, READER, [cand("Symptoms can last a long time.")], [], 0.5)
     assert "duration" in [u.aspect for u in missing.uncovered]
+
+
+def test_a_word_never_seen_after_for_and_an_article_is_what_the_question_is_asked_for():
+    """ "a starting dose of bromocriptine for a pituitary adenoma": the article does not hide the use."""
+    q = read("What starting dose of bromocriptine for an adenoma, and how fast do we titrate?")
+    assert other_condition(q, READER, ["adenoma"], {"adenoma": 0}, n_passages=200, unknown=["adenoma"]) == ["adenoma"]
+    q = read("What starting dose of bromocriptine for an adult?")  # "adult" is known: no other condition
+    assert other_condition(q, READER, ["adult"], {"adult": 50}, n_passages=200) == []
