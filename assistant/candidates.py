@@ -143,6 +143,14 @@ class LexicalStats:
             info = snapshot.documents.get(doc_id)
             names = [opening, doc_id] + ([info.title, info.journal or "", *info.authors] if info else [])
             self.header[doc_id] = frozenset(t for t in tokenize([" ".join(names)])[0] if len(t) >= 3)
+        # the adjacent word pairs of each document's title ("high-dose dantrolene", "heat stroke"): a question
+        # describing a document in its title's words
+        self.title_pairs: dict[str, frozenset[tuple[str, str]]] = {}
+        for doc_id, (_, opening) in first.items():
+            info = snapshot.documents.get(doc_id)
+            title = info.title if info and info.title else opening.split("\n", 1)[0]
+            words = [t for t in tokenize([title])[0] if t not in self.ubiquitous]
+            self.title_pairs[doc_id] = frozenset(zip(words, words[1:], strict=False))
         self.header_df: dict[str, int] = {}
         for tokens in self.header.values():
             for t in tokens:
@@ -298,7 +306,20 @@ class LexicalStats:
         """The one document a question describes by its details without naming it ("the published case of a
         woman with CK above 30,000 and myoglobinuria"): the document sharing the most of the question's rare words
         (each weighted by how few documents use it), when it scores at least ``lead`` times the next one."""
-        return self._leading(self._description_scores(text), lead)
+        scores = self._description_scores(text)
+        leading = self._leading(scores, lead)
+        if leading or not scores:
+            return leading
+        # documents about as well described: the one whose title's word pairs the text uses most
+        top = max(scores.values())
+        close = [d for d, v in scores.items() if v * lead >= top]
+        words = [t for t in tokenize([text])[0] if t not in self.ubiquitous]
+        pairs = set(zip(words, words[1:], strict=False))
+        shared = {d: len(self.title_pairs.get(d, frozenset()) & pairs) for d in close}
+        ranked = sorted(shared.values(), reverse=True)
+        if ranked and ranked[0] > 0 and (len(ranked) == 1 or ranked[1] < ranked[0]):
+            return next(d for d, n in shared.items() if n == ranked[0])
+        return None
 
     def _description_scores(self, text: str, skip: frozenset[str] | set[str] = frozenset()) -> dict[str, float]:
         """How much of ``text``'s rare words (but ``skip``) each document uses, each word weighted by how few

@@ -14,7 +14,7 @@ the whole index's vocabulary:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.candidates import Candidate
@@ -70,6 +70,19 @@ def _heading(c: Candidate) -> str:
     return "\n".join(h for h in (c.passage.section, c.table_header) if h)
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and then|then|but|after which|before|after|when|until)\s", re.IGNORECASE)
+
+
+def _of_exposure_only(aspect: Aspect, text: str, exposures: Sequence[re.Pattern[str]], others: Exposure) -> bool:
+    """Whether every clause of ``text`` that gives ``aspect`` names only the case's own drugs ("he was given
+    100 mg of chlorprothixene" says what caused the illness, not how it was treated)."""
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c and aspect.answered.search(c)]
+    return bool(clauses) and all(any(p.search(c) for p in exposures) and not others(c) for c in clauses)
+
+
+Exposure = Callable[[str], bool]  # whether a clause names an intervention other than the case's own drugs
+
+
 def gives(
     aspect: Aspect,
     text: str,
@@ -77,18 +90,40 @@ def gives(
     section: str = "",
     title: str = "",
     together: Sequence[Aspect] = (),
+    exposures: Sequence[re.Pattern[str]] = (),
+    others: Exposure = lambda _clause: False,
 ) -> bool:
     """Whether a sentence gives ``aspect`` about one of the ``subjects``, and the ``together`` aspects with it
     (a dose *for children*: the group qualifies what else is asked). A sentence is read with its section; the
     document's title may supply the subject only when the headings themselves name the aspect, as in a
-    monograph ("Bromocriptine › Dosage › Paediatric dose: 0.08 mg/kg")."""
+    monograph ("Bromocriptine › Dosage › Paediatric dose: 0.08 mg/kg"). For an aspect that the case's own
+    drugs (``exposures``) cannot give, a sentence that only says they were given does not give it."""
     local = f"{section}\n{text}"
     if not (aspect.answered.search(local) and all(a.answered.search(local) for a in together)):
+        return False
+    if aspect.not_exposure and exposures and _of_exposure_only(aspect, text, exposures, others):
         return False
     if not subjects or any(p.search(local) for p in subjects):
         return True
     headed = bool(aspect.answered.search(section)) or any(a.answered.search(section) for a in together)
     return headed and any(p.search(title) for p in subjects)
+
+
+def _exposures(read: Query, reader: Reader) -> tuple[list[re.Pattern[str]], Exposure]:
+    """The case description's own drugs (its interventions, not its findings), and a test for a clause naming
+    any other intervention."""
+    vocabulary = reader.vocabulary
+    findings = {g[0] for g in vocabulary.groups}
+    drugs = [t for t in read.case_terms if t not in findings]
+    own = {t.lower() for t in drugs}
+    for group in vocabulary.entities:
+        if group[0].lower() in own:
+            own |= {t.lower() for t in group}
+
+    def others(clause: str) -> bool:
+        return any(name.lower() not in own for name in vocabulary.canonical_entities(clause))
+
+    return [vocabulary.pattern(t) for t in drugs], others
 
 
 @dataclass
@@ -111,12 +146,13 @@ def check_aspects(
     added: list[Candidate] = []
     uncovered: list[Uncovered] = []
     taken = {c.key for c in selected}
+    exposures, others = _exposures(read, reader)
     for aspect in read.aspects:
         subjects = [] if aspect.any_subject else subject_patterns(read, reader)
         within = frozenset() if aspect.population else named  # who a named document is about, it need not repeat
         together = [a for a in read.aspects if aspect.population and not a.population]
         if any(
-            gives(aspect, c.text, subjects, _heading(c), c.passage.title, together)
+            gives(aspect, c.text, subjects, _heading(c), c.passage.title, together, exposures, others)
             for c in selected + added
             if not within or c.doc_id in within
         ):
@@ -127,7 +163,7 @@ def check_aspects(
             if c.key not in taken
             and (not within or c.doc_id in within)
             and c.score >= floor
-            and gives(aspect, c.text, subjects, _heading(c), c.passage.title, together)
+            and gives(aspect, c.text, subjects, _heading(c), c.passage.title, together, exposures, others)
         ]
         if extra:
             best = max(extra, key=lambda c: c.score)

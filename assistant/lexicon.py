@@ -868,6 +868,7 @@ class Aspect:
     population: bool = False  # a patient group (replaces the previous one in a follow-up)
     search: str = ""  # words that find passages giving it (with the question's subject), when none was retrieved
     any_subject: bool = False  # given by a statement about anything (what a patient received need not name the culprit)
+    not_exposure: bool = False  # not given by a clause about the case's own drugs only (the culprit is not the treatment)
 
 
 def _same_words(name: str, words: list[str], note: str, *, population: bool = False, search: str = "") -> Aspect:
@@ -1011,6 +1012,40 @@ ASPECTS: tuple[Aspect, ...] = (
             ]
         ),
         "No indexed source says how the patient was treated.",
+        any_subject=True,
+        not_exposure=True,
+    ),
+    Aspect(
+        # how a reported patient's illness ended ("how did he do?", "how did it end?", "did she survive?")
+        "outcome",
+        _any(
+            [
+                r"how did (?:he|she|they|it|this|that|the (?:\w+ ){0,2}?(?:patient|man|woman|boy|girl|child|baby|case|"
+                r"episode|illness)|(?:the )?mother and (?:the )?baby) (?:do|end|turn out|fare|go)\b",
+                r"what happened to (?:him|her|them|the (?:\w+ )?(?:patient|man|woman|boy|girl|child|baby))",
+                r"did (?:he|she|they|the (?:\w+ )?patient) (?:survive|recover|die|make it)",
+                r"how (?:quickly|fast|soon) did (?:he|she|they|the (?:\w+ )?patient) (?:die|recover)",
+            ]
+        ),
+        _any(
+            [
+                r"recover\w*",
+                r"died",
+                r"dies",
+                r"death",
+                r"surviv\w*",
+                r"discharged",
+                r"resol(?:ved|ution)",
+                r"improv\w*",
+                r"fatal\w*",
+                r"passed away",
+                r"uneventful\w*",
+                r"outcomes?",
+                r"sequelae",
+                r"back to (?:his|her|their) (?:usual|normal|baseline)",
+            ]
+        ),
+        "No indexed source says how the patient did.",
         any_subject=True,
     ),
     Aspect(
@@ -1262,6 +1297,37 @@ ASPECTS: tuple[Aspect, ...] = (
     ),
 )
 
+# --- A count asked of something a source may number ("how many ECT sessions", "how many variables") ---
+# Patients, cases and units of time or dose have their own aspects (proportion, duration, dose).
+COUNTED = re.compile(
+    r"\bhow many (?:of (?:the|those|these|their|its) )?(?:[\w-]+ ){0,2}?([a-z][\w-]*?(?:es|s))\b", re.IGNORECASE
+)
+NOT_COUNTED = frozenset(
+    "patients people persons pts cases subjects individuals times years months weeks days hours minutes seconds "
+    "grams milligrams mg doses units degrees percent".split()
+)
+
+
+def counted_aspect(text: str) -> Aspect | None:
+    """The aspect "number of <things>" a question asks ("how many ECT sessions were needed?"): given by a
+    statement that puts a number before the thing counted ("10 sessions", "three ECT sessions")."""
+    match = COUNTED.search(text)
+    if not match or match.group(1).lower() in NOT_COUNTED:
+        return None
+    noun = match.group(1).lower()
+    stem = noun[:-2] if noun.endswith("es") and len(noun) > 5 else noun[:-1]
+    answered = re.compile(
+        rf"\b(?:\d+|{_NUMBER_WORD}|a single|one)\s+(?:[\w-]+\s+){{0,2}}?{re.escape(stem)}\w*", re.IGNORECASE
+    )
+    return Aspect(
+        f"number of {noun}",
+        re.compile(re.escape(match.group(0)), re.IGNORECASE),
+        answered,
+        f"No indexed source gives the number of {noun}.",
+        search=noun,
+    )
+
+
 # --- The kind of answer a question expects (the "expected answer type" of question answering) ---
 # A question asking how many, how much or how often expects a figure; a sentence giving one is preferred.
 QUANTITY_QUESTION = _any(
@@ -1300,7 +1366,7 @@ CLAIM_CHECK = re.compile(
 # --- A question that points at one publication without naming it ("the published case", "that ICU series",
 # "which drug did those authors use"): the document it describes is found by the details it gives.
 PUBLICATION_REFERENCE = re.compile(
-    r"\b(?:the|that|this|a|an|one|which|what)\s+(?:[\w-]+\s+){0,3}?(?:case reports?|reports?|series|stud(?:y|ies)|"
+    r"\b(?:the|that|this|a|an|one|which|what)\s+(?:[\w-]+\s+){0,4}?(?:case reports?|reports?|series|stud(?:y|ies)|"
     r"trial|cohort|paper|article|review|letter|label|authors?|survey|audit|analysis|table|chart|entry|handout|leaflet|monograph|"
     r"pages?|site|website|blog|sheet|abstract|podcast|episode)\b|"
     r"\b(?:published|reported|described)\s+(?:[\w-]+\s+)?cases?\b|"

@@ -34,6 +34,7 @@ from assistant.lexicon import (
     REFERRING_PRONOUN,
     TOPIC_CHANGE,
     Aspect,
+    counted_aspect,
 )
 from index.lexical import tokenize
 from index.synonyms import Vocabulary
@@ -128,7 +129,8 @@ def anchor_stems(vocabulary: Vocabulary, ubiquitous: frozenset[str]) -> frozense
 
 
 def asked_aspects(text: str) -> tuple[Aspect, ...]:
-    return tuple(a for a in ASPECTS if a.asked.search(text))
+    counted = counted_aspect(text)
+    return tuple(a for a in ASPECTS if a.asked.search(text)) + ((counted,) if counted else ())
 
 
 def entities_of(text: str, reader: Reader) -> tuple[str, ...]:

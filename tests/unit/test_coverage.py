@@ -400,3 +400,60 @@ def test_a_word_never_seen_after_for_and_an_article_is_what_the_question_is_aske
     assert other_condition(q, READER, ["adenoma"], {"adenoma": 0}, n_passages=200, unknown=["adenoma"]) == ["adenoma"]
     q = read("What starting dose of bromocriptine for an adult?")  # "adult" is known: no other condition
     assert other_condition(q, READER, ["adult"], {"adult": 50}, n_passages=200) == []
+
+
+@pytest.mark.parametrize(
+    "question,name",
+    [
+        ("In the Frontiers case, how many ECT sessions were needed?", "number of sessions"),
+        ("how many different hypotheses did they count?", "number of hypotheses"),
+        ("how many sessions does it usually take?", "number of sessions"),
+    ],
+)
+def test_a_count_of_things_is_an_aspect(question, name):
+    assert name in [a.name for a in read(question).aspects]
+
+
+@pytest.mark.parametrize(
+    "question", ["How many patients die of NMS?", "how many days should we wait?", "how many grams a day max?"]
+)
+def test_patients_time_and_dose_are_not_counted_things(question):
+    assert not [a for a in read(question).aspects if a.name.startswith("number of")]
+
+
+def test_a_count_is_given_by_a_number_before_the_thing_counted():
+    q = read("In that case report, how many ECT sessions were needed?")
+    given = check_aspects(q, READER, [cand("She improved after six sessions of ECT.")], [], 0.0)
+    assert not given.uncovered
+    missing = check_aspects(q, READER, [cand("ECT sessions were given until she improved.")], [], 0.0)
+    assert [u.note for u in missing.uncovered] == [
+        "No indexed source gives the number of sessions (asked: how many ECT sessions)."
+    ]
+
+
+@pytest.mark.parametrize(
+    "question", ["how was he treated and how did he do?", "In that report, how did it end?", "did she survive?"]
+)
+def test_how_a_reported_patient_did_is_an_aspect(question):
+    assert "outcome" in [a.name for a in read(question).aspects]
+
+
+def test_how_a_patient_did_needs_a_statement_about_the_outcome():
+    q = read("In the published case, how did he do?")
+    assert not check_aspects(q, READER, [cand("He recovered fully within ten days.")], [], 0.0).uncovered
+    check = check_aspects(q, READER, [cand("He was 41 years old and had schizophrenia.")], [], 0.0)
+    assert [u.aspect for u in check.uncovered] == ["outcome"]
+    # a general question about outcomes is not about one patient
+    assert "outcome" not in [a.name for a in read("Does ECT improve outcomes in NMS?").aspects]
+
+
+def test_the_case_own_drug_being_given_is_not_how_the_patient_was_treated():
+    case = "30M on olanzapine 20 mg, T 40, rigid, CK 9000. In the published case, how was he treated?"
+    q = read(case)
+    exposure = cand("On admission he was given 100 mg of olanzapine intramuscularly.")
+    assert [u.aspect for u in check_aspects(q, READER, [exposure], [], 0.0).uncovered] == ["treatment received"]
+    treated = cand("He was given dantrolene and bromocriptine, and recovered.")
+    assert not check_aspects(q, READER, [treated], [], 0.0).uncovered
+    # another clause of the sentence that gives a treatment counts
+    both = cand("Olanzapine was stopped; he was treated with bromocriptine.")
+    assert not check_aspects(q, READER, [both], [], 0.0).uncovered

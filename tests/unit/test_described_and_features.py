@@ -326,3 +326,22 @@ def test_the_focus_leaves_out_the_words_that_point_at_the_sources():
     focus = stats.focus("Do our texts agree that tremor can be part of it?")
     assert "tremor" in focus and "texts" not in focus and "agree" not in focus
     assert stats.focus("texts agree?") == "texts agree?"  # too little left: the question itself
+
+
+def test_two_documents_about_as_well_described_are_told_apart_by_their_title_words():
+    docs = {
+        "meeting-abstract-a.txt": [
+            "A case of severe malignant syndrome treated with high-dose dantrolene. Japanese intensive care meeting 2019.",
+            "Dantrolene was raised to 480 mg a day; CK peaked on day 2.",
+        ],
+        "meeting-abstract-b.txt": [
+            "A case of heat stroke complicated by malignant syndrome. Japanese intensive care meeting 2019.",
+            "The climber on aripiprazole had a temperature of 42 C; dantrolene was given.",
+        ],
+        "other.txt": ["A review of treatment for clinicians.", "Supportive care is the mainstay."],
+    }
+    stats = lexical_stats(docs)
+    question = "In the 2019 Japanese intensive care abstract on high-dose dantrolene, how high did the CK climb?"
+    assert stats.described_document(question, 1.3) == "meeting-abstract-a.txt"
+    # no title's words in the question: neither is chosen
+    assert stats.described_document("In the 2019 Japanese intensive care abstract, what happened?", 1.3) is None
