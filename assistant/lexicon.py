@@ -1375,6 +1375,14 @@ PUBLICATION_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 
+# An ask that points back at the drugs its case names ("what does the text say about these two drugs?"):
+# the case's drugs are what it asks about
+CASE_DRUGS_REFERENCE = re.compile(
+    r"\b(?:(?:each|both|either|all|any) of )?(?:these|those|both|either) (?:\w+ )?(?:drugs?|medications?|medicines?|"
+    r"agents?)\b|\b(?:each|both|either) of them\b",
+    re.IGNORECASE,
+)
+
 # --- Conversation: how a follow-up signals that it leans on the turn before it ---
 FOLLOW_UP_START = re.compile(
     r"^(?:and|but|so|also|then|ok(?:ay)?|what about|how about|what of|same for|what if|and if|is that|is it|"

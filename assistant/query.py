@@ -24,6 +24,7 @@ from assistant.lexicon import (
     ASPECTS,
     BARE_PUBLICATION,
     CASE_CUES,
+    CASE_DRUGS_REFERENCE,
     CLAIM_CHECK,
     EXPLETIVE_IT,
     FACET_WORDS,
@@ -285,6 +286,8 @@ def _single(text: str, reader: Reader) -> Query:
         standalone = f"{ask} (case: {', '.join(terms)})" if terms else ask
         entities = tuple(dict.fromkeys(entities_of(ask, reader) + entities_of(case, reader)))
         anchor_words = [t for t in terms if set(content_stems(t)) & reader.anchor]
+        if CASE_DRUGS_REFERENCE.search(ask):  # "these two drugs": the case's own
+            anchor_words += [t for t in entities_of(case, reader) if t not in anchor_words]
         focus = " ".join([with_spelling(_ask_plainly(ask), reader), *anchor_words])
         return Query(
             typed=text,

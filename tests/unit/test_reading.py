@@ -175,3 +175,15 @@ def test_follow_up_detection_needs_the_field_subject_missing():
     assert not is_follow_up(
         read("What blood tests help confirm the diagnosis of neuroleptic malignant syndrome?"), ANCHOR
     )
+
+
+def test_an_ask_pointing_back_at_the_case_drugs_is_scored_against_them():
+    case = (
+        "37F with NMS on the ward is vomiting; the doctor has written up promethazine, and metoclopramide is the "
+        "alternative. What does the encyclopedia say about each of these two drugs?"
+    )
+    q = read(case)
+    assert "promethazine" in q.focus_text and "metoclopramide" in q.focus_text
+    # an ask with its own subject is scored against its own words
+    own = read("37F with NMS on the ward is vomiting, on promethazine. What does the encyclopedia say about dantrolene?")
+    assert "promethazine" not in own.focus_text
