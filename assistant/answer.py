@@ -247,7 +247,7 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     # or an indexed document ("the Leeds authors on sodium?") is about what the sources cover: a
     # lower bar than a question that might be about something else
     floor = cfg.min_relevance
-    if _named_document_answers(ctx, engine) or (ctx.named and not ctx.unknown):
+    if _named_document_answers(ctx, engine) or (ctx.named and not [w for w in ctx.unknown if engine.is_rare(w)]):
         # the named document itself uses the question's words (a word no text uses counts against), or the
         # question names an indexed document in the index's own words ("what does the Smith review's summary list?")
         floor = 0.0
