@@ -32,6 +32,8 @@ from assistant.lexicon import (
     ALTERNATIVE_OR,
     ALTERNATIVE_SAYS,
     ASKING_CLAUSE,
+    ATTRIBUTED_OR,
+    FRAMING_WORDS,
     OTHER_SOURCES,
     SAYING,
     SAYING_CLAUSE,
@@ -43,6 +45,7 @@ from assistant.records import ContestReason, Stance
 from assistant.stance import TOPIC_ENDINGS, Role
 from index.synonyms import Vocabulary
 
+_FRAMING = frozenset(s for w in FRAMING_WORDS for s in content_stems(w))
 MIN_WORDS = 2  # an alternative of fewer words ("or not") is no answer of its own
 WORD_SHARE = 0.5  # a side's sentence uses at least this share of its alternative's own words ...
 PREFIX = 5  # ... two words sharing their first five letters counting as one (hypothalamic, hypothalamus)
@@ -167,15 +170,22 @@ OTHERS = "*"  # a side's documents given as "the other sources" (the best of tho
 
 def attributed_sides(text: str, named_in: Callable[[str], list[str]]) -> list[Side] | None:
     """The sides a question sets against each other by source, or None: its clauses around a turn ("but",
-    "whereas", "vs", ";"), else the statements of what each says after a comma ("A says hours, B says days"), each
+    "whereas", "vs", ";"), else the statements of what each says after a comma ("A says hours, B says days"), else
+    two answers each given with its source in brackets ("A (review) or B (label)?"), each
     with the documents it names (``named_in``) or, for "other texts", ``OTHERS``, when at least two clauses name
     sources and each names others than those before it; else, when the question says its sources differ ("the
     review and the label see it differently"), each source it names."""
     return (
         _sides(SIDES_TURN.split(text), named_in)
         or _sides([c for c in SAYING_CLAUSE.split(text) if _is_saying(_SENTENCE.split(c.strip())[-1])], named_in)
+        or _sides(_first_sentence_last(ATTRIBUTED_OR.split(text)), named_in)
         or _differ(text, named_in)
     )
+
+
+def _first_sentence_last(clauses: list[str]) -> list[str]:
+    """The clauses, the last one cut at the end of its sentence: what follows asks of both ("... (CMAJ)? Agree?")."""
+    return [*clauses[:-1], _SENTENCE.split(clauses[-1].strip())[0]] if len(clauses) > 1 else clauses
 
 
 def _is_saying(clause: str) -> bool:
@@ -215,6 +225,8 @@ def issue_of(text: str, named_in: Callable[[str], list[str]]) -> str:
     """What the question asks of the sources it sets side by side: its first question that names none of
     them ("Is it inherited?"), else its first question ("incidence: 0.1% (review) vs 2% (label) - which?")."""
     sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    # not a question that only asks whether they agree ("Refs agree?"): that is no issue
+    sentences = [s for s in sentences if set(content_stems(s)) - question_stems() - _FRAMING] or sentences
     asked = [s for s in sentences if s.endswith("?")] or sentences[:1]
     issue = next((s for s in asked if not named_in(s)), asked[0] if asked else "").rstrip("?").strip()
     return issue if len(issue) <= ISSUE_CHARS else issue[: ISSUE_CHARS - 1].rstrip() + "…"
@@ -227,10 +239,13 @@ def attributed_flag(
     embed: Callable[[str], np.ndarray],
     floor: float,
     max_positions: int,
+    naming: Callable[[str], frozenset[str]] = lambda _doc: frozenset(),
 ) -> Flag | None:
     """Each named source's sentence nearest to what the question asks (``Candidate.similarity``) plus, when the
     question says what that source says ("the review lists it as a look-alike"), nearest to that; no
-    sentence under ``floor``. The first side's sources carry ``Stance.SUPPORTS``, the others'
+    sentence under ``floor`` in both unless it uses at least MIN_WORDS of the words the question says it says
+    (the words ``naming`` the source aside: "the CMAJ box demands severe rigidity" is found in the box's
+    "severe muscle rigidity", however far its meaning is from the question's). The first side's sources carry ``Stance.SUPPORTS``, the others'
     ``Stance.DISPUTES``. None unless sources of two sides have such a sentence."""
     positions: list[Position] = []
     sides_shown: set[int] = set()
@@ -245,8 +260,17 @@ def attributed_flag(
         if docs == (OTHERS,):  # "other texts": the sources no side names, those nearest first
             ranked = sorted((c for c in pool if c.doc_id not in named), key=near, reverse=True)
             docs = tuple(dict.fromkeys(c.doc_id for c in ranked if c.similarity >= floor))[:PER_OTHERS]
-        for doc_id in docs:
-            own = [c for c in pool if c.doc_id == doc_id and c.similarity >= floor]
+        for doc_id in docs:  # near what the question asks, or what it says this source says, or in its words
+            words = {s[:PREFIX] for s in content_stems(clause)} - {s[:PREFIX] for s in question_stems() | naming(doc_id)}
+            own = [
+                c
+                for c in pool
+                if c.doc_id == doc_id
+                and (
+                    max(c.similarity, float(c.vector @ clause_vector) if clause_vector is not None else 0.0) >= floor
+                    or len(words & {s[:PREFIX] for s in content_stems(c.text)}) >= MIN_WORDS
+                )
+            ]
             if not own:
                 continue
             best = sorted(own, key=near, reverse=True)[:PER_SOURCE]

@@ -430,6 +430,15 @@ def _sources_named(stats: LexicalStats, lead: float, clause: str) -> list[str]:
     return stats.named_documents(clause) or _described(stats, lead, clause)
 
 
+def _naming(stats: LexicalStats, doc_id: str) -> frozenset[str]:
+    """The stems that name a document (its file's name), not what it says."""
+    return frozenset(s for w in stats.file_names.get(doc_id, []) for s in content_stems(w))
+
+
+SIDE_ROWS = 4  # a source the question sets against another is read this many times deeper than a named one: what
+# the question says it says may be anywhere in it (a box near its end)
+
+
 def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[list[int], list[Flag]]:
     """Contested claims on the question's interventions and facets, over a deeper pool: the deeper
     retrieval plus a lexical search for each intervention, so every source taking a position is seen.
@@ -467,7 +476,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
     sides = attributed_sides(asked, partial(_sources_named, ctx.stats, settings.selection.described_document_lead))
     for _, docs in sides or []:
         for doc_id in docs:
-            rows = ctx.stats.rows_of.get(doc_id, [])[: settings.selection.named_document_rows]  # not OTHERS
+            rows = ctx.stats.rows_of.get(doc_id, [])[: SIDE_ROWS * settings.selection.named_document_rows]
             extra_rows += [r for r in rows if r not in extra_rows and (mask is None or mask[r])]
     pool = collect(ctx.snapshot, ctx.hits, extra_rows)
     score(
@@ -507,6 +516,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
             engine.embedder.embed_query,
             config.position_floor,
             settings.selection.max_positions,
+            partial(_naming, ctx.stats),
         )
         flags += [compared] if compared else []
     return extra_rows, flags

@@ -96,6 +96,9 @@ class Candidate:
         return self.passage.doc_id
 
 
+_ABBREVIATED = re.compile(r"(?<![\w.])([a-z]{3,})\.(?=[\s)\],;:?]|$)")  # "enc." (not "e.g.", "approx.5")
+
+
 class LexicalStats:
     """Document frequencies of stemmed tokens over a snapshot's passages (from its BM25 index) and
     the words too common to tell passages apart."""
@@ -190,6 +193,7 @@ class LexicalStats:
                 if len(word) >= FILE_WORD_MIN and word not in written:
                     by_file.setdefault(word, set()).add(doc_id)
         self.unwritten = frozenset(by_file)
+        self._written = frozenset(written)
         self.file_words: dict[str, str] = {
             word: next(iter(docs))
             for word, docs in by_file.items()
@@ -262,6 +266,14 @@ class LexicalStats:
         """Documents a question names by their file's name (see ``file_words``, ``file_names``)."""
         words = _FILE_WORD.findall(question.lower())
         named = [d for w in words if (d := self.file_words.get(w))]
+        # a word of one file's name cut short with a full stop ("enc." for the encyclopedia), the cut word written
+        # by no text
+        for cut in _ABBREVIATED.findall(question.lower()):
+            if cut in self._written:
+                continue
+            docs = {d for d, name in self.file_names.items() for w in name if len(w) > len(cut) and w.startswith(cut)}
+            if len(docs) == 1:
+                named.append(next(iter(docs)))
         text = " " + " ".join(words) + " "
         for doc_id, name in self.file_names.items():
             for i in range(len(name) - FILE_PHRASE + 1):

@@ -1426,6 +1426,8 @@ _SAYING = r"\b(?:says?|calls?|reports?|found|finds|gives?|lists?|claims?|states?
 SAYING_CLAUSE = re.compile(r"[,;]\s+(?=[^,;]*" + _SAYING + ")", re.IGNORECASE)
 SAYING = re.compile(_SAYING, re.IGNORECASE)
 ASKING_CLAUSE = re.compile(r"\b(?:does|do|did|what|which|how|where|when|who|why|whether)\b", re.IGNORECASE)
+# Two answers each given with its source in brackets ("sympathetic neurons (enc.) or muscle (CMAJ)?")
+ATTRIBUTED_OR = re.compile(r"(?<=\))\s*,?\s+or\s+", re.IGNORECASE)
 # A question that says the sources it names differ, naming them together ("the review and the label see it
 # differently", "... are at odds"): each named source is a side of its own
 SOURCES_DIFFER = re.compile(

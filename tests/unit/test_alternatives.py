@@ -225,9 +225,48 @@ def test_each_named_source_shows_its_sentence_nearest_to_what_the_question_says_
 def test_no_comparison_when_a_named_source_has_nothing_near_the_question():
     pool = [
         _scored("Twins have both had NMS, so a genetic factor is purported.", "enc.txt", 1, [0.9, 0, 0, 0], 0.5),
-        _scored("The paper was funded by a grant.", "cmaj.txt", 3, [0, 0.9, 0, 0], 0.1),  # under the floor
+        # far from the question and from what the question says the paper says, and none of its words
+        _scored("The paper was funded by a grant.", "cmaj.txt", 3, [0, 0, 0, 0.9], 0.1),
     ]
     assert attributed_flag(SIDES, "Is NMS genetic", pool, SIDE_EMBED, 0.3, 10) is None
+
+
+def test_a_named_source_sentence_near_what_the_question_says_it_says_or_in_its_words_is_shown():
+    enc = _scored("Twins have both had NMS, so a genetic factor is purported.", "enc.txt", 1, [0.9, 0, 0, 0], 0.5)
+    near_claim = _scored("Its cause is not known.", "cmaj.txt", 3, [0, 0.9, 0, 0], 0.1)  # far from the question
+    flag = attributed_flag(SIDES, "Is NMS genetic", [enc, near_claim], SIDE_EMBED, 0.3, 10)
+    assert flag is not None and {c.doc_id for c, _ in flag.positions} == {"enc.txt", "cmaj.txt"}
+    # far in meaning, but in the words the question says the paper uses ("calls it unknown")
+    in_words = _scored(
+        "Whether it is inherited is unknown; the paper calls for research.", "cmaj.txt", 4, [0, 0, 0, 1], 0.1
+    )
+    flag = attributed_flag(SIDES, "Is NMS genetic", [enc, in_words], SIDE_EMBED, 0.3, 10)
+    assert flag is not None and "cmaj.txt" in {c.doc_id for c, _ in flag.positions}
+    # ... but not in the words that only name the source
+    naming = lambda doc: frozenset({"call", "unknown"}) if doc == "cmaj.txt" else frozenset()  # noqa: E731
+    assert attributed_flag(SIDES, "Is NMS genetic", [enc, in_words], SIDE_EMBED, 0.3, 10, naming) is None
+
+
+@pytest.mark.parametrize(
+    "text,sides",
+    [
+        (
+            "Ca defect in NMS: sympathetic neurons (encyclopedia) or skeletal muscle (CMAJ)? Refs agree?",
+            [
+                ("Ca defect in NMS: sympathetic neurons (encyclopedia)", ("enc.txt",)),
+                ("skeletal muscle (CMAJ)", ("cmaj.txt",)),
+            ],
+        ),
+        ("Is it the neurons (encyclopedia) or not?", None),  # one source
+    ],
+)
+def test_two_answers_each_given_with_its_source_in_brackets(text, sides):
+    assert attributed_sides(text, _names) == sides
+
+
+def test_a_question_that_only_asks_whether_they_agree_is_no_issue():
+    text = "Neurons (encyclopedia) or muscle (CMAJ)? Refs agree?"
+    assert issue_of(text, _names) == "Neurons (encyclopedia) or muscle (CMAJ)"
 
 
 def test_a_side_given_as_other_texts_shows_the_nearest_sources_no_side_names():

@@ -345,3 +345,14 @@ def test_two_documents_about_as_well_described_are_told_apart_by_their_title_wor
     assert stats.described_document(question, 1.3) == "meeting-abstract-a.txt"
     # no title's words in the question: neither is chosen
     assert stats.described_document("In the 2019 Japanese intensive care abstract, what happened?", 1.3) is None
+
+
+def test_a_file_word_cut_short_with_a_full_stop_names_its_document():
+    docs = {
+        "nms-encyclopedia-article.txt": ["Neuroleptic malignant syndrome, an overview.", "It is rare."],
+        "cmaj-hypothesis.txt": ["An acute phase response hypothesis.", "Iron falls."],
+    }
+    stats = lexical_stats(docs)
+    assert "nms-encyclopedia-article.txt" in stats.named_documents("sympathetic neurons (enc.) or muscle?")
+    # a word the texts write is no abbreviation ("rare."), nor one several files' words begin with
+    assert stats.named_documents("is it rare.") == []
