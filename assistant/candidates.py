@@ -96,6 +96,20 @@ class Candidate:
         return self.passage.doc_id
 
 
+@lru_cache(maxsize=1)
+def _question_stems() -> frozenset[str]:
+    """Stems of the words every question uses ("paper", "say"): they describe no document."""
+    return frozenset(t for tokens in tokenize(sorted(QUESTION_STOPWORDS)) for t in tokens)
+
+
+# "the Japanese blog", "that French review": up to two words and a publication's noun after a determiner
+_DESCRIBED_PHRASE = re.compile(
+    r"\b(?:the|that|this|per)\s+((?:(?!(?:the|a|an|and|or|of|in|on|for|to|with|at|by|from)\b)[\w-]+\s+){1,2}"
+    r"(?:case reports?|reports?|cases?|series|study|trial|cohort|question|journal|paper|article|review|letter|label|survey|audit|analysis|"
+    r"entry|handout|leaflet|monograph|pages?|site|website|blog|sheet|abstract|podcast|notes|summary|chapter|guide|"
+    r"guideline|textbook|lecture|slides?|quiz)\b)",
+    re.IGNORECASE,
+)
 _ABBREVIATED = re.compile(r"(?<![\w.])([a-z]{3,})\.(?=[\s)\],;:?]|$)")  # "enc." (not "e.g.", "approx.5")
 
 
@@ -251,6 +265,8 @@ class LexicalStats:
             sharing = {d: scores.get(d, 0.0) for d, tokens in self.header.items() if tokens & shared}
             best = self._leading(sharing, NAMED_LEAD) if sharing else None
             exact = [best] if best else []
+        if not exact:  # words that each name many headers, together few ("the Japanese blog"): the one described
+            exact = self._named_by_description(question)
         capitalised = [w for w in _WORD.findall(question) if w[0].isupper()]  # the first word too ("Peds NMS ...")
         cited = self._cited_in_short(question, capitalised)
         if cited and all(cited[1] > self._header_matches(d, question, capitalised) for d in exact):
@@ -282,6 +298,24 @@ class LexicalStats:
                     named.append(doc_id)
                     break
         return list(dict.fromkeys(named))
+
+    def _named_by_description(self, question: str) -> list[str]:
+        """The document a phrase after "the" describes by words its title block holds all of ("the Japanese blog":
+        eight headers say Japanese, eight say blog, two say both), when NAMED_MAX headers or fewer hold them
+        and the question's rare words describe one of those NAMED_LEAD times better than the other; none when
+        two such phrases point at different documents."""
+        found: set[str] = set()
+        for match in _DESCRIBED_PHRASE.finditer(question):
+            words = [w for w in match.group(1).split() if len(w) >= 4 or (len(w) == 3 and w.isupper())]  # not "Shm"
+            stems = set(tokenize([" ".join(words)])[0]) - self.ubiquitous - _question_stems()
+            if len(stems) < 2:
+                continue
+            docs = [d for d, tokens in self.header.items() if stems <= tokens]
+            if 0 < len(docs) <= NAMED_MAX:
+                scores = self._description_scores(question)
+                best = self._leading({d: scores.get(d, 0.0) for d in docs}, NAMED_LEAD)
+                found |= {best} if best else set(docs)
+        return sorted(found) if len(found) == 1 else []  # two phrases describing two documents: neither
 
     def _named_by_phrase(self, question: str) -> list[str]:
         """Documents a run of capitalised words names together though no word of it does alone ("the Australian

@@ -356,3 +356,22 @@ def test_a_file_word_cut_short_with_a_full_stop_names_its_document():
     assert "nms-encyclopedia-article.txt" in stats.named_documents("sympathetic neurons (enc.) or muscle?")
     # a word the texts write is no abbreviation ("rare."), nor one several files' words begin with
     assert stats.named_documents("is it rare.") == []
+
+
+def test_a_phrase_whose_words_together_name_few_headers_names_the_one_described():
+    docs = {
+        "jp-blog.md": ["A Japanese physician's blog on malignant syndrome.", "Every case recovered within 30 days."],
+        "jp-glossary.md": ["A Japanese hospital glossary blog entry.", "Dantrolene is used."],
+        "jp-abstract.md": ["A Japanese intensive care abstract.", "The CK peaked."],
+        "jp-study.md": ["A Japanese registry study.", "Mortality fell."],
+        "other-blog.md": ["An emergency medicine blog post.", "Cooling first."],
+        "second-blog.md": ["A nursing blog.", "Fluids."],
+        "third-blog.md": ["A pharmacy blog.", "Doses."],
+        "jp-case.md": ["A Japanese case report.", "He improved."],
+    }
+    stats = lexical_stats(docs)
+    question = "The Japanese blog says every case recovered within 30 days; is that so?"
+    assert stats._named_by_description(question) == ["jp-blog.md"]  # five headers say Japanese, five say blog
+    assert stats.named_documents(question) == ["jp-blog.md"]
+    # the phrase's words name two headers and the question tells them not apart: neither
+    assert stats.named_documents("What does the Japanese blog say?") == []
