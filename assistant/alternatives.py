@@ -261,7 +261,9 @@ def attributed_flag(
             ranked = sorted((c for c in pool if c.doc_id not in named), key=near, reverse=True)
             docs = tuple(dict.fromkeys(c.doc_id for c in ranked if c.similarity >= floor))[:PER_OTHERS]
         for doc_id in docs:  # near what the question asks, or what it says this source says, or in its words
-            words = {s[:PREFIX] for s in content_stems(clause)} - {s[:PREFIX] for s in question_stems() | naming(doc_id)}
+            words = {s[:PREFIX] for s in content_stems(clause)} - {
+                s[:PREFIX] for s in question_stems() | naming(doc_id)
+            }
             own = [
                 c
                 for c in pool

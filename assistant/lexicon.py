@@ -868,7 +868,9 @@ class Aspect:
     population: bool = False  # a patient group (replaces the previous one in a follow-up)
     search: str = ""  # words that find passages giving it (with the question's subject), when none was retrieved
     any_subject: bool = False  # given by a statement about anything (what a patient received need not name the culprit)
-    not_exposure: bool = False  # not given by a clause about the case's own drugs only (the culprit is not the treatment)
+    not_exposure: bool = (
+        False  # not given by a clause about the case's own drugs only (the culprit is not the treatment)
+    )
 
 
 def _same_words(name: str, words: list[str], note: str, *, population: bool = False, search: str = "") -> Aspect:

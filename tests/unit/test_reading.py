@@ -185,5 +185,7 @@ def test_an_ask_pointing_back_at_the_case_drugs_is_scored_against_them():
     q = read(case)
     assert "promethazine" in q.focus_text and "metoclopramide" in q.focus_text
     # an ask with its own subject is scored against its own words
-    own = read("37F with NMS on the ward is vomiting, on promethazine. What does the encyclopedia say about dantrolene?")
+    own = read(
+        "37F with NMS on the ward is vomiting, on promethazine. What does the encyclopedia say about dantrolene?"
+    )
     assert "promethazine" not in own.focus_text
