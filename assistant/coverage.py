@@ -37,9 +37,17 @@ _POINTS_BACK = (
 )
 # ... nor a phrase that only frames the question ("in terms of", "what do they stand for", "for example")
 _FRAMES = r"(?<!\bstand )(?<!\bstands )(?<!\baccount )(?<!\baccounts )(?<!\blook )(?<!\bask )(?<!\bwait )"
+# ... nor an idiom that says how, not what for ("keep in mind", "in practice", "in the end")
+_IN_IDIOMS = (
+    r"(?:mind|practice|general|particular|short|brief|detail|fact|total|summary|addition|turn|effect|"
+    r"other words|the end|the meantime|the long run|the first instance)\b"
+)
 _SLOT = re.compile(
     _FRAMES
-    + r"\b(?:for(?! (?:example|instance)\b)|in(?! terms of\b)(?! (?:the )?first place\b)|with|after|during|following|"
+    + r"\b(?:for(?! (?:example|instance)\b)|in(?! terms of\b)(?! (?:the )?first place\b)(?! "
+    + _IN_IDIOMS
+    + r")|with|after|"
+    r"during|following|"
     r"regarding|concerning|to (?:treat|stop|prevent|manage|suppress))\s+" + _POINTS_BACK + _SLOT_WORDS,
     re.IGNORECASE,
 )

@@ -234,6 +234,9 @@ def test_slot_words():
     # "for example" frames, and a question's own words ("after how many sessions") ask for no use
     assert slot_words("is potency what matters - for example by preferring low-potency drugs?") == set()
     assert slot_words("what finally worked, and after how many sessions?") == set()
+    # an idiom after "in" says how, not what for
+    assert slot_words("what does the memo urge doctors to keep in mind?") == set()
+    assert slot_words("is it used in practice for spasticity?") == {"spasticity"}
     assert slot_words("is it safe in the first trimester, for example regarding gestational diabetes?") == {
         "gestational",
         "diabetes",
