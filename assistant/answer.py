@@ -238,6 +238,11 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     if ctx.read.follow_up:  # the conversation carries the subject; the turn's own words say whether it moved
         own = own_relevance(ctx.read.ask, ctx.candidates, engine.embedder.embed_query)
         topic_elsewhere = follow_up_elsewhere(own, topic_elsewhere, cfg)
+    if ctx.read.left_subject:  # "different question - ...", not naming the field's subject: not the sources' topic
+        return (
+            "This question says it changes the subject and does not name what the indexed sources are about, "
+            f"so they are not taken to answer it; {BROWSE}"
+        )
     # an intervention the question asks about that no indexed passage names: the evidence is about others
     named = {e.lower() for e in ctx.read.entities}
     unseen = [w for w in ctx.unknown if w.lower() in named]

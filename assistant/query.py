@@ -72,6 +72,7 @@ class Query:
     focus_text: str = ""  # what sentences are scored against (the ask and its subject; default: retrieval)
     ignored: tuple[str, ...] = ()
     follow_up: bool = False
+    left_subject: bool = False  # the turn says it changes the subject and does not name the field's own
     case_terms: tuple[str, ...] = ()  # the clinical terms of a case description
     aspects: tuple[Aspect, ...] = ()
     entities: tuple[str, ...] = ()  # interventions named (canonical names, or the word itself)
@@ -458,11 +459,14 @@ def understand(question: str, history: Sequence[str], reader: Reader) -> Query:
         change = TOPIC_CHANGE.match(turn)
         if change and change.end() < len(turn):  # "separate question - ...": the turn stands on its own
             current = _single(turn[change.end() :], reader)
+            current = replace(current, left_subject=not set(content_stems(current.ask)) & reader.anchor)
             previous = None
         else:
             current = _single(turn, reader)
         if previous is not None and is_follow_up(current, reader.anchor):
-            current = merge(previous, current, reader.vocabulary)
+            # a follow-up of a turn that left the subject stays off it, unless it names the subject again
+            off = previous.left_subject and not set(content_stems(current.ask)) & reader.anchor
+            current = replace(merge(previous, current, reader.vocabulary), left_subject=off)
         previous = current
     assert previous is not None  # the question itself is never empty here
     return _with_aspects(replace(previous, typed=" ".join(question.split())))

@@ -189,3 +189,21 @@ def test_an_ask_pointing_back_at_the_case_drugs_is_scored_against_them():
         "37F with NMS on the ward is vomiting, on promethazine. What does the encyclopedia say about dantrolene?"
     )
     assert "promethazine" not in own.focus_text
+
+
+@pytest.mark.parametrize(
+    "history,question,left",
+    [
+        ([], "different question - which medicines help someone stay off cocaine?", True),
+        (["Is dantrolene useful in NMS?"], "unrelated to NMS now: how is a psoas abscess drained?", True),
+        # it names the field's subject: still the sources' topic
+        (["Is dantrolene useful?"], "separate question - how common is NMS in children?", False),
+        # no change of subject announced
+        ([], "which medicines help someone stay off cocaine?", False),
+        # a follow-up of a turn that left the subject stays off it, unless it names the subject
+        (["separately, how should PCP intoxication be handled?"], "and in children?", True),
+        (["separately, how should PCP intoxication be handled?"], "and can PCP itself cause NMS?", False),
+    ],
+)
+def test_a_turn_that_changes_the_subject_without_naming_the_field(history, question, left):
+    assert read(question, tuple(history)).left_subject is left
