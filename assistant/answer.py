@@ -11,6 +11,7 @@ swapped (statement classification, stance) come from the engine (``Engine.classi
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -33,6 +34,7 @@ from assistant.candidates import Candidate, LexicalStats, collect, context_of, s
 from assistant.classify import Sentence
 from assistant.contested import ContestedSettings, Flag, drug_like_terms, find_contested, question_facets
 from assistant.coverage import (
+    asked_without_mention,
     check_aspects,
     dosed_without_mention,
     exposure_topics,
@@ -246,7 +248,12 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     # an intervention the question asks about that no indexed passage names: the evidence is about others
     named = {e.lower() for e in ctx.read.entities}
     unseen = [w for w in ctx.unknown if w.lower() in named]
-    if unseen and not ctx.read.case_terms:
+    if ctx.read.case_terms:  # a case's own drugs may go by names no source uses; what its question asks about may not
+        asked = ctx.read.ask.lower()
+        unseen = [  # named as a thing, not done ("do we intubate?")
+            w for w in unseen if re.search(rf"(?<!\bwe )(?<!\byou )(?<!\bto )\b{re.escape(w.lower())}\b", asked)
+        ]
+    if unseen:
         return f"No indexed source mentions {', '.join(repr(u) for u in unseen[:3])}; {BROWSE}"
     # a question in the index's own words that names the field's subject ("is tremor typical of NMS?")
     # or an indexed document ("the Leeds authors on sodium?") is about what the sources cover: a
@@ -401,6 +408,11 @@ def _cover(ctx: _Context, engine: Engine, selected: list[Candidate]) -> str | No
     undosed = dosed_without_mention(ctx.read, reader, selected, ctx.stats.df, ctx.stats.n)
     if undosed:
         return f"No indexed source gives a dose of {' '.join(undosed)!r}; {BROWSE}"
+    mention = asked_without_mention(ctx.read, reader, selected, ctx.candidates, floor)
+    selected.extend(mention.added)
+    unnamed = [w for w in mention.unmentioned if w.lower() not in ctx.stats.file_words]
+    if unnamed:
+        return f"No statement found for this question mentions {', '.join(repr(w) for w in unnamed[:3])}; {BROWSE}"
     return None
 
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from assistant.candidates import Candidate
 from assistant.lexicon import ASK_INTENTS, ASPECTS, DOSE_QUALIFIERS, FACETS, QUESTION_STOPWORDS, Aspect
-from assistant.query import Query, Reader, content_stems
+from assistant.query import Query, Reader, content_stems, entities_of
 from assistant.records import Uncovered
+from index.synonyms import Vocabulary
 
 PREFIX = 5  # two words sharing their first five letters count as the same concept (spastic/spasticity)
 # What a question is asked *for*: the words after "for", "in", "with", "after", "to treat" ... name the
@@ -291,6 +292,64 @@ def dosed_without_mention(
     if any(gives(_DOSE, c.text, subjects, _heading(c), c.passage.title) for c in selected):
         return []
     return words
+
+
+_GENERIC = frozenset(s[:PREFIX] for s in content_stems("drugs agents medications medicines therapy treatment"))
+
+
+def _mentions(entity: str, text: str, stems: set[str], vocabulary: Vocabulary) -> bool:
+    """Whether ``text`` (with its ``stems`` cut to PREFIX letters) names ``entity``, another name of it or of its
+    class, or a form of one of their own words ("amoxapines", "intubation"), not a generic one ("drugs")."""
+    names = vocabulary.names_with_classes(entity)
+    if any(vocabulary.pattern(name).search(text) for name in names):
+        return True
+    words = {s[:PREFIX] for name in names for s in content_stems(name) if len(s) >= PREFIX} - _GENERIC
+    return bool(words & stems)
+
+
+def _prefixes(text: str) -> set[str]:
+    return {s[:PREFIX] for s in content_stems(text) if len(s) >= PREFIX}
+
+
+@dataclass
+class MentionCheck:
+    added: list[Candidate]
+    unmentioned: list[str]
+
+
+def asked_without_mention(
+    read: Query, reader: Reader, selected: list[Candidate], pool: list[Candidate], floor: float
+) -> MentionCheck:
+    """The interventions the ask itself names (not its case's, nor the conversation's; known to the index or the
+    synonyms file) when no selected statement mentions any of them: the best statements of ``pool`` scoring at
+    least ``floor`` that do are added, else they are named as unmentioned (the statements answer about others:
+    "propylthiouracil or methimazole?" answered with antipsychotic doses)."""
+    vocabulary = reader.vocabulary
+    canonical = {g[0] for g in vocabulary.entities}
+    asked = [
+        e
+        for e in entities_of(read.ask, reader)
+        if e in read.entities and (e in canonical or all(s in reader.known for s in content_stems(e)))
+    ]
+    if read.follow_up or not asked:
+        return MentionCheck([], [])
+    texts = "\n".join(c.text for c in selected)
+    if any(_mentions(e, texts, _prefixes(texts), vocabulary) for e in asked):
+        return MentionCheck([], [])
+    taken = {c.key for c in selected}
+    naming = [
+        c
+        for c in pool
+        if c.key not in taken
+        and c.score >= floor
+        and any(_mentions(e, c.text, _prefixes(c.text), vocabulary) for e in asked)
+    ]
+    if naming:
+        return MentionCheck(sorted(naming, key=lambda c: -c.score)[:MENTION_ADDED], [])
+    return MentionCheck([], asked)
+
+
+MENTION_ADDED = 2  # statements added that name an intervention the ask names and no selected statement does
 
 
 def slot_words(ask: str) -> set[str]:

@@ -460,3 +460,19 @@ def test_the_case_own_drug_being_given_is_not_how_the_patient_was_treated():
     # another clause of the sentence that gives a treatment counts
     both = cand("Olanzapine was stopped; he was treated with bromocriptine.")
     assert not check_aspects(q, READER, [both], [], 0.0).uncovered
+
+
+def test_a_drug_the_ask_names_that_no_statement_mentions_is_looked_for_then_named():
+    from assistant.coverage import asked_without_mention
+
+    q = read("Should we switch her to aripiprazole, and how fast?")
+    about_others = [cand("Haloperidol should be stopped at once.")]
+    naming = cand("Aripiprazole has been reported with NMS.", row=2, score=0.9)
+    check = asked_without_mention(q, READER, about_others, [naming], floor=0.5)
+    assert [c.text for c in check.added] == [naming.text] and not check.unmentioned
+    # none in the pool either (or under the floor): named, so that the answer is refused
+    check = asked_without_mention(q, READER, about_others, [cand("Aripiprazole.", row=3, score=0.1)], floor=0.5)
+    assert check.unmentioned == ["aripiprazole"] and not check.added
+    # a form of its name counts ("amoxapines"), and a statement that mentions it leaves all as it is
+    q = read("nms amoxapine?")
+    assert not asked_without_mention(q, READER, [cand("Examples include amoxapines and lithium.")], [], 0.5).unmentioned
