@@ -1368,7 +1368,7 @@ CLAIM_CHECK = re.compile(
 # --- A question that points at one publication without naming it ("the published case", "that ICU series",
 # "which drug did those authors use"): the document it describes is found by the details it gives.
 PUBLICATION_REFERENCE = re.compile(
-    r"\b(?:the|that|this|a|an|one|which|what)\s+(?:[\w-]+\s+){0,4}?(?:case reports?|reports?|series|stud(?:y|ies)|"
+    r"\b(?:the|that|this|a|an|one|which|what)\s+(?:[\w-]+\s+){0,5}?(?:case reports?|reports?|series|stud(?:y|ies)|"
     r"trial|cohort|paper|article|review|letter|label|authors?|survey|audit|analysis|table|chart|entry|handout|leaflet|monograph|"
     r"pages?|site|website|blog|sheet|abstract|podcast|episode)\b|"
     r"\b(?:published|reported|described)\s+(?:[\w-]+\s+)?cases?\b|"
