@@ -1443,6 +1443,11 @@ OTHER_SOURCES = re.compile(
     re.IGNORECASE,
 )
 
+# A turn that asks the same of other sources or of something else ("in the other texts as well?", "... too?")
+ALSO_ASKED = re.compile(
+    r"\bthe other (?:texts|sources|documents|docs|papers|pages|ones|references|refs)\b|\b(?:as well|too)\W*$",
+    re.IGNORECASE,
+)
 # A turn that says it leaves the conversation's subject ("separate question - ...", "on another note, ...",
 # "unrelated, but ..."): it is read on its own, whatever its pronouns
 TOPIC_CHANGE = re.compile(

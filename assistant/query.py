@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from assistant.contested import drug_like_terms
 from assistant.lexicon import (
+    ALSO_ASKED,
     ASK_INTENTS,
     ASPECTS,
     BARE_PUBLICATION,
@@ -325,6 +326,8 @@ def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
     if FOLLOW_UP_START.match(ask) or REFERRING_PRONOUN.search(EXPLETIVE_IT.sub(" ", ask)):
         return True
     if BARE_PUBLICATION.search(ask):  # "is the leaflet ...": the publication the conversation named
+        return True
+    if ALSO_ASKED.search(ask):  # "... in the other texts as well?": the same as the turn before, of others
         return True
     return not set(content_stems(ask)) & anchor
 

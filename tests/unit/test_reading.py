@@ -207,3 +207,11 @@ def test_an_ask_pointing_back_at_the_case_drugs_is_scored_against_them():
 )
 def test_a_turn_that_changes_the_subject_without_naming_the_field(history, question, left):
     assert read(question, tuple(history)).left_subject is left
+
+
+def test_a_turn_asking_the_same_of_the_other_texts_is_read_with_the_conversation():
+    history = ("Does the encyclopedia count sweating as a feature of NMS?",)
+    q = read("is heavy sweating counted as part of NMS in the other texts as well?", history)
+    assert q.follow_up and "encyclopedia" in q.text
+    # without a conversation it is read on its own
+    assert not read("is heavy sweating counted as part of NMS in the other texts as well?").follow_up
