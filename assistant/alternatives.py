@@ -184,7 +184,7 @@ def attributed_sides(text: str, named_in: Callable[[str], list[str]]) -> list[Si
 
 
 def _first_sentence_last(clauses: list[str]) -> list[str]:
-    """The clauses, the last one cut at the end of its sentence: what follows asks of both ("... (CMAJ)? Agree?")."""
+    """The clauses, the last one cut at the end of its sentence: what follows asks of both ("... (the label)? Agreed?")."""
     return [*clauses[:-1], _SENTENCE.split(clauses[-1].strip())[0]] if len(clauses) > 1 else clauses
 
 
@@ -225,7 +225,7 @@ def issue_of(text: str, named_in: Callable[[str], list[str]]) -> str:
     """What the question asks of the sources it sets side by side: its first question that names none of
     them ("Is it inherited?"), else its first question ("incidence: 0.1% (review) vs 2% (label) - which?")."""
     sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
-    # not a question that only asks whether they agree ("Refs agree?"): that is no issue
+    # not a question that only asks whether they agree ("Do they agree?"): that is no issue
     sentences = [s for s in sentences if set(content_stems(s)) - question_stems() - _FRAMING] or sentences
     asked = [s for s in sentences if s.endswith("?")] or sentences[:1]
     issue = next((s for s in asked if not named_in(s)), asked[0] if asked else "").rstrip("?").strip()
@@ -244,8 +244,8 @@ def attributed_flag(
     """Each named source's sentence nearest to what the question asks (``Candidate.similarity``) plus, when the
     question says what that source says ("the review lists it as a look-alike"), nearest to that; no
     sentence under ``floor`` in both unless it uses at least MIN_WORDS of the words the question says it says
-    (the words ``naming`` the source aside: "the CMAJ box demands severe rigidity" is found in the box's
-    "severe muscle rigidity", however far its meaning is from the question's). The first side's sources carry ``Stance.SUPPORTS``, the others'
+    (the words ``naming`` the source aside: "the label demands a high fever" is found in the label's
+    "a fever that is high", however far its meaning is from the question's). The first side's sources carry ``Stance.SUPPORTS``, the others'
     ``Stance.DISPUTES``. None unless sources of two sides have such a sentence."""
     positions: list[Position] = []
     sides_shown: set[int] = set()

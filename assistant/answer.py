@@ -250,7 +250,7 @@ def _gate(ctx: _Context, engine: Engine) -> str | None:
     unseen = [w for w in ctx.unknown if w.lower() in named]
     if ctx.read.case_terms:  # a case's own drugs may go by names no source uses; what its question asks about may not
         asked = ctx.read.ask.lower()
-        unseen = [  # named as a thing, not done ("do we intubate?")
+        unseen = [  # named as a thing, not done ("should we ventilate?")
             w for w in unseen if re.search(rf"(?<!\bwe )(?<!\byou )(?<!\bto )\b{re.escape(w.lower())}\b", asked)
         ]
     if unseen:

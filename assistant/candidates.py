@@ -102,7 +102,7 @@ def _question_stems() -> frozenset[str]:
     return frozenset(t for tokens in tokenize(sorted(QUESTION_STOPWORDS)) for t in tokens)
 
 
-# "the Japanese blog", "that French review": up to two words and a publication's noun after a determiner
+# "the Danish leaflet", "that French review": up to two words and a publication's noun after a determiner
 _DESCRIBED_PHRASE = re.compile(
     r"\b(?:the|that|this|per)\s+((?:(?!(?:the|a|an|and|or|of|in|on|for|to|with|at|by|from)\b)[\w-]+\s+){1,2}"
     r"(?:case reports?|reports?|cases?|series|study|trial|cohort|question|journal|paper|article|review|letter|label|survey|audit|analysis|"
@@ -110,7 +110,7 @@ _DESCRIBED_PHRASE = re.compile(
     r"guideline|textbook|lecture|slides?|quiz)\b)",
     re.IGNORECASE,
 )
-_ABBREVIATED = re.compile(r"(?<![\w.])([a-z]{3,})\.(?=[\s)\],;:?]|$)")  # "enc." (not "e.g.", "approx.5")
+_ABBREVIATED = re.compile(r"(?<![\w.])([a-z]{3,})\.(?=[\s)\],;:?]|$)")  # "monogr." (not "e.g.", "approx.5")
 
 
 class LexicalStats:
@@ -160,7 +160,7 @@ class LexicalStats:
             info = snapshot.documents.get(doc_id)
             names = [opening, doc_id] + ([info.title, info.journal or "", *info.authors] if info else [])
             self.header[doc_id] = frozenset(t for t in tokenize([" ".join(names)])[0] if len(t) >= 3)
-        # the adjacent word pairs of each document's title ("high-dose dantrolene", "heat stroke"): a question
+        # the adjacent word pairs of each document's title ("low-dose lithium", "renal failure"): a question
         # describing a document in its title's words
         self.title_pairs: dict[str, frozenset[tuple[str, str]]] = {}
         for doc_id, (_, opening) in first.items():
@@ -265,7 +265,7 @@ class LexicalStats:
             sharing = {d: scores.get(d, 0.0) for d, tokens in self.header.items() if tokens & shared}
             best = self._leading(sharing, NAMED_LEAD) if sharing else None
             exact = [best] if best else []
-        if not exact:  # words that each name many headers, together few ("the Japanese blog"): the one described
+        if not exact:  # words that each name many headers, together few ("the Danish leaflet"): the one described
             exact = self._named_by_description(question)
         capitalised = [w for w in _WORD.findall(question) if w[0].isupper()]  # the first word too ("Peds NMS ...")
         cited = self._cited_in_short(question, capitalised)
@@ -282,7 +282,7 @@ class LexicalStats:
         """Documents a question names by their file's name (see ``file_words``, ``file_names``)."""
         words = _FILE_WORD.findall(question.lower())
         named = [d for w in words if (d := self.file_words.get(w))]
-        # a word of one file's name cut short with a full stop ("enc." for the encyclopedia), the cut word written
+        # a word of one file's name cut short with a full stop ("monogr." for a monograph), the cut word written
         # by no text
         for cut in _ABBREVIATED.findall(question.lower()):
             if cut in self._written:
@@ -300,8 +300,8 @@ class LexicalStats:
         return list(dict.fromkeys(named))
 
     def _named_by_description(self, question: str) -> list[str]:
-        """The document a phrase after "the" describes by words its title block holds all of ("the Japanese blog":
-        eight headers say Japanese, eight say blog, two say both), when NAMED_MAX headers or fewer hold them
+        """The document a phrase after "the" describes by words its title block holds all of ("the Danish leaflet":
+        eight headers say Danish, eight say leaflet, two say both), when NAMED_MAX headers or fewer hold them
         and the question's rare words describe one of those NAMED_LEAD times better than the other; none when
         two such phrases point at different documents."""
         found: set[str] = set()

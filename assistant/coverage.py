@@ -38,7 +38,7 @@ _POINTS_BACK = (
 )
 # ... nor a phrase that only frames the question ("in terms of", "what do they stand for", "for example")
 _FRAMES = r"(?<!\bstand )(?<!\bstands )(?<!\baccount )(?<!\baccounts )(?<!\blook )(?<!\bask )(?<!\bwait )"
-# ... nor an idiom that says how, not what for ("keep in mind", "in practice", "in the end")
+# ... nor an idiom that says how, not what for ("bear in mind", "in practice", "in the end")
 _IN_IDIOMS = (
     r"(?:mind|practice|general|particular|short|brief|detail|fact|total|summary|addition|turn|effect|"
     r"other words|the end|the meantime|the long run|the first instance)\b"
@@ -84,7 +84,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and then|then|but|after which|before|aft
 
 def _of_exposure_only(aspect: Aspect, text: str, exposures: Sequence[re.Pattern[str]], others: Exposure) -> bool:
     """Whether every clause of ``text`` that gives ``aspect`` names only the case's own drugs ("he was given
-    100 mg of chlorprothixene" says what caused the illness, not how it was treated)."""
+    100 mg of the culprit drug" says what caused the illness, not how it was treated)."""
     clauses = [c for c in _CLAUSE_BREAK.split(text) if c and aspect.answered.search(c)]
     return bool(clauses) and all(any(p.search(c) for p in exposures) and not others(c) for c in clauses)
 
@@ -299,7 +299,7 @@ _GENERIC = frozenset(s[:PREFIX] for s in content_stems("drugs agents medications
 
 def _mentions(entity: str, text: str, stems: set[str], vocabulary: Vocabulary) -> bool:
     """Whether ``text`` (with its ``stems`` cut to PREFIX letters) names ``entity``, another name of it or of its
-    class, or a form of one of their own words ("amoxapines", "intubation"), not a generic one ("drugs")."""
+    class, or a form of one of their own words ("phenothiazines", "ventilation"), not a generic one ("drugs")."""
     names = vocabulary.names_with_classes(entity)
     if any(vocabulary.pattern(name).search(text) for name in names):
         return True
@@ -323,7 +323,7 @@ def asked_without_mention(
     """The interventions the ask itself names (not its case's, nor the conversation's; known to the index or the
     synonyms file) when no selected statement mentions any of them: the best statements of ``pool`` scoring at
     least ``floor`` that do are added, else they are named as unmentioned (the statements answer about others:
-    "propylthiouracil or methimazole?" answered with antipsychotic doses)."""
+    "drug A or drug B?" answered with doses of drug C)."""
     vocabulary = reader.vocabulary
     canonical = {g[0] for g in vocabulary.entities}
     asked = [

@@ -1018,7 +1018,7 @@ ASPECTS: tuple[Aspect, ...] = (
         not_exposure=True,
     ),
     Aspect(
-        # how a reported patient's illness ended ("how did he do?", "how did it end?", "did she survive?")
+        # how a reported patient's illness ended ("how did the patient fare?", "did she survive?")
         "outcome",
         _any(
             [
@@ -1299,7 +1299,7 @@ ASPECTS: tuple[Aspect, ...] = (
     ),
 )
 
-# --- A count asked of something a source may number ("how many ECT sessions", "how many variables") ---
+# --- A count asked of something a source may number ("how many sessions", "how many items") ---
 # Patients, cases and units of time or dose have their own aspects (proportion, duration, dose).
 COUNTED = re.compile(
     r"\bhow many (?:of (?:the|those|these|their|its) )?(?:[\w-]+ ){0,2}?([a-z][\w-]*?(?:es|s))\b", re.IGNORECASE
@@ -1311,7 +1311,7 @@ NOT_COUNTED = frozenset(
 
 
 def counted_aspect(text: str) -> Aspect | None:
-    """The aspect "number of <things>" a question asks ("how many ECT sessions were needed?"): given by a
+    """The aspect "number of <things>" a question asks ("how many items were scored?"): given by a
     statement that puts a number before the thing counted ("10 sessions", "three ECT sessions")."""
     match = COUNTED.search(text)
     if not match or match.group(1).lower() in NOT_COUNTED:
@@ -1377,7 +1377,7 @@ PUBLICATION_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 
-# An ask that points back at the drugs its case names ("what does the text say about these two drugs?"):
+# An ask that points back at the drugs its case names ("is either of these medications safe here?"):
 # the case's drugs are what it asks about
 CASE_DRUGS_REFERENCE = re.compile(
     r"\b(?:(?:each|both|either|all|any) of )?(?:these|those|both|either) (?:\w+ )?(?:drugs?|medications?|medicines?|"
@@ -1428,7 +1428,7 @@ _SAYING = r"\b(?:says?|calls?|reports?|found|finds|gives?|lists?|claims?|states?
 SAYING_CLAUSE = re.compile(r"[,;]\s+(?=[^,;]*" + _SAYING + ")", re.IGNORECASE)
 SAYING = re.compile(_SAYING, re.IGNORECASE)
 ASKING_CLAUSE = re.compile(r"\b(?:does|do|did|what|which|how|where|when|who|why|whether)\b", re.IGNORECASE)
-# Two answers each given with its source in brackets ("sympathetic neurons (enc.) or muscle (CMAJ)?")
+# Two answers each given with its source in brackets ("the brain (review) or the muscle (label)?")
 ATTRIBUTED_OR = re.compile(r"(?<=\))\s*,?\s+or\s+", re.IGNORECASE)
 # A question that says the sources it names differ, naming them together ("the review and the label see it
 # differently", "... are at odds"): each named source is a side of its own
@@ -1443,7 +1443,7 @@ OTHER_SOURCES = re.compile(
     re.IGNORECASE,
 )
 
-# A turn that asks the same of other sources or of something else ("in the other texts as well?", "... too?")
+# A turn that asks the same of other sources or of something else ("in the remaining sources as well?", "... too?")
 ALSO_ASKED = re.compile(
     r"\bthe other (?:texts|sources|documents|docs|papers|pages|ones|references|refs)\b|\b(?:as well|too)\W*$",
     re.IGNORECASE,

@@ -288,7 +288,7 @@ def _single(text: str, reader: Reader) -> Query:
         standalone = f"{ask} (case: {', '.join(terms)})" if terms else ask
         entities = tuple(dict.fromkeys(entities_of(ask, reader) + entities_of(case, reader)))
         anchor_words = [t for t in terms if set(content_stems(t)) & reader.anchor]
-        if CASE_DRUGS_REFERENCE.search(ask):  # "these two drugs": the case's own
+        if CASE_DRUGS_REFERENCE.search(ask):  # "both of these medications": the case's own
             anchor_words += [t for t in entities_of(case, reader) if t not in anchor_words]
         focus = " ".join([with_spelling(_ask_plainly(ask), reader), *anchor_words])
         return Query(
@@ -327,7 +327,7 @@ def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
         return True
     if BARE_PUBLICATION.search(ask):  # "is the leaflet ...": the publication the conversation named
         return True
-    if ALSO_ASKED.search(ask):  # "... in the other texts as well?": the same as the turn before, of others
+    if ALSO_ASKED.search(ask):  # "... in the remaining sources as well?": the same as the turn before, of others
         return True
     return not set(content_stems(ask)) & anchor
 
