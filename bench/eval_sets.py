@@ -15,7 +15,7 @@ round 15's in eval/literature-p/), ``extended16`` (plus round 16's in eval/liter
 round 17's in eval/literature-r/), ``extended18`` (plus round 18's in eval/literature-s/), ``extended19`` (plus round
 19's in eval/literature-t/) and ``extended20`` (plus round 20's in eval/literature-u/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-18 have), heldout (round 19 now: a round is reported, never read before its
+calibration once read, as rounds 1-19 have), heldout (none now: a round is reported, never read before its
 one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 20: written
 before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
@@ -125,9 +125,10 @@ SETS = [
     ("round18.clinician (now calibration)", "round18/clinician.jsonl", "corpus", "calibration"),
     ("round18.literature (now calibration)", "round18/literature.jsonl", "extended18", "calibration"),
     # Round 19 (eval/round19/, over eval/literature-t/): written the same way early in the stop that ran round 18,
-    # before any run; held out now: run once on the final code of this stop's tuning.
-    ("round19.clinician", "round19/clinician.jsonl", "corpus", "heldout"),
-    ("round19.literature", "round19/literature.jsonl", "extended19", "heldout"),
+    # before any run; run once as held out on the final code of the next stop's tuning at commit 319d616
+    # (bench/results/eval_round19.md), calibration since.
+    ("round19.clinician (now calibration)", "round19/clinician.jsonl", "corpus", "calibration"),
+    ("round19.literature (now calibration)", "round19/literature.jsonl", "extended19", "calibration"),
     # Round 20 (eval/round20/, over eval/literature-u/): written the same way early in the stop after, before any
     # run; reserved for the held-out run after round 19's.
     ("round20.clinician", "round20/clinician.jsonl", "corpus", "reserved"),
