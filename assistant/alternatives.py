@@ -184,7 +184,8 @@ def attributed_sides(text: str, named_in: Callable[[str], list[str]]) -> list[Si
 
 
 def _first_sentence_last(clauses: list[str]) -> list[str]:
-    """The clauses, the last one cut at the end of its sentence: what follows asks of both ("... (the label)? Agreed?")."""
+    """The clauses, the last one cut at the end of its sentence: what follows asks of both ("... (the label)?
+    Agreed?")."""
     return [*clauses[:-1], _SENTENCE.split(clauses[-1].strip())[0]] if len(clauses) > 1 else clauses
 
 
@@ -244,9 +245,10 @@ def attributed_flag(
     """Each named source's sentence nearest to what the question asks (``Candidate.similarity``) plus, when the
     question says what that source says ("the review lists it as a look-alike"), nearest to that; no
     sentence under ``floor`` in both unless it uses at least MIN_WORDS of the words the question says it says
-    (the words ``naming`` the source aside: "the label demands a high fever" is found in the label's
-    "a fever that is high", however far its meaning is from the question's). The first side's sources carry ``Stance.SUPPORTS``, the others'
-    ``Stance.DISPUTES``. None unless sources of two sides have such a sentence."""
+    (the words ``naming`` the source aside: "the label demands a high fever" is found in the label's "a fever
+    that is high", however far its meaning is from the question's). The first side's sources carry
+    ``Stance.SUPPORTS``, the others' ``Stance.DISPUTES``. None unless sources of two sides have such a
+    sentence."""
     positions: list[Position] = []
     sides_shown: set[int] = set()
     named = {d for _, docs in sides for d in docs}

@@ -452,8 +452,9 @@ def _naming(stats: LexicalStats, doc_id: str) -> frozenset[str]:
     return frozenset(s for w in stats.file_names.get(doc_id, []) for s in content_stems(w))
 
 
-SIDE_ROWS = 4  # a source the question sets against another is read this many times deeper than a named one: what
-# the question says it says may be anywhere in it (a box near its end)
+# A source the question sets against another is read this many times deeper than a named one: what the question
+# says it says may be anywhere in it (a box near its end).
+SIDE_ROWS = 4
 
 
 def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[list[int], list[Flag]]:

@@ -105,8 +105,8 @@ def _question_stems() -> frozenset[str]:
 # "the Danish leaflet", "that French review": up to two words and a publication's noun after a determiner
 _DESCRIBED_PHRASE = re.compile(
     r"\b(?:the|that|this|per)\s+((?:(?!(?:the|a|an|and|or|of|in|on|for|to|with|at|by|from)\b)[\w-]+\s+){1,2}"
-    r"(?:case reports?|reports?|cases?|series|study|trial|cohort|question|journal|paper|article|review|letter|label|survey|audit|analysis|"
-    r"entry|handout|leaflet|monograph|pages?|site|website|blog|sheet|abstract|podcast|notes|summary|chapter|guide|"
+    r"(?:case reports?|reports?|cases?|series|study|trial|cohort|question|journal|paper|article|review|letter|"
+    r"label|survey|audit|analysis|entry|handout|leaflet|monograph|pages?|site|website|blog|sheet|abstract|podcast|notes|summary|chapter|guide|"
     r"guideline|textbook|lecture|slides?|quiz)\b)",
     re.IGNORECASE,
 )
@@ -305,6 +305,7 @@ class LexicalStats:
         and the question's rare words describe one of those NAMED_LEAD times better than the other; none when
         two such phrases point at different documents."""
         found: set[str] = set()
+        scores: dict[str, float] | None = None
         for match in _DESCRIBED_PHRASE.finditer(question):
             words = [w for w in match.group(1).split() if len(w) >= 4 or (len(w) == 3 and w.isupper())]  # not "Shm"
             stems = set(tokenize([" ".join(words)])[0]) - self.ubiquitous - _question_stems()
@@ -312,7 +313,7 @@ class LexicalStats:
                 continue
             docs = [d for d, tokens in self.header.items() if stems <= tokens]
             if 0 < len(docs) <= NAMED_MAX:
-                scores = self._description_scores(question)
+                scores = self._description_scores(question) if scores is None else scores
                 best = self._leading({d: scores.get(d, 0.0) for d in docs}, NAMED_LEAD)
                 found |= {best} if best else set(docs)
         return sorted(found) if len(found) == 1 else []  # two phrases describing two documents: neither

@@ -80,6 +80,7 @@ def _heading(c: Candidate) -> str:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and then|then|but|after which|before|after|when|until)\s", re.IGNORECASE)
+Exposure = Callable[[str], bool]  # whether a clause names an intervention other than the case's own drugs
 
 
 def _of_exposure_only(aspect: Aspect, text: str, exposures: Sequence[re.Pattern[str]], others: Exposure) -> bool:
@@ -87,9 +88,6 @@ def _of_exposure_only(aspect: Aspect, text: str, exposures: Sequence[re.Pattern[
     100 mg of the culprit drug" says what caused the illness, not how it was treated)."""
     clauses = [c for c in _CLAUSE_BREAK.split(text) if c and aspect.answered.search(c)]
     return bool(clauses) and all(any(p.search(c) for p in exposures) and not others(c) for c in clauses)
-
-
-Exposure = Callable[[str], bool]  # whether a clause names an intervention other than the case's own drugs
 
 
 def gives(
