@@ -535,3 +535,19 @@ def test_a_word_no_text_uses_counts_against_a_named_document_but_does_not_veto_i
     assert result.status == "answered"
     statements = result.guideline_statements + result.research_findings
     assert any("Friesen" in s.text for s in statements)
+
+
+def test_a_turn_that_changes_the_subject_without_naming_nms_is_refused_on_the_real_index(corpus_engine):
+    history = ["Is dantrolene effective for NMS?"]
+    off = answer("different question - how is a psoas abscess usually drained?", corpus_engine, history=history)
+    assert off.status == "no_evidence" and "changes the subject" in (off.message or "")
+    assert not off.guideline_statements and not off.research_findings
+    # naming the field's subject again, the turn is answered from the sources
+    back = answer("separate question - how common is NMS?", corpus_engine, history=history)
+    assert back.status == "answered"
+
+
+def test_a_count_no_source_gives_is_named_as_not_covered(corpus_engine):
+    result = answer("In the encyclopedia's account, how many ECT sessions were needed?", corpus_engine)
+    assert result.status == "answered"
+    assert any(u.aspect == "number of sessions" for u in result.uncovered)
