@@ -156,15 +156,13 @@ class LexicalStats:
             capitalised = frozenset(w for w in capitalised if w in mid or is_rare(w))
         self.proper_names = capitalised
         self.header: dict[str, frozenset[str]] = {}
-        for doc_id, (_, opening) in first.items():
-            info = snapshot.documents.get(doc_id)
-            names = [opening, doc_id] + ([info.title, info.journal or "", *info.authors] if info else [])
-            self.header[doc_id] = frozenset(t for t in tokenize([" ".join(names)])[0] if len(t) >= 3)
-        # the adjacent word pairs of each document's title ("low-dose lithium", "renal failure"): a question
+        # ... and the adjacent word pairs of its title ("low-dose lithium", "renal failure"): a question
         # describing a document in its title's words
         self.title_pairs: dict[str, frozenset[tuple[str, str]]] = {}
         for doc_id, (_, opening) in first.items():
             info = snapshot.documents.get(doc_id)
+            names = [opening, doc_id] + ([info.title, info.journal or "", *info.authors] if info else [])
+            self.header[doc_id] = frozenset(t for t in tokenize([" ".join(names)])[0] if len(t) >= 3)
             title = info.title if info and info.title else opening.split("\n", 1)[0]
             words = [t for t in tokenize([title])[0] if t not in self.ubiquitous]
             self.title_pairs[doc_id] = frozenset(zip(words, words[1:], strict=False))

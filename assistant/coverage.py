@@ -83,6 +83,10 @@ _CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and then|then|but|after which|before|aft
 Exposure = Callable[[str], bool]  # whether a clause names an intervention other than the case's own drugs
 
 
+def _no_others(_clause: str) -> bool:
+    return False
+
+
 def _of_exposure_only(aspect: Aspect, text: str, exposures: Sequence[re.Pattern[str]], others: Exposure) -> bool:
     """Whether every clause of ``text`` that gives ``aspect`` names only the case's own drugs ("he was given
     100 mg of the culprit drug" says what caused the illness, not how it was treated)."""
@@ -98,7 +102,7 @@ def gives(
     title: str = "",
     together: Sequence[Aspect] = (),
     exposures: Sequence[re.Pattern[str]] = (),
-    others: Exposure = lambda _clause: False,
+    others: Exposure = _no_others,
 ) -> bool:
     """Whether a sentence gives ``aspect`` about one of the ``subjects``, and the ``together`` aspects with it
     (a dose *for children*: the group qualifies what else is asked). A sentence is read with its section; the
@@ -153,7 +157,8 @@ def check_aspects(
     added: list[Candidate] = []
     uncovered: list[Uncovered] = []
     taken = {c.key for c in selected}
-    exposures, others = _exposures(read, reader)
+    # the case's own drugs, read only when an asked aspect cannot be given by them
+    exposures, others = _exposures(read, reader) if any(a.not_exposure for a in read.aspects) else ([], _no_others)
     for aspect in read.aspects:
         subjects = [] if aspect.any_subject else subject_patterns(read, reader)
         within = frozenset() if aspect.population else named  # who a named document is about, it need not repeat
@@ -332,16 +337,17 @@ def asked_without_mention(
     if read.follow_up or not asked:
         return MentionCheck([], [])
     texts = "\n".join(c.text for c in selected)
-    if any(_mentions(e, texts, _prefixes(texts), vocabulary) for e in asked):
+    stems = _prefixes(texts)
+    if any(_mentions(e, texts, stems, vocabulary) for e in asked):
         return MentionCheck([], [])
     taken = {c.key for c in selected}
-    naming = [
-        c
-        for c in pool
-        if c.key not in taken
-        and c.score >= floor
-        and any(_mentions(e, c.text, _prefixes(c.text), vocabulary) for e in asked)
-    ]
+    naming = []
+    for c in pool:
+        if c.key in taken or c.score < floor:
+            continue
+        stems = _prefixes(c.text)
+        if any(_mentions(e, c.text, stems, vocabulary) for e in asked):
+            naming.append(c)
     if naming:
         return MentionCheck(sorted(naming, key=lambda c: -c.score)[:MENTION_ADDED], [])
     return MentionCheck([], asked)

@@ -329,7 +329,12 @@ def is_follow_up(query: Query, anchor: frozenset[str]) -> bool:
         return True
     if ALSO_ASKED.search(ask):  # "... in the remaining sources as well?": the same as the turn before, of others
         return True
-    return not set(content_stems(ask)) & anchor
+    return not names_subject(ask, anchor)
+
+
+def names_subject(ask: str, anchor: frozenset[str]) -> bool:
+    """Whether a turn's own words name the field's own subject (``anchor_stems``)."""
+    return bool(set(content_stems(ask)) & anchor)
 
 
 _CONJUNCTION = re.compile(r"^(?:and|but|so|also|then|ok(?:ay)?|what about|how about|what of)\b[\s,]*", re.IGNORECASE)
@@ -462,13 +467,13 @@ def understand(question: str, history: Sequence[str], reader: Reader) -> Query:
         change = TOPIC_CHANGE.match(turn)
         if change and change.end() < len(turn):  # "separate question - ...": the turn stands on its own
             current = _single(turn[change.end() :], reader)
-            current = replace(current, left_subject=not set(content_stems(current.ask)) & reader.anchor)
+            current = replace(current, left_subject=not names_subject(current.ask, reader.anchor))
             previous = None
         else:
             current = _single(turn, reader)
         if previous is not None and is_follow_up(current, reader.anchor):
             # a follow-up of a turn that left the subject stays off it, unless it names the subject again
-            off = previous.left_subject and not set(content_stems(current.ask)) & reader.anchor
+            off = previous.left_subject and not names_subject(current.ask, reader.anchor)
             current = replace(merge(previous, current, reader.vocabulary), left_subject=off)
         previous = current
     assert previous is not None  # the question itself is never empty here
