@@ -34,6 +34,7 @@ from assistant.lexicon import (
     FUNCTION_WORDS,
     QUESTION_STOPWORDS,
     REFERRING_PRONOUN,
+    SAYING,
     TOPIC_CHANGE,
     Aspect,
     counted_aspect,
@@ -228,7 +229,7 @@ _QUESTION_WORD = (
     r"(?:is|are|was|were|should|shall|do|does|did|can|could|will|would|must|has|have|had|what|how|when|which|who|"
     r"whom|whose|why|where)"
 )
-_PART_BREAK = re.compile(rf"(?:\?\s+|,?\s+and\s+|,\s+)(?={_QUESTION_WORD}\b)", re.IGNORECASE)
+_PART_BREAK = re.compile(rf"(?:\?\s+|,?\s+(?:and|&|\+)\s+|,\s+)(?={_QUESTION_WORD}\b)", re.IGNORECASE)
 # a question, also after a leading phrase ("According to the Leeds authors, what ...", "In that study, how ...")
 _STARTS_AS_QUESTION = re.compile(
     rf"^\s*(?:[^,?]{{1,80}},\s+)?(?:and\s+|so\s+|but\s+)?{_QUESTION_WORD}\b", re.IGNORECASE
@@ -257,7 +258,39 @@ def ask_parts(ask: str) -> tuple[str, ...]:
     if parts and len(content_stems(_ask_plainly(rest))) >= MIN_PART_WORDS:
         found = [*parts, rest]
         return (*found[: MAX_PARTS - 1], " ".join(found[MAX_PARTS - 1 :])) if len(found) > MAX_PARTS else tuple(found)
-    return (ask,)
+    return listed_parts(ask) or (ask,)
+
+
+_LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:&|\+|and\b)?|\s\+|\s&|;)\s*")
+_NOT_A_LIST = re.compile(rf"\s[-–—]\s|\?.|\bvs\b|\bversus\b|\bor\b|{SAYING.pattern}", re.IGNORECASE)
+MAX_ITEM_WORDS = 8  # a listed item is a few words ("onset window", "temp cut-off in the 3rd entry")
+MAX_HEADER_WORDS = 12
+
+
+def listed_parts(ask: str) -> tuple[str, ...]:
+    """The items of a terse question that lists what it wants after a colon ("the Leeds note: onset, mortality
+    + labs?"), each asked with what comes before the colon; () unless it lists two to MAX_PARTS short items,
+    with no clause of its own after them ("... - agreed?") and nothing set side by side ("A vs B", "A or B")."""
+    head, colon, listed = ask.rpartition(":")
+    text = listed.strip().rstrip("?").strip()
+    if not colon or not head.strip() or len(head.split()) > MAX_HEADER_WORDS or re.search(r"[!?]\s", head):
+        return ()
+    if _NOT_A_LIST.search(text):
+        return ()
+    items: list[str] = []
+    depth = start = 0
+    for i, ch in enumerate(text):  # separators outside brackets only ("(mediator, site)" is one item)
+        depth += (ch == "(") - (ch == ")")
+        if depth or i < start or text[i - 1 : i + 2].replace(",", "").isdigit():  # not "10,000"
+            continue
+        match = _LIST_SEPARATOR.match(text, i)
+        if match and match.group(0).strip():
+            items.append(text[start:i])
+            start = match.end()
+    items = [t.strip(" ,") for t in [*items, text[start:]] if t.strip(" ,")]
+    if not 2 <= len(items) <= MAX_PARTS or any(len(t.split()) > MAX_ITEM_WORDS or not content_stems(t) for t in items):
+        return ()
+    return tuple(f"{item}?" for item in items)
 
 
 def _ask_plainly(ask: str) -> str:
@@ -428,6 +461,9 @@ def part_query(whole: Query, part: str, reader: Reader) -> Query:
     if own:
         context = [t for t in context if t not in whole.entities]
     ask = with_spelling(_ask_plainly(part), reader)
+    head, colon, listed = whole.ask.rpartition(":")
+    # an item of a list after a colon ("the Leeds note: onset, labs?"): what precedes it helps the search only
+    searched = [head.strip()] if colon and part.rstrip("?") in listed else []
     context = list(dict.fromkeys(context))
     # scored against what it asks and the field's own terms; the case's other details only help the search
     # a part that names nothing but the field's subject ("is this NMS?") is about the case's drugs too
@@ -436,7 +472,7 @@ def part_query(whole: Query, part: str, reader: Reader) -> Query:
     anchor_words = [t for t in context if set(content_stems(t)) & reader.anchor or t in drugs]
     return replace(
         whole,
-        retrieval=" ".join([ask, *context]),
+        retrieval=" ".join([ask, *context, *searched]),
         focus_text=" ".join([ask, *anchor_words]),
         ask=part,
         aspects=asked_aspects(part),

@@ -37,6 +37,16 @@ from tests.unit.test_reading import ANCHOR, READER, read
         ("Is dantrolene or bromocriptine better?", None),
         # a part asked in everyday words only ("what should we do?") is a part: it asks for management
         ("is this NMS and what should we do?", ("is this NMS", "what should we do?")),
+        # "&" and "+" join two questions as "and" does
+        ("what does it bind, & which features are shared?", ("what does it bind", "which features are shared?")),
+        # a terse list after a colon: each item a part (not a comma inside a number or brackets)
+        ("the Leeds note: onset window, mortality + labs?", ("onset window?", "mortality?", "labs?")),
+        ("Leeds note: CK (peak, 10,000 units), outcome?", ("CK (peak, 10,000 units)?", "outcome?")),
+        # ... but not a list that is set side by side, says what sources say, or asks its own question after it
+        ("NMS onset: hours vs days?", None),
+        ("dantrolene: the label says no effect, the blog says some?", None),
+        ("NMS care: stop the drug, cool, fluids - agreed bundle?", None),
+        ("NMS: the onset window?", None),
     ],
 )
 def test_the_parts_of_an_ask(ask, parts):
@@ -50,6 +60,13 @@ def test_a_part_is_read_with_the_case_of_the_whole_question():
     assert "haloperidol" in diagnosis.retrieval and "diagnosis" in diagnosis.retrieval
     assert "dantrolene" not in diagnosis.retrieval.lower()  # the other part's drug does not steer this one
     assert drug.entities == ("dantrolene",) and not drug.parts
+
+
+def test_a_listed_item_is_searched_with_what_precedes_the_colon_but_scored_on_its_own():
+    whole = read("Leeds NMS note: onset window, blood findings?")
+    blood = part_query(whole, whole.parts[1], READER)
+    assert "Leeds NMS note" in blood.retrieval
+    assert "Leeds" not in blood.focus_text and "blood findings" in blood.focus_text
 
 
 def test_a_part_naming_only_the_syndrome_is_scored_with_the_case_s_drug():
