@@ -2,7 +2,7 @@
 
     python -m bench.eval_sets [--split calibration|heldout|all] [--json] [--dump DIR]
 
-Twenty-one indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
+Twenty-two indexes are built (incrementally, under .eval/): ``corpus`` (corpus/), ``literature`` (corpus/
 plus round 1's documents in eval/literature/, four of them journal-style PDFs made by eval/make_pdfs.py),
 ``extended`` (those plus round 2's documents in eval/literature-c/), ``extended3`` (plus round 3's in
 eval/literature-d/), ``extended4`` (plus round 4's in eval/literature-e/), ``extended5`` (plus round 5's
@@ -13,11 +13,12 @@ round 11's in eval/literature-l/), ``extended12`` (plus round 12's in eval/liter
 round 13's in eval/literature-n/), ``extended14`` (plus round 14's in eval/literature-o/), ``extended15`` (plus
 round 15's in eval/literature-p/), ``extended16`` (plus round 16's in eval/literature-q/), ``extended17`` (plus
 round 17's in eval/literature-r/), ``extended18`` (plus round 18's in eval/literature-s/), ``extended19`` (plus round
-19's in eval/literature-t/) and ``extended20`` (plus round 20's in eval/literature-u/). Each set has a role:
+19's in eval/literature-t/), ``extended20`` (plus round 20's in eval/literature-u/) and ``extended21`` (plus round 21's
+in eval/literature-v/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
 calibration once read, as rounds 1-19 have), heldout (none now: a round is reported, never read before its
-one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 20: written
-before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
+one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (rounds 20 and 21:
+written before any run and kept for the next held-out runs; no split runs them until one is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -133,6 +134,10 @@ SETS = [
     # run; reserved for the held-out run after round 19's.
     ("round20.clinician", "round20/clinician.jsonl", "corpus", "reserved"),
     ("round20.literature", "round20/literature.jsonl", "extended20", "reserved"),
+    # Round 21 (eval/round21/, over eval/literature-v/): written the same way early in the stop after round 19's run,
+    # before any run; reserved for the held-out run after round 20's.
+    ("round21.clinician", "round21/clinician.jsonl", "corpus", "reserved"),
+    ("round21.literature", "round21/literature.jsonl", "extended21", "reserved"),
     ("dev on literature index", "dev_questions.jsonl", "literature", "reference"),
     ("own on literature index", "own_questions.jsonl", "literature", "reference"),
 ]
@@ -158,6 +163,7 @@ ROUND_FOLDERS = (
     "literature-s",
     "literature-t",
     "literature-u",
+    "literature-v",
 )
 INDEX_NAMES = (
     "literature",
@@ -180,6 +186,7 @@ INDEX_NAMES = (
     "extended18",
     "extended19",
     "extended20",
+    "extended21",
 )
 INDEXES = {"corpus": ("corpus",)} | {name: ("corpus", *ROUND_FOLDERS[: n + 1]) for n, name in enumerate(INDEX_NAMES)}
 
