@@ -39,6 +39,7 @@ from assistant.lexicon import (
     SAYING_CLAUSE,
     SIDES_TURN,
     SOURCES_DIFFER,
+    SOURCES_SAID_TO_DIFFER,
 )
 from assistant.query import content_stems, question_stems
 from assistant.records import ContestReason, Stance
@@ -291,4 +292,64 @@ def attributed_flag(
         ),
         reason=ContestReason.ASKED,
         positions=diverse(positions, max_positions),
+    )
+
+
+SAID_SOURCES = 4  # sources shown when the question says they differ and names none
+SAID_WORDS = 4  # ... each with a sentence using two of the words of what it asks, when it asks with this many
+
+
+def said_to_differ(text: str) -> str | None:
+    """The sentence of a question that says its sources differ without naming them, or None."""
+    said = next((s for s in _SENTENCE.split(text) if SOURCES_SAID_TO_DIFFER.search(s)), None)
+    return said.strip(" ,;:-?.") if said else None
+
+
+def differ_issue(text: str, claim: str) -> str:
+    """What a question that says its sources differ asks of them: its last question other than that claim with
+    two words of its own ("How high must the temperature be?"), else its last such sentence ("The consultant
+    says it needs a fever."), else the claim."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip() and not SOURCES_SAID_TO_DIFFER.search(s)]
+    sentences = [s for s in sentences if len(set(content_stems(s)) - question_stems() - _FRAMING) >= MIN_WORDS]
+    issue = ([s for s in sentences if s.endswith("?")] or sentences or [claim])[-1].rstrip("?.").strip()
+    return issue if len(issue) <= ISSUE_CHARS else issue[: ISSUE_CHARS - 1].rstrip() + "…"
+
+
+def said_to_differ_flag(
+    issue: str,
+    claim: str,
+    pool: list[Candidate],
+    embed: Callable[[str], np.ndarray],
+    floor: float,
+    words: frozenset[str] = frozenset(),
+) -> Flag | None:
+    """When the question says its sources differ but names none ("the documents seem to give different
+    thresholds"): the SAID_SOURCES sources whose own sentence is nearest to what it asks and to what it says
+    of them, each with that sentence (``Stance.SUPPORTS``), so the reader sees whether and how they differ.
+    The claim is the user's; no side is read into the sentences. A sentence shown is at ``floor`` or above and
+    uses one of ``words`` (what the question asks about, when given), and two sources must have one."""
+    wanted = {w[:PREFIX] for w in words}
+    needed = min(len(wanted), 1 if len(wanted) < SAID_WORDS else MIN_WORDS)
+    vectors = [embed(issue)] if issue else []
+    said = SOURCES_SAID_TO_DIFFER.sub(" ", claim)  # what the claim says of them besides that they differ
+    if set(content_stems(said)) - question_stems() - _FRAMING:
+        vectors.append(embed(said))
+    best: dict[str, tuple[float, Candidate]] = {}
+    for cand in pool:
+        if cand.similarity < floor or len(wanted & {w[:PREFIX] for w in content_stems(cand.text)}) < needed:
+            continue
+        near = cand.similarity + sum(float(cand.vector @ v) for v in vectors)
+        if cand.doc_id not in best or near > best[cand.doc_id][0]:
+            best[cand.doc_id] = (near, cand)
+    if len(best) < 2:
+        return None
+    chosen = sorted(best.values(), key=lambda b: -b[0])[:SAID_SOURCES]
+    return Flag(
+        topic=f"{issue or 'What the sources say'}{TOPIC_ENDINGS[Role.SAID_TO_DIFFER]}",
+        summary=(
+            f"The question says the sources differ (“{claim}”) and names none of them. The {len(chosen)} sources "
+            "whose own sentence is closest to it are shown side by side, to judge whether and how they differ."
+        ),
+        reason=ContestReason.ASKED,
+        positions=[(cand, Stance.SUPPORTS) for _, cand in chosen],
     )

@@ -27,8 +27,11 @@ from assistant.alternatives import (
     alternatives,
     attributed_flag,
     attributed_sides,
+    differ_issue,
     issue_of,
     names_unseen,
+    said_to_differ,
+    said_to_differ_flag,
 )
 from assistant.candidates import Candidate, LexicalStats, collect, context_of, score, sentence_tokens
 from assistant.classify import Sentence
@@ -526,6 +529,19 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
             sel.max_positions,
         )
         flags += [both] if both else []
+    said = None if sides else said_to_differ(asked)
+    if said:  # "the documents seem to give different thresholds": each source's own words, none named
+        issue = differ_issue(ctx.read.typed if ctx.read.case_terms else asked, said)  # a case as typed, not its terms
+        skip = engine.reader(ctx.snapshot).anchor | question_stems()
+        differ = said_to_differ_flag(
+            issue,
+            said,
+            pool,
+            lambda text: engine.embedder.embed_query(vocabulary.expand(text)),  # "SGAs": the sources' words too
+            config.position_floor,
+            frozenset(content_stems(vocabulary.expand(issue))) - skip,
+        )
+        flags += [differ] if differ else []
     if sides:
         compared = attributed_flag(
             sides,

@@ -1436,6 +1436,21 @@ SOURCES_DIFFER = re.compile(
     r"\b(?:dif+er(?:ent(?:ly)?)?\b(?!ial)|disagree|contradict|conflict|inconsistent|at odds|pull (?:in )?(?:both|different|opposite))",
     re.IGNORECASE,
 )
+# A statement that the sources differ, none of them named ("the documents seem to give different thresholds",
+# "sources pull both ways", "conflicting data?")
+_SOURCES = (
+    r"(?:documents?|sources?|texts?|papers?|refs?|references|studies|pages|articles|reports|reviews|guidelines|others|"
+    r"textbooks|websites|sites|books|figures|numbers|estimates|data)"
+)
+SOURCES_SAID_TO_DIFFER = re.compile(
+    rf"\b{_SOURCES}\s+(?:\w+\s+){{0,3}}?(?:give|say|report|quote|cite|use|list|state|put|offer|suggest|show)s?\s+"
+    r"(?:\w+\s+)?(?:different|conflicting|contradictory|varying|inconsistent)\b"
+    rf"|\b{_SOURCES}\s+(?:\w+\s+){{0,2}}?(?:disagree|differ|conflict|contradict|pull|vary|clash|do(?: not|n't) "
+    r"(?:agree|match|add up))\b"
+    rf"|\b(?:conflicting|contradictory|inconsistent|differing)\s+(?:\w+\s+)?{_SOURCES}\b"
+    r"|\bpull (?:in )?(?:both|different|opposite) ways?\b",
+    re.IGNORECASE,
+)
 # A side named as the sources the question does not name ("but other papers call it rare")
 OTHER_SOURCES = re.compile(
     r"\b(?:other|remaining|rest of the)\s+(?:\w+\s+)?(?:texts|sources|documents|docs|papers|pages|references|refs|reports|"

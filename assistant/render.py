@@ -44,7 +44,7 @@ def stance_label(topic: str, stance: str) -> str:
     """The heading of one side of a contested topic: a treatment's benefit, a risk factor's link, a feature's
     need (the sides of a risk factor or a feature as ``assistant.stance.SIDE_LABELS`` words them)."""
     role = topic_role(topic)
-    if role in (Role.EXPOSURE, Role.FEATURE, Role.ALTERNATIVE, Role.ATTRIBUTED) and stance in (
+    if role in (Role.EXPOSURE, Role.FEATURE, Role.ALTERNATIVE, Role.ATTRIBUTED, Role.SAID_TO_DIFFER) and stance in (
         Stance.SUPPORTS,
         Stance.DISPUTES,
     ):

@@ -67,6 +67,7 @@ class Role(StrEnum):
     FEATURE = "feature"  # a clinical feature: required for the diagnosis, or seen absent
     ALTERNATIVE = "alternative"  # one of two answers the question sets side by side (assistant.alternatives)
     ATTRIBUTED = "attributed"  # one of the sources a question sets against each other (assistant.alternatives)
+    SAID_TO_DIFFER = "said_to_differ"  # one of the sources a question says differ, naming none (ditto)
 
 
 # How a contested topic is named, by its role ("dantrolene efficacy", "lithium as a risk factor").
@@ -76,6 +77,7 @@ TOPIC_ENDINGS = {
     Role.FEATURE: " as a required feature",
     Role.ALTERNATIVE: " (two answers)",
     Role.ATTRIBUTED: " (sources the question sets side by side)",
+    Role.SAID_TO_DIFFER: " (sources the question says differ)",
 }
 
 
@@ -120,6 +122,18 @@ SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
     Role.ATTRIBUTED: {
         Stance.SUPPORTS: ("named first in the question", "named first in the question"),
         Stance.DISPUTES: ("set against it in the question", "set against it in the question"),
+        Stance.UNCERTAIN: _WEAK,
+        Stance.FIGURE: _FIGURE,
+    },
+    Role.SAID_TO_DIFFER: {
+        Stance.SUPPORTS: (
+            "each source's own words, closest to the question",
+            "each source's own words, closest to the question",
+        ),
+        Stance.DISPUTES: (
+            "each source's own words, closest to the question",
+            "each source's own words, closest to the question",
+        ),
         Stance.UNCERTAIN: _WEAK,
         Stance.FIGURE: _FIGURE,
     },

@@ -551,3 +551,26 @@ def test_a_count_no_source_gives_is_named_as_not_covered(corpus_engine):
     result = answer("In the encyclopedia's account, how many ECT sessions were needed?", corpus_engine)
     assert result.status == "answered"
     assert any(u.aspect == "number of sessions" for u in result.uncovered)
+
+
+def test_sources_said_to_differ_are_shown_side_by_side_on_the_real_index(corpus_engine):
+    result = answer(
+        "How high does the temperature get in NMS? The sources seem to give different figures.", corpus_engine
+    )
+    flags = [c for c in result.contested if c.topic.endswith("(sources the question says differ)")]
+    assert len(flags) == 1 and flags[0].reason == "asked"
+    assert flags[0].topic.startswith("How high does the temperature get in NMS")
+    cited = {c.id: c.doc_id for c in result.citations}
+    docs = {cited[n] for p in flags[0].positions for n in p.citations}
+    assert len(docs) >= 2  # each position is one source's own sentence, cited
+    # asking whether they agree claims nothing: no such box
+    asked = answer("Do the sources agree on how high the temperature gets in NMS?", corpus_engine)
+    assert not [c for c in asked.contested if c.topic.endswith("(sources the question says differ)")]
+
+
+def test_a_terse_list_after_a_colon_is_answered_item_by_item_on_the_real_index(corpus_engine):
+    whole = answer("NEJM summary: treatment, incidence, mortality?", corpus_engine)
+    assert whole.status == "answered"
+    texts = " ".join(s.text for s in whole.guideline_statements + whole.research_findings).lower()
+    assert "mortality" in texts or "death" in texts
+    assert "incidence" in texts or "%" in texts

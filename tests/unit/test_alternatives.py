@@ -11,8 +11,11 @@ from assistant.alternatives import (
     attributed_flag,
     attributed_sides,
     issue_of,
+    differ_issue,
     names_unseen,
     own_words,
+    said_to_differ,
+    said_to_differ_flag,
 )
 from assistant.records import ContestReason, Stance
 from tests.unit.test_coverage import cand
@@ -282,3 +285,51 @@ def test_a_side_given_as_other_texts_shows_the_nearest_sources_no_side_names():
     assert flag is not None
     against = {c.doc_id for c, s in flag.positions if s == Stance.DISPUTES}
     assert against == {"b.txt", "c.txt"}  # the two nearest others, not the named source, not a third
+
+
+@pytest.mark.parametrize(
+    "text,claim",
+    [
+        (
+            "How high must the fever be? The documents seem to give different thresholds.",
+            "The documents seem to give different thresholds",
+        ),
+        (
+            "Are SGAs lower-risk, or is that overstated? Sources seem to pull both ways.",
+            "Sources seem to pull both ways",
+        ),
+        ("LAI vs oral - higher risk? conflicting data?", "conflicting data"),
+        ("Do the sources agree that catatonia can be part of NMS?", None),  # asks whether they agree: no claim
+        ("Can it turn out to be a different condition altogether?", None),
+        ("did the risk differ between depot and oral drugs?", None),
+    ],
+)
+def test_a_question_that_says_its_sources_differ_without_naming_them(text, claim):
+    assert said_to_differ(text) == claim
+
+
+def test_the_issue_of_sources_said_to_differ_is_the_question_besides_that_claim():
+    claim = "The documents give different thresholds"
+    assert differ_issue("How high must the fever be? The documents give different thresholds.", claim) == (
+        "How high must the fever be"
+    )
+    # a case whose only question is the claim: its last statement
+    text = "45M on risperidone, no fever. The consultant says it cannot be NMS without fever. Or do the sources differ?"
+    assert differ_issue(text, "Or do the sources differ") == "The consultant says it cannot be NMS without fever"
+
+
+def test_sources_said_to_differ_show_each_source_s_sentence_nearest_the_question():
+    embed = _embed_table({"How high must the fever be": [1, 0, 0, 0], "thresholds": [1, 0, 0, 0]})
+    pool = [
+        _scored("The fever is above 38 C.", "a.txt", 1, [0.9, 0, 0, 0], 0.6),
+        _scored("The fever usually exceeds 40 C.", "b.txt", 2, [0.8, 0, 0, 0], 0.5),
+        _scored("Fever was funded by a grant.", "b.txt", 3, [0, 0, 0, 1], 0.4),
+        _scored("Fever far from the question.", "c.txt", 4, [0.9, 0, 0, 0], 0.1),  # under the floor
+    ]
+    flag = said_to_differ_flag("How high must the fever be", "thresholds", pool, embed, 0.3, frozenset({"fever"}))
+    assert flag is not None and flag.reason == ContestReason.ASKED
+    assert flag.topic == "How high must the fever be (sources the question says differ)"
+    assert [(c.doc_id, c.row) for c, _ in flag.positions] == [("a.txt", 1), ("b.txt", 2)]
+    # one source with a sentence is no comparison; nor are sentences without the words asked about
+    assert said_to_differ_flag("How high must the fever be", "thresholds", pool[:1], embed, 0.3) is None
+    assert said_to_differ_flag("How high must the fever be", "x", pool, embed, 0.3, frozenset({"ventil"})) is None
