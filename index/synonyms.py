@@ -67,8 +67,14 @@ class Vocabulary:
         return names
 
     def mentions_any(self, text: str) -> bool:
-        """True if ``text`` names any term of the synonyms file."""
-        return any(self.pattern(t).search(text) for g in self.groups + self.entities for t in g)
+        """True if ``text`` names any term of the synonyms file, an acronym of three letters or more also typed in
+        lower case ("nms", "icu"; not "ck" or "ss", which are other words too)."""
+        return any(
+            self.pattern(t).search(text)
+            or (len(t) > 2 and t.isupper() and re.search(rf"\b{re.escape(t.lower())}\b", text))
+            for g in self.groups + self.entities
+            for t in g
+        )
 
     def knows(self, word: str) -> bool:
         """True if ``word`` is one of the names in the synonyms file."""
