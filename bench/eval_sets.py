@@ -16,7 +16,7 @@ round 17's in eval/literature-r/), ``extended18`` (plus round 18's in eval/liter
 19's in eval/literature-t/), ``extended20`` (plus round 20's in eval/literature-u/) and ``extended21`` (plus round 21's
 in eval/literature-v/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-19 have), heldout (none now: a round is reported, never read before its
+calibration once read, as rounds 1-19 have), heldout (round 20 now: a round is reported, never read before its
 one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (rounds 20 and 21:
 written before any run and kept for the next held-out runs; no split runs them until one is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
@@ -132,8 +132,8 @@ SETS = [
     ("round19.literature (now calibration)", "round19/literature.jsonl", "extended19", "calibration"),
     # Round 20 (eval/round20/, over eval/literature-u/): written the same way early in the stop after, before any
     # run; reserved for the held-out run after round 19's.
-    ("round20.clinician", "round20/clinician.jsonl", "corpus", "reserved"),
-    ("round20.literature", "round20/literature.jsonl", "extended20", "reserved"),
+    ("round20.clinician", "round20/clinician.jsonl", "corpus", "heldout"),
+    ("round20.literature", "round20/literature.jsonl", "extended20", "heldout"),
     # Round 21 (eval/round21/, over eval/literature-v/): written the same way early in the stop after round 19's run,
     # before any run; reserved for the held-out run after round 20's.
     ("round21.clinician", "round21/clinician.jsonl", "corpus", "reserved"),
