@@ -16,9 +16,9 @@ round 17's in eval/literature-r/), ``extended18`` (plus round 18's in eval/liter
 19's in eval/literature-t/), ``extended20`` (plus round 20's in eval/literature-u/) and ``extended21`` (plus round 21's
 in eval/literature-v/). Each set has a role:
 reference (dev, own), calibration (may be looked at while tuning; a round's held-out sets become
-calibration once read, as rounds 1-19 have), heldout (round 20 now: a round is reported, never read before its
-one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (rounds 20 and 21:
-written before any run and kept for the next held-out runs; no split runs them until one is made heldout). ``--split
+calibration once read, as rounds 1-20 have), heldout (none now: a round is reported, never read before its
+one run; each round's one held-out run is kept in bench/results/eval_round*.md) or reserved (round 21:
+written before any run and kept for the next held-out run; no split runs it until it is made heldout). ``--split
 calibration`` scores only what may be looked at; ``--failures`` lists failures of those only.
 ``--dump DIR`` writes every answer's JSON (to compare two versions of the code without reading the
 held-out answers).
@@ -131,9 +131,10 @@ SETS = [
     ("round19.clinician (now calibration)", "round19/clinician.jsonl", "corpus", "calibration"),
     ("round19.literature (now calibration)", "round19/literature.jsonl", "extended19", "calibration"),
     # Round 20 (eval/round20/, over eval/literature-u/): written the same way early in the stop after, before any
-    # run; reserved for the held-out run after round 19's.
-    ("round20.clinician", "round20/clinician.jsonl", "corpus", "heldout"),
-    ("round20.literature", "round20/literature.jsonl", "extended20", "heldout"),
+    # run; run once as held out on the final code of the next stop's tuning at commit 6d12dcc
+    # (bench/results/eval_round20.md), calibration since.
+    ("round20.clinician (now calibration)", "round20/clinician.jsonl", "corpus", "calibration"),
+    ("round20.literature (now calibration)", "round20/literature.jsonl", "extended20", "calibration"),
     # Round 21 (eval/round21/, over eval/literature-v/): written the same way early in the stop after round 19's run,
     # before any run; reserved for the held-out run after round 20's.
     ("round21.clinician", "round21/clinician.jsonl", "corpus", "reserved"),
