@@ -1405,7 +1405,9 @@ ALTERNATIVE_OR = re.compile(
     + r"\b)",
     re.IGNORECASE,
 )
-_SAYS = r"(?:says?|thinks?|insists?|argues?|claims?|believes?|holds?|maintains?|calls? it|wants?|suggests?|reckons?|feels?)"
+_SAYS = (
+    r"(?:says?|thinks?|insists?|argues?|claims?|believes?|holds?|maintains?|calls? it|wants?|suggests?|reckons?|feels?)"
+)
 ALTERNATIVE_SAYS = re.compile(  # "the consultant says A; the registrar says B"
     r"\b" + _SAYS + r"\s+(?:that\s+)?(?P<first>[^;.?]+?)[;.,]\s+(?:but\s+|while\s+|whereas\s+)?"
     r"(?:(?:the|my|our|a|his|her)\s+)?\w+(?:\s+\w+)?\s+" + _SAYS + r"\s+(?:that\s+)?(?:it\s+is\s+|it's\s+)?"
