@@ -307,10 +307,10 @@ def said_to_differ(text: str) -> str | None:
 
 def differ_issue(text: str, claim: str) -> str:
     """What a question that says its sources differ asks of them: its last question other than that claim with
-    two words of its own ("How high must the temperature be?"), else its last such sentence ("The consultant
-    says it needs a fever."), else the claim."""
+    a word of its own ("How high must the temperature be?", "mortality?"), else its last such sentence ("The
+    consultant says it needs a fever."), else the claim."""
     sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip() and not SOURCES_SAID_TO_DIFFER.search(s)]
-    sentences = [s for s in sentences if len(set(content_stems(s)) - question_stems() - _FRAMING) >= MIN_WORDS]
+    sentences = [s for s in sentences if set(content_stems(s)) - question_stems() - _FRAMING]
     issue = ([s for s in sentences if s.endswith("?")] or sentences or [claim])[-1].rstrip("?.").strip()
     return issue if len(issue) <= ISSUE_CHARS else issue[: ISSUE_CHARS - 1].rstrip() + "…"
 

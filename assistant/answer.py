@@ -56,6 +56,8 @@ from assistant.lexicon import (
     NO_EVIDENCE_MESSAGE,
     PUBLICATION_REFERENCE,
     QUANTITY_QUESTION,
+    REFERENCE_LIST_SECTION,
+    REFERENCES_ASKED,
     Aspect,
     negated_names,
 )
@@ -175,6 +177,8 @@ def _score(ctx: _Context, engine: Engine) -> None:
         ctx.query_vector if ctx.focus == ctx.query else engine.embedder.embed_query(vocabulary.expand(ctx.focus))
     )
     ctx.candidates = collect(ctx.snapshot, ctx.hits, ctx.extra_rows)
+    if not REFERENCES_ASKED.search(ctx.read.typed):  # a reference list's lines cite other work, they state nothing
+        ctx.candidates = [c for c in ctx.candidates if not REFERENCE_LIST_SECTION.search(c.passage.section or "")]
     score(
         ctx.candidates,
         ctx.query_vector,

@@ -1598,3 +1598,13 @@ FUNCTION_WORDS = frozenset(
     yet got get gets give given go going want wanted need needs needed anyone anything something thing things
     really actually even ever much many may might must shall let lets worth tell say said know""".split()
 )
+
+
+# A reference list's section ("References", "References listed on the page", "Bibliography"): its lines are
+# citations of other work, quoted only when the question asks about references ("which papers does it cite?")
+REFERENCE_LIST_SECTION = re.compile(
+    r"(?:^|›\s*)(?:references|bibliography|literature cited|works cited|further reading|refer[eê]ncias|r[ée]f[ée]rences|"
+    r"referencias|literatur(?:verzeichnis)?|riferimenti(?: bibliografici)?|bibliografia)\b[^›]*$",
+    re.IGNORECASE,
+)
+REFERENCES_ASKED = re.compile(r"\b(?:referenc|cites?\b|cited\b|citing|bibliograph|reading list|further reading)", re.I)

@@ -313,6 +313,7 @@ def test_the_issue_of_sources_said_to_differ_is_the_question_besides_that_claim(
     assert differ_issue("How high must the fever be? The documents give different thresholds.", claim) == (
         "How high must the fever be"
     )
+    assert differ_issue("mortality of NMS? the sources give conflicting figures", "x") == "mortality of NMS"
     # a case whose only question is the claim: its last statement
     text = "45M on risperidone, no fever. The consultant says it cannot be NMS without fever. Or do the sources differ?"
     assert differ_issue(text, "Or do the sources differ") == "The consultant says it cannot be NMS without fever"

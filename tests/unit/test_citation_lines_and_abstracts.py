@@ -347,3 +347,20 @@ def test_a_specialty_or_its_doctor_is_a_speaker_not_the_patients(question, aspec
     """ "geriatrics thinks NMS" names who speaks; "geriatric patients" names whom the question is about."""
     pattern = next(a for a in ASPECTS if a.name == aspect).asked
     assert bool(pattern.search(question)) is asked
+
+
+@pytest.mark.parametrize(
+    ("section", "listed"),
+    [
+        ("References", True),
+        ("Neuroleptic malignant syndrome › References listed on the page", True),
+        ("Bibliografia", True),
+        ("Reference 10: Malignant syndrome", False),  # one source's own heading, with what it says
+        ("Treatment › Referral to intensive care", False),
+        ("Abstract", False),
+    ],
+)
+def test_a_reference_list_section(section, listed):
+    from assistant.lexicon import REFERENCE_LIST_SECTION
+
+    assert bool(REFERENCE_LIST_SECTION.search(section)) is listed
