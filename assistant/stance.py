@@ -94,6 +94,7 @@ def topic_role(topic: str) -> Role | None:
 _DOUBT = ("calls the evidence weak, unclear or controversial", "call the evidence weak, unclear or controversial")
 _WEAK = ("calls the evidence weak or unclear", "call the evidence weak or unclear")
 _FIGURE = ("gives a figure", "give different figures")
+_OWN_WORDS = ("each source's own words, closest to the question",) * 2
 SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
     Role.INTERVENTION: {
         Stance.SUPPORTS: ("reports benefit or use", "report benefit or use"),
@@ -125,15 +126,9 @@ SIDE_LABELS: dict[Role, dict[Stance, tuple[str, str]]] = {
         Stance.UNCERTAIN: _WEAK,
         Stance.FIGURE: _FIGURE,
     },
-    Role.SAID_TO_DIFFER: {
-        Stance.SUPPORTS: (
-            "each source's own words, closest to the question",
-            "each source's own words, closest to the question",
-        ),
-        Stance.DISPUTES: (
-            "each source's own words, closest to the question",
-            "each source's own words, closest to the question",
-        ),
+    Role.SAID_TO_DIFFER: {  # no sides: each source's sentence is shown under one heading
+        Stance.SUPPORTS: _OWN_WORDS,
+        Stance.DISPUTES: _OWN_WORDS,
         Stance.UNCERTAIN: _WEAK,
         Stance.FIGURE: _FIGURE,
     },
