@@ -323,8 +323,8 @@ def said_to_differ_flag(
     floor: float,
     words: frozenset[str] = frozenset(),
 ) -> Flag | None:
-    """When the question says its sources differ but names none ("the documents seem to give different
-    thresholds"): the SAID_SOURCES sources whose own sentence is nearest to what it asks and to what it says
+    """When the question says its sources differ but names none ("the papers give different
+    doses"): the SAID_SOURCES sources whose own sentence is nearest to what it asks and to what it says
     of them, each with that sentence (``Stance.SUPPORTS``), so the reader sees whether and how they differ.
     The claim is the user's; no side is read into the sentences. A sentence shown is at ``floor`` or above and
     uses one of ``words`` (what the question asks about, when given), and two sources must have one."""

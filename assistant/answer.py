@@ -534,7 +534,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
         )
         flags += [both] if both else []
     said = None if sides else said_to_differ(asked)
-    if said:  # "the documents seem to give different thresholds": each source's own words, none named
+    if said:  # "the papers give different doses": each source's own words, none named
         issue = differ_issue(ctx.read.typed if ctx.read.case_terms else asked, said)  # a case as typed, not its terms
         skip = engine.reader(ctx.snapshot).anchor | question_stems()
         differ = said_to_differ_flag(

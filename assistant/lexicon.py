@@ -1438,8 +1438,8 @@ SOURCES_DIFFER = re.compile(
     r"\b(?:dif+er(?:ent(?:ly)?)?\b(?!ial)|disagree|contradict|conflict|inconsistent|at odds|pull (?:in )?(?:both|different|opposite))",
     re.IGNORECASE,
 )
-# A statement that the sources differ, none of them named ("the documents seem to give different thresholds",
-# "sources pull both ways", "conflicting data?")
+# A statement that the sources differ, none of them named ("the papers give different doses",
+# "the texts disagree", "conflicting reports?")
 _SOURCES = (
     r"(?:documents?|sources?|texts?|papers?|refs?|references|studies|pages|articles|reports|reviews|guidelines|others|"
     r"textbooks|websites|sites|books|figures|numbers|estimates|data)"

@@ -263,7 +263,7 @@ def ask_parts(ask: str) -> tuple[str, ...]:
 
 _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:&|\+|and\b)?|\s\+|\s&|;)\s*")
 _NOT_A_LIST = re.compile(rf"\s[-–—]\s|\?.|\bvs\b|\bversus\b|\bor\b|{SAYING.pattern}", re.IGNORECASE)
-MAX_ITEM_WORDS = 8  # a listed item is a few words ("onset window", "temp cut-off in the 3rd entry")
+MAX_ITEM_WORDS = 8  # a listed item is a few words ("time course", "dose in the second table")
 MAX_HEADER_WORDS = 12
 
 
