@@ -170,15 +170,21 @@ def _retrieve(ctx: _Context, engine: Engine) -> None:
                 ctx.extra_rows.append(row)
 
 
+def _stating(ctx: _Context, candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates, a reference list's lines left out unless the question asks about references: they cite
+    other work and state nothing themselves."""
+    if REFERENCES_ASKED.search(ctx.read.typed):
+        return candidates
+    return [c for c in candidates if not REFERENCE_LIST_SECTION.search(c.passage.section or "")]
+
+
 def _score(ctx: _Context, engine: Engine) -> None:
     vocabulary = engine.vocabulary
     ctx.focus = ctx.stats.focus(ctx.read.scored)
     ctx.focus_vector = (
         ctx.query_vector if ctx.focus == ctx.query else engine.embedder.embed_query(vocabulary.expand(ctx.focus))
     )
-    ctx.candidates = collect(ctx.snapshot, ctx.hits, ctx.extra_rows)
-    if not REFERENCES_ASKED.search(ctx.read.typed):  # a reference list's lines cite other work, they state nothing
-        ctx.candidates = [c for c in ctx.candidates if not REFERENCE_LIST_SECTION.search(c.passage.section or "")]
+    ctx.candidates = _stating(ctx, collect(ctx.snapshot, ctx.hits, ctx.extra_rows))
     score(
         ctx.candidates,
         ctx.query_vector,
@@ -503,7 +509,7 @@ def _contest(ctx: _Context, engine: Engine, selected: list[Candidate]) -> tuple[
         for doc_id in docs:
             rows = ctx.stats.rows_of.get(doc_id, [])[: SIDE_ROWS * settings.selection.named_document_rows]
             extra_rows += [r for r in rows if r not in extra_rows and (mask is None or mask[r])]
-    pool = collect(ctx.snapshot, ctx.hits, extra_rows)
+    pool = _stating(ctx, collect(ctx.snapshot, ctx.hits, extra_rows))
     score(
         pool,
         ctx.query_vector,
